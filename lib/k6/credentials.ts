@@ -1,0 +1,184 @@
+/**
+ * The credentials pool, built once at init and shared by all VUs (`SharedArray`):
+ * - `-e CREDENTIALS=<file.csv|file.json>`: a pool file (relative paths from the working folder);
+ * - `-e USERNAME` + `-e PASSWORD`: one account; `-e PASSWORD_SECRET=<name>` reads the password
+ *   from a k6 secret source instead (`--secret-source`), so k6 redacts it in logs;
+ * - otherwise the reference server's demo users `user<N>`/`pass<N>`, N = 1..`-e USERS` (1000).
+ * Each VU takes the account at `exec.vu.idInTest`, unique across execution segments; more VUs than
+ * accounts stops the test unless `-e SHARE_ACCOUNTS=true`.
+ */
+import { SharedArray } from 'k6/data';
+import exec from 'k6/execution';
+import secrets from 'k6/secrets';
+import {
+  credentialsIndexForVu,
+  demoCredentials,
+  parseCredentialsCsv,
+  parseCredentialsJson,
+} from '../core/credentials.ts';
+import { ConfigError } from '../core/errors.ts';
+import type { Credentials } from '../core/profile.ts';
+
+interface PoolSettings {
+  file: string | undefined;
+  username: string | undefined;
+  password: string | undefined;
+  passwordSecret: string | undefined;
+  users: number;
+  shared: boolean;
+}
+
+const settings = readPoolSettings(__ENV);
+const pool = new SharedArray<Credentials>('k6-auth-toolkit credentials', () => loadPool(settings));
+/** This VU's account, once picked (each VU has its own copy of this module). */
+let mine: Credentials | undefined;
+
+/**
+ * This VU's account. Call it from VU code (not init, not setup). With `-e PASSWORD_SECRET` the
+ * password comes from an async secret source: use `credentialsForThisVuAsync` instead.
+ * More VUs than accounts aborts the test (k6 exit code 108) with CREDENTIALS_TOO_FEW.
+ */
+export function credentialsForThisVu(): Credentials {
+  if (settings.passwordSecret !== undefined && mine === undefined) {
+    throw new ConfigError(
+      'CREDENTIALS_SECRET_ASYNC',
+      'Cannot read the password synchronously; reason: expected credentialsForThisVuAsync() with -e PASSWORD_SECRET, got credentialsForThisVu()',
+    );
+  }
+  if (mine === undefined) mine = pickAccount();
+  return mine;
+}
+
+/** Like `credentialsForThisVu`, and also resolves `-e PASSWORD_SECRET` (once per VU). */
+export async function credentialsForThisVuAsync(): Promise<Credentials> {
+  if (mine !== undefined) return mine;
+  const account = pickAccount();
+  if (settings.passwordSecret === undefined) {
+    mine = account;
+    return mine;
+  }
+  const password = await secrets.get(settings.passwordSecret);
+  if (typeof password !== 'string' || password === '') {
+    stopTest(
+      new ConfigError(
+        'CREDENTIALS_INVALID',
+        `Invalid secret -e PASSWORD_SECRET=${settings.passwordSecret}; reason: expected a non-empty password, got an empty value`,
+      ),
+    );
+  }
+  mine = { username: account.username, password };
+  return mine;
+}
+
+/**
+ * Call from `setup()`: fails before any load when the run plans more VUs than there are
+ * accounts. k6 knows the planned VUs only after init; with execution segments each instance
+ * sees only its share, so the per-VU check in `credentialsForThisVu` covers that case.
+ */
+export function assertCredentialsCoverVus(): void {
+  if (exec.test.options.executionSegment) return;
+  const plannedVus = exec.instance.vusInitialized;
+  if (plannedVus > 0) credentialsIndexForVu(plannedVus, pool.length, settings.shared);
+}
+
+/** How many accounts the pool holds (for the summary: a count, never the accounts). */
+export function credentialsPoolSize(): number {
+  return pool.length;
+}
+
+function pickAccount(): Credentials {
+  let index: number;
+  try {
+    index = credentialsIndexForVu(exec.vu.idInTest, pool.length, settings.shared);
+  } catch (error) {
+    return stopTest(error);
+  }
+  const account = pool[index] as Credentials;
+  return { username: account.username, password: account.password };
+}
+
+/** A VU that throws only fails its iteration; a bad pool must stop the whole test instead. */
+function stopTest(error: unknown): never {
+  if (error instanceof ConfigError) exec.test.abort(`${error.code}: ${error.message}`);
+  throw error;
+}
+
+function readPoolSettings(env: Record<string, string | undefined>): PoolSettings {
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const result: PoolSettings = {
+    file: read('CREDENTIALS'),
+    username: read('USERNAME'),
+    password: read('PASSWORD'),
+    passwordSecret: read('PASSWORD_SECRET'),
+    users: 1000,
+    shared: false,
+  };
+  const oneUser = result.username !== undefined;
+  const passwordGiven = result.password !== undefined || result.passwordSecret !== undefined;
+  if (result.file !== undefined && (oneUser || passwordGiven)) {
+    throw conflict('-e CREDENTIALS', 'either a pool file or -e USERNAME/-e PASSWORD', 'both');
+  }
+  if (result.password !== undefined && result.passwordSecret !== undefined) {
+    throw conflict('-e PASSWORD', 'either -e PASSWORD or -e PASSWORD_SECRET', 'both');
+  }
+  if (oneUser !== passwordGiven) {
+    throw new ConfigError(
+      'CREDENTIALS_MISSING',
+      `Missing ${oneUser ? '-e PASSWORD' : '-e USERNAME'}; reason: expected -e USERNAME with -e PASSWORD or -e PASSWORD_SECRET, got only ${oneUser ? '-e USERNAME' : 'a password'}`,
+    );
+  }
+  const users = read('USERS');
+  if (users !== undefined) {
+    if (!/^\d+$/.test(users) || Number(users) < 1) {
+      throw new ConfigError(
+        'CREDENTIALS_INVALID',
+        `Invalid -e USERS; reason: expected an integer >= 1, got ${JSON.stringify(users.slice(0, 20))}`,
+      );
+    }
+    result.users = Number(users);
+  }
+  const shared = read('SHARE_ACCOUNTS');
+  if (shared !== undefined && shared !== 'true' && shared !== 'false') {
+    throw new ConfigError(
+      'CREDENTIALS_INVALID',
+      `Invalid -e SHARE_ACCOUNTS; reason: expected "true" or "false", got ${JSON.stringify(shared.slice(0, 20))}`,
+    );
+  }
+  result.shared = shared === 'true';
+  return result;
+}
+
+function loadPool(pool: PoolSettings): Credentials[] {
+  if (pool.username !== undefined) {
+    // With a secret the password is fetched per VU; the pool only holds the user name.
+    return [{ username: pool.username, password: pool.password ?? '' }];
+  }
+  if (pool.file === undefined) return demoCredentials(pool.users);
+  const text = open(pathFromWorkingFolder(pool.file));
+  if (/\.csv$/i.test(pool.file)) return parseCredentialsCsv(text, pool.file);
+  if (/\.json$/i.test(pool.file)) return parseCredentialsJson(text, pool.file);
+  throw new ConfigError(
+    'CREDENTIALS_INVALID',
+    `Invalid -e CREDENTIALS; reason: expected a .csv or .json file, got ${JSON.stringify(pool.file)}`,
+  );
+}
+
+/**
+ * k6 resolves `open()` paths from the script's folder (dist/), but users type paths from where
+ * they run k6. `PWD` is there unless system variables are excluded; then the path stays as is.
+ */
+function pathFromWorkingFolder(path: string): string {
+  const cwd = __ENV.PWD;
+  if (/^(\/|[A-Za-z]:[\\/]|file:)/.test(path) || cwd === undefined || cwd === '') return path;
+  return `${cwd.replace(/[\\/]+$/, '')}/${path}`;
+}
+
+function conflict(setting: string, expected: string, got: string): ConfigError {
+  return new ConfigError(
+    'CREDENTIALS_CONFLICT',
+    `Conflicting credentials settings at ${setting}; reason: expected ${expected}, got ${got}`,
+  );
+}

@@ -1,0 +1,61 @@
+/**
+ * junit.xml for CI: one `<testcase>` per threshold, a `<failure>` on each crossed one. The format
+ * is the de-facto JUnit XML read by Jenkins, GitLab and GitHub reporters (testsuites > testsuite >
+ * testcase > failure).
+ */
+import type { SummaryData } from './summary-data.ts';
+import { listThresholds } from './summary-data.ts';
+
+/**
+ * Escapes text for XML content and attribute values (XML 1.0 §2.4, §3.3.3), and drops the
+ * characters XML 1.0 cannot carry at all (§2.2), which would make the file unreadable.
+ */
+export function escapeXml(text: string): string {
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters removed.
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
+}
+
+export interface JunitOptions {
+  /** Scenario name: the suite is called "k6 thresholds: <scenario>". */
+  scenario: string;
+  /** When the summary was made, epoch milliseconds (the suite's timestamp). */
+  generatedAtMs: number;
+}
+
+/** The JUnit XML document for the run's thresholds (sanitised data in, so no secret goes out). */
+export function formatJunit(data: SummaryData, options: JunitOptions): string {
+  const thresholds = listThresholds(data);
+  const failures = thresholds.filter((result) => !result.ok).length;
+  const seconds = (data.state.testRunDurationMs / 1000).toFixed(3);
+  const timestamp = new Date(options.generatedAtMs).toISOString().replace(/\.\d{3}Z$/, '');
+  const suite = escapeXml(`k6 thresholds: ${options.scenario}`);
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${suite}" tests="${thresholds.length}" failures="${failures}" errors="0" time="${seconds}">`,
+    `  <testsuite name="${suite}" tests="${thresholds.length}" failures="${failures}" errors="0" skipped="0" time="${seconds}" timestamp="${timestamp}">`,
+  ];
+  for (const result of thresholds) {
+    const open = `    <testcase classname="${escapeXml(result.metric)}" name="${escapeXml(result.expression)}" time="0"`;
+    if (result.ok) {
+      lines.push(`${open}/>`);
+      continue;
+    }
+    const observed = result.observed ?? 'value not in the summary';
+    const message = `${result.metric} crossed ${result.expression}; observed ${observed}`;
+    lines.push(
+      `${open}>`,
+      `      <failure message="${escapeXml(message)}" type="threshold">${escapeXml(message)}</failure>`,
+      '    </testcase>',
+    );
+  }
+  lines.push('  </testsuite>', '</testsuites>', '');
+  return lines.join('\n');
+}

@@ -1,0 +1,69 @@
+/**
+ * Where a run's results go and what each result file holds: the map `handleSummary` returns,
+ * built from sanitised data only.
+ */
+import type { SummaryData } from './summary-data.ts';
+import { formatJunit } from './summary-junit.ts';
+import { formatMarkdown } from './summary-markdown.ts';
+import { sanitizeSummary } from './summary-sanitize.ts';
+import { formatEndpointTable } from './summary-table.ts';
+import { formatTextSummary } from './summary-text.ts';
+
+/** The result file names inside a results folder. report.html comes from k6's web dashboard. */
+export const RESULT_FILES = ['summary.json', 'junit.xml', 'summary.md', 'report.html'] as const;
+
+/** A UTC timestamp that is safe in a file name and sorts by time: 2025-11-30T07:27:12Z → "20251130T072712Z". */
+export function formatUtcTimestamp(atMs: number): string {
+  return new Date(atMs)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
+}
+
+/** The default results folder, relative to the working folder: `results/<scenario>-<UTC timestamp>`. */
+export function defaultResultsDir(scenario: string, atMs: number): string {
+  return `results/${scenario}-${formatUtcTimestamp(atMs)}`;
+}
+
+export interface SummaryContext {
+  /** Scenario name, e.g. "smoke". */
+  scenario: string;
+  /**
+   * The existing folder to write into (`RESULTS_DIR`). k6 cannot create folders, so without one the
+   * files go flat into results/ as `<scenario>-<UTC timestamp>.<file>`.
+   */
+  resultsDir: string | undefined;
+  /** Epoch milliseconds when the summary is made. */
+  generatedAtMs: number;
+  /** `THRESHOLDS` as given, or "" for the scenario's default profile. */
+  thresholdsProfile: string;
+  /** Exact values known to be secret (e.g. passwords from `-e`), masked wherever they appear. */
+  knownSecrets?: readonly string[];
+}
+
+/** Path of one result file for this run. */
+export function resultPath(context: SummaryContext, file: string): string {
+  const dir = context.resultsDir?.replace(/[\\/]+$/, '');
+  if (dir) return `${dir}/${file}`;
+  return `${defaultResultsDir(context.scenario, context.generatedAtMs)}.${file}`;
+}
+
+/**
+ * The `handleSummary` return value: summary.json, junit.xml and summary.md under their paths, and
+ * `stdout` with the text summary and the per-endpoint table.
+ */
+export function renderSummaryOutputs(
+  data: SummaryData,
+  context: SummaryContext,
+): Record<string, string> {
+  const safe = sanitizeSummary(data, context.knownSecrets) as SummaryData;
+  const where = context.resultsDir
+    ? `  results: ${context.resultsDir}\n`
+    : `  results: ${resultPath(context, '*')} (k6 cannot create folders: set -e RESULTS_DIR to an existing one, or use npm run scenario)\n`;
+  return {
+    [resultPath(context, 'summary.json')]: `${JSON.stringify(safe, null, 2)}\n`,
+    [resultPath(context, 'junit.xml')]: formatJunit(safe, context),
+    [resultPath(context, 'summary.md')]: formatMarkdown(safe, context),
+    stdout: `${formatTextSummary(safe)}\n${formatEndpointTable(safe)}\n${where}\n`,
+  };
+}

@@ -57,13 +57,15 @@ export function renderSummaryOutputs(
   context: SummaryContext,
 ): Record<string, string> {
   const safe = sanitizeSummary(data, context.knownSecrets) as SummaryData;
+  // With RESULTS_DIR the caller knows the folder (run-scenario prints the final one, not its
+  // staging folder); without it, say where the flat files went and why.
   const where = context.resultsDir
-    ? `  results: ${context.resultsDir}\n`
-    : `  results: ${resultPath(context, '*')} (k6 cannot create folders: set -e RESULTS_DIR to an existing one, or use npm run scenario)\n`;
+    ? ''
+    : `  results: ${resultPath(context, '*')} (k6 cannot create folders: set -e RESULTS_DIR to an existing one, or use npm run scenario)\n\n`;
   return {
     [resultPath(context, 'summary.json')]: `${JSON.stringify(safe, null, 2)}\n`,
     [resultPath(context, 'junit.xml')]: formatJunit(safe, context),
     [resultPath(context, 'summary.md')]: formatMarkdown(safe, context),
-    stdout: `${formatTextSummary(safe)}\n${formatEndpointTable(safe)}\n${where}\n`,
+    stdout: `${formatTextSummary(safe)}\n${formatEndpointTable(safe)}\n${where}`,
   };
 }

@@ -3,22 +3,19 @@
  * design.md) and masks anything that looks like a secret, wherever it sits (values, keys, check
  * names, tag values inside sub-metric names).
  */
+import { REDACTED, redact } from './redact.ts';
 import type { SummaryData } from './summary-data.ts';
 
-/** What a masked secret is replaced with. */
-export const MASK = '[redacted]';
+/** What a masked secret is replaced with (the toolkit's one mask, from redact.ts). */
+export const MASK = REDACTED;
 
 /** Field names whose values are secrets (matched against object keys). "passes" is not one. */
 const SECRET_KEY =
   /passw(?:or)?d|^pass$|pwd|token|cookie|authori[sz]ation|secret|api[-_]?key|credential|session[-_]?id|^sid$|private[-_]?key/i;
 
-/** JWS/JWE compact serialisations (RFC 7515 §7.1, RFC 7516 §7.1): a JSON header starts "eyJ". */
-const JWT = /eyJ[\w-]+\.[\w-]+(?:\.[\w-]*){1,3}/g;
-/** Credentials after an HTTP authentication scheme (RFC 9110 §11.4, RFC 6750 §2.1). */
-const AUTH_SCHEME = /\b(Bearer|Basic|Digest|Token)(\s+)[^\s,;"'}]+/gi;
-/** `name=value` or `name: value` where the name says secret (query strings, form bodies, headers). */
+/** `name=value` or `name: value` where the name says secret, beyond what redact.ts knows. */
 const NAMED_VALUE =
-  /\b(password|passwd|pwd|(?:access_|refresh_|id_)?token|client_secret|secret|api_?key|session(?:_?id)?|sid|cookie|set-cookie|authorization)(\s*[=:]\s*"?)([^\s&;,"'}]+)/gi;
+  /\b(pwd|api_?key|sid|authorization)(\s*[=:]\s*"?)(?!(?:Bearer|Basic)\s)([^\s&;,"'}]+)/gi;
 /** Long runs of token characters. */
 const LONG_RUN = /[\w+/=-]{24,}/g;
 
@@ -30,19 +27,14 @@ function looksRandom(run: string): boolean {
 }
 
 /**
- * Masks secrets inside free text: JWTs, credentials after an auth scheme, secret-named
- * `name=value` pairs, long random-looking runs, and any of `knownSecrets` (exact values the
- * caller knows are secret, e.g. passwords from the environment).
+ * Masks secrets inside free text: the known values and shapes of redact.ts (bearer credentials,
+ * JWTs, cookies, secret-named fields), a few more secret-named pairs, and long random-looking runs.
+ * Known secrets shorter than 4 characters are skipped here: in summary data they would mangle
+ * metric names and stats ("p(95)") rather than hide anything.
  */
 export function maskSecretsInText(text: string, knownSecrets: readonly string[] = []): string {
-  let masked = text;
-  for (const secret of knownSecrets) {
-    // Very short values would mask ordinary words; they are caught by the patterns or not at all.
-    if (secret.length >= 4) masked = masked.split(secret).join(MASK);
-  }
-  return masked
-    .replace(JWT, MASK)
-    .replace(AUTH_SCHEME, `$1$2${MASK}`)
+  const known = knownSecrets.filter((secret) => secret.length >= 4);
+  return redact(text, known)
     .replace(NAMED_VALUE, `$1$2${MASK}`)
     .replace(LONG_RUN, (run) => (looksRandom(run) ? MASK : run));
 }

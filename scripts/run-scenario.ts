@@ -1,0 +1,175 @@
+/**
+ * `npm run scenario -- <scenario | path/to/script.js> [k6 run arguments…]`: runs one scenario with
+ * the provisioned k6 and publishes its results folder atomically.
+ *
+ * k6 writes the handleSummary files and the dashboard export one by one, in place, so a reader
+ * (CI, a dashboard, a person) could see a half-written folder. Here k6 writes into a hidden
+ * staging folder beside the target, which is renamed into place once k6 has exited. The target is
+ * `RESULTS_DIR` (environment or `-e RESULTS_DIR=…`) or `results/<scenario>-<UTC timestamp>`.
+ * report.html comes from k6's built-in web dashboard export. The exit code is k6's: 0 pass,
+ * 99 thresholds crossed (every file is still written), 104/107 bad config or script error.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename, rmdir } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { defaultResultsDir } from '../lib/core/summary-results.ts';
+import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
+
+export interface RunPlan {
+  scenario: string;
+  /** The bundle k6 runs. */
+  script: string;
+  /** Where the results end up. */
+  resultsDir: string;
+  /** Where k6 writes them first: a hidden sibling of `resultsDir`, so the rename stays on one file system. */
+  stagingDir: string;
+  /** Arguments for `k6`. */
+  k6Args: string[];
+  /** Environment for k6. */
+  env: NodeJS.ProcessEnv;
+}
+
+/** A wrong command line: printed without a stack trace. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const USAGE =
+  'usage: npm run scenario -- <scenario | path/to/script.js> [k6 run arguments…], e.g. npm run scenario -- smoke -e AUTH_MODE=dual';
+
+/** Takes `-e RESULTS_DIR=…` / `--env RESULTS_DIR=…` out of the k6 arguments: the wrapper owns it. */
+function extractResultsDir(args: string[]): { rest: string[]; resultsDir: string | undefined } {
+  const rest: string[] = [];
+  let resultsDir: string | undefined;
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index] ?? '';
+    const next = args[index + 1];
+    if ((arg === '-e' || arg === '--env') && next?.startsWith('RESULTS_DIR=')) {
+      resultsDir = next.slice('RESULTS_DIR='.length);
+      index += 1;
+    } else if (arg.startsWith('--env=RESULTS_DIR=')) {
+      resultsDir = arg.slice('--env=RESULTS_DIR='.length);
+    } else {
+      rest.push(arg);
+    }
+  }
+  return { rest, resultsDir };
+}
+
+/**
+ * Works out what to run and where results go, without touching anything.
+ * `argv` is what follows `npm run scenario --`; `nowMs` names the default folder.
+ */
+export function planRun(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  nowMs: number,
+  pid = process.pid,
+): RunPlan {
+  const [target, ...userArgs] = argv;
+  if (!target || target.startsWith('-')) throw new UsageError(USAGE);
+  const isPath = target.endsWith('.js');
+  const scenario = basename(target, '.js');
+  const script = isPath ? target : join('dist', `${target}.js`);
+  const { rest, resultsDir: fromArgs } = extractResultsDir(userArgs);
+  const resultsDir = fromArgs || env.RESULTS_DIR || defaultResultsDir(scenario, nowMs);
+  const stagingDir = join(dirname(resultsDir), `.${basename(resultsDir)}.staging-${pid}`);
+  return {
+    scenario,
+    script,
+    resultsDir,
+    stagingDir,
+    k6Args: ['run', ...rest, '-e', `RESULTS_DIR=${stagingDir}`, script],
+    env: {
+      ...env,
+      RESULTS_DIR: stagingDir,
+      K6_WEB_DASHBOARD: 'true',
+      // -1: no dashboard server (nothing listens), only the export at the end.
+      K6_WEB_DASHBOARD_PORT: '-1',
+      K6_WEB_DASHBOARD_EXPORT: join(stagingDir, 'report.html'),
+      // The export needs two snapshots; at the 10 s default a short run gets no report. k6
+      // stretches the period itself for long runs (about 2,880 points per test).
+      K6_WEB_DASHBOARD_PERIOD: env.K6_WEB_DASHBOARD_PERIOD || '1s',
+    },
+  };
+}
+
+/**
+ * Moves what k6 wrote in `stagingDir` to `resultsDir`: one rename of the whole folder when the
+ * target does not exist, else one rename per file (each atomic) into the existing folder.
+ * Returns the files published; none (and no target created) when k6 wrote nothing.
+ */
+export async function publishResults(stagingDir: string, resultsDir: string): Promise<string[]> {
+  const files = (await readdir(stagingDir)).sort();
+  if (files.length === 0) {
+    await rmdir(stagingDir);
+    return [];
+  }
+  if (!existsSync(resultsDir)) {
+    await mkdir(dirname(resultsDir), { recursive: true });
+    await rename(stagingDir, resultsDir);
+    return files;
+  }
+  for (const file of files) await rename(join(stagingDir, file), join(resultsDir, file));
+  await rmdir(stagingDir);
+  return files;
+}
+
+function runK6(k6: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(k6, args, { stdio: 'inherit', env });
+    // Ctrl-C already reaches k6 (same process group), and a second SIGINT would make k6 quit
+    // without its summary: SIGINT only keeps this process alive to publish. A SIGTERM sent to
+    // this process alone is passed on; either way k6 stops gracefully and runs handleSummary.
+    const stay = () => {};
+    const forward = () => child.kill('SIGTERM');
+    process.on('SIGINT', stay);
+    process.on('SIGTERM', forward);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      process.off('SIGINT', stay);
+      process.off('SIGTERM', forward);
+      resolvePromise(code ?? (signal ? 1 : 0));
+    });
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const plan = planRun(argv, process.env, Date.now());
+  if (!existsSync(plan.script)) {
+    throw new UsageError(
+      `${plan.script} not found; reason: expected a built scenario (run npm run build) or a script path, got none`,
+    );
+  }
+  const { path: k6 } = await provisionK6();
+  await mkdir(plan.stagingDir, { recursive: true });
+  const exitCode = await runK6(k6, plan.k6Args, plan.env);
+  const files = await publishResults(plan.stagingDir, plan.resultsDir);
+  const where = resolve(plan.resultsDir);
+  if (files.length === 0) {
+    process.stderr.write(`k6-auth-toolkit: k6 exited ${exitCode} and wrote no results\n`);
+    return exitCode;
+  }
+  if (!files.includes('report.html')) {
+    process.stderr.write(
+      'k6-auth-toolkit: no report.html: k6 exports its dashboard only after two snapshots ' +
+        `(K6_WEB_DASHBOARD_PERIOD=${plan.env.K6_WEB_DASHBOARD_PERIOD}); the run was shorter\n`,
+    );
+  }
+  process.stderr.write(
+    `k6-auth-toolkit: results in ${where}: ${files.join(', ')} (k6 exit code ${exitCode})\n`,
+  );
+  return exitCode;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  try {
+    process.exitCode = await main(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof K6NotFoundError) && !(error instanceof UsageError)) throw error;
+    process.stderr.write(`k6-auth-toolkit: ${error.message}\n`);
+    process.exitCode = 1;
+  }
+}

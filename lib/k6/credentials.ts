@@ -1,6 +1,7 @@
 /**
  * The credentials pool, built once at init and shared by all VUs (`SharedArray`):
- * - `-e CREDENTIALS=<file.csv|file.json>`: a pool file (relative paths from the working folder);
+ * - `-e CREDENTIALS=<file.csv|file.json>`: a pool file (a relative path is taken from the folder
+ *   k6 runs in);
  * - `-e USERNAME` + `-e PASSWORD`: one account; `-e PASSWORD_SECRET=<name>` reads the password
  *   from a k6 secret source instead (`--secret-source`), so k6 redacts it in logs;
  * - otherwise the reference server's demo users `user<N>`/`pass<N>`, N = 1..`-e USERS` (1000).
@@ -17,6 +18,7 @@ import {
   parseCredentialsJson,
 } from '../core/credentials.ts';
 import { ConfigError } from '../core/errors.ts';
+import { candidatePaths } from '../core/file-paths.ts';
 import type { Credentials } from '../core/profile.ts';
 
 interface PoolSettings {
@@ -157,7 +159,7 @@ function loadPool(pool: PoolSettings): Credentials[] {
     return [{ username: pool.username, password: pool.password ?? '' }];
   }
   if (pool.file === undefined) return demoCredentials(pool.users);
-  const text = open(pathFromWorkingFolder(pool.file));
+  const text = readPoolFile(pool.file);
   if (/\.csv$/i.test(pool.file)) return parseCredentialsCsv(text, pool.file);
   if (/\.json$/i.test(pool.file)) return parseCredentialsJson(text, pool.file);
   throw new ConfigError(
@@ -166,14 +168,20 @@ function loadPool(pool: PoolSettings): Credentials[] {
   );
 }
 
-/**
- * k6 resolves `open()` paths from the script's folder (dist/), but users type paths from where
- * they run k6. `PWD` is there unless system variables are excluded; then the path stays as is.
- */
-function pathFromWorkingFolder(path: string): string {
-  const cwd = __ENV.PWD;
-  if (/^(\/|[A-Za-z]:[\\/]|file:)/.test(path) || cwd === undefined || cwd === '') return path;
-  return `${cwd.replace(/[\\/]+$/, '')}/${path}`;
+/** Relative paths are taken from the folder k6 runs in, like `-e PROFILE` (lib/core/file-paths.ts). */
+function readPoolFile(path: string): string {
+  const tried = candidatePaths(path, __ENV.PWD);
+  for (const candidate of tried) {
+    try {
+      return open(candidate);
+    } catch {
+      // Not there: try the next place.
+    }
+  }
+  throw new ConfigError(
+    'CREDENTIALS_NOT_FOUND',
+    `Cannot open -e CREDENTIALS=${path}; reason: expected a readable file, got none at ${tried.join(' or ')}`,
+  );
 }
 
 function conflict(setting: string, expected: string, got: string): ConfigError {

@@ -1,0 +1,85 @@
+/**
+ * What scenarios use. A scenario stays thin: its `options`, and a default function that calls in
+ * here, e.g.
+ *
+ * ```ts
+ * import { protectedCall } from '../lib/k6/index.ts';
+ * export default function () { protectedCall(); }
+ * ```
+ *
+ * Each VU gets one `AuthClient`, created on first use inside VU code (never in init code, where
+ * k6 forbids HTTP). It logs in on the VU's first request and keeps its cookie jar or tokens
+ * across iterations. Configuration (`-e AUTH_MODE`, `-e PROFILE`, …) is read at init by
+ * lib/k6/config.ts, so a bad value stops the run before any request.
+ */
+import { check, sleep } from 'k6';
+import { AuthClient, type AuthRequest, type AuthResponse } from './auth-client.ts';
+import { profile, runSettings } from './config.ts';
+import { credentialsForThisVu, credentialsForThisVuAsync } from './credentials.ts';
+
+export type { AuthRequest, AuthResponse } from './auth-client.ts';
+export { profile, runSettings } from './config.ts';
+
+let client: AuthClient | undefined;
+
+/** This VU's client (one per VU: each VU has its own copy of this module). */
+export function authClient(): AuthClient {
+  if (client === undefined) {
+    client = new AuthClient(profile, {
+      sync: credentialsForThisVu,
+      async: credentialsForThisVuAsync,
+    });
+  }
+  return client;
+}
+
+/**
+ * One request with the VU's credentials (bearer header or session cookie), renewing them as
+ * needed. Returns the k6 response (check it as usual), or undefined when the VU could not
+ * authenticate: that is already counted in `auth_errors` and logged, redacted.
+ */
+export function authenticatedRequest(req: AuthRequest): AuthResponse {
+  return authClient().request(req);
+}
+
+/** `authenticatedRequest` on the event loop: `await Promise.all([...])` shares one refresh. */
+export function authenticatedRequestAsync(req: AuthRequest): Promise<AuthResponse> {
+  return authClient().requestAsync(req);
+}
+
+/** Requests in parallel with `http.batch`, sharing one renewal; responses in the same order. */
+export function authenticatedBatch(reqs: readonly AuthRequest[]): AuthResponse[] {
+  return authClient().batch(reqs);
+}
+
+/** `GET` (or the profile's method) on the protected endpoint, with a check. True when 2xx. */
+export function protectedCall(): boolean {
+  const c = authClient();
+  return checkProtected(c.request(c.protectedRequest()));
+}
+
+/**
+ * The smoke iteration: `-e PARALLEL` protected requests (one by default; more go through
+ * `http.batch`, or `http.asyncRequest` with `-e PARALLEL_VIA=async`), then `-e PAUSE_SECONDS`
+ * of think time. Async so a `k6/secrets` password (`-e PASSWORD_SECRET`) can be read.
+ */
+export async function smokeIteration(): Promise<void> {
+  const c = authClient();
+  await c.ready();
+  const { parallel, parallelVia, pauseSeconds } = runSettings;
+  const reqs = Array.from({ length: parallel }, () => c.protectedRequest());
+  if (parallel === 1) checkProtected(c.request(c.protectedRequest()));
+  else if (parallelVia === 'batch') for (const res of c.batch(reqs)) checkProtected(res);
+  else for (const res of await Promise.all(reqs.map((r) => c.requestAsync(r)))) checkProtected(res);
+  if (pauseSeconds > 0) sleep(pauseSeconds);
+}
+
+function checkProtected(res: AuthResponse): boolean {
+  return check(
+    res,
+    {
+      'protected request answered 2xx': (r) => r !== undefined && r.status >= 200 && r.status < 300,
+    },
+    { auth: profile.mode },
+  );
+}

@@ -1,0 +1,92 @@
+/**
+ * Sends `RequestSpec`s with k6/http and turns k6 responses into `ResponseView`s: the only place
+ * where the toolkit's plain-data requests meet k6. No decisions here.
+ */
+import http, {
+  type BatchRequests,
+  type CookieJar,
+  type Params,
+  type RefinedResponse,
+  type ResponseType,
+} from 'k6/http';
+import type { RequestSpec, ResponseView } from '../core/http-types.ts';
+import type { AuthMode } from '../core/profile.ts';
+
+export type K6Response = RefinedResponse<ResponseType | undefined>;
+
+/** What `http.expectedStatuses` returns (@types/k6 does not export the type's name). */
+export type ExpectedStatusesCallback = ReturnType<typeof http.expectedStatuses>;
+
+export interface SendOptions {
+  mode: AuthMode;
+  jar: CookieJar;
+  timeoutSeconds: number;
+  /** Statuses that are not `http_req_failed`: a 401 the client will recover from is one. */
+  expected: ExpectedStatusesCallback;
+  /** The `name` tag; defaults to the URL without its query (stable, low cardinality). */
+  name?: string;
+}
+
+/** k6's arguments for one request. */
+export function toK6Params(spec: RequestSpec, options: SendOptions): Params {
+  const params: Params = {
+    headers: spec.headers,
+    jar: options.jar,
+    timeout: `${options.timeoutSeconds}s`,
+    responseCallback: options.expected,
+    tags: {
+      endpoint: spec.endpoint,
+      auth: options.mode,
+      name: options.name ?? stripQuery(spec.url),
+    },
+  };
+  // k6 follows up to 10 redirects by default; a form login's 302 must be seen, not followed.
+  if (spec.followRedirects !== true) params.redirects = 0;
+  return params;
+}
+
+/** Sends one request and waits (k6 blocks the VU, not the process). */
+export function send(spec: RequestSpec, options: SendOptions): K6Response {
+  return http.request(spec.method, spec.url, spec.body ?? null, toK6Params(spec, options));
+}
+
+/** Sends one request on the VU's event loop. */
+export function sendAsync(spec: RequestSpec, options: SendOptions): Promise<K6Response> {
+  return http.asyncRequest(spec.method, spec.url, spec.body ?? null, toK6Params(spec, options));
+}
+
+/** Sends requests in parallel with `http.batch`; responses in the same order. */
+export function sendBatch(
+  requests: readonly { spec: RequestSpec; options: SendOptions }[],
+): K6Response[] {
+  const batch: BatchRequests = requests.map(({ spec, options }) => ({
+    method: spec.method,
+    url: spec.url,
+    body: spec.body ?? null,
+    params: toK6Params(spec, options),
+  }));
+  return http.batch(batch) as K6Response[];
+}
+
+/** The plain-data view lib/core reads: lower-case header names, cookies set by this response. */
+export function toResponseView(res: K6Response, receivedAtMs: number): ResponseView {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(res.headers)) headers[name.toLowerCase()] = value;
+  const setCookies: Record<string, string> = {};
+  for (const [name, cookies] of Object.entries(res.cookies)) {
+    const first = cookies[0];
+    if (first !== undefined) setCookies[name] = first.value;
+  }
+  return {
+    status: res.status,
+    headers,
+    body: typeof res.body === 'string' ? res.body : '',
+    setCookies,
+    receivedAtMs,
+  };
+}
+
+function stripQuery(url: string): string {
+  const end = url.search(/[?#]/);
+  return end === -1 ? url : url.slice(0, end);
+}

@@ -1,0 +1,239 @@
+/**
+ * The results writer with the real k6: a small fixture scenario (test/helpers/fixtures/
+ * results-scenario.js, bundled here with esbuild) sends tagged requests to a node:http server on
+ * a loopback port, resolves a threshold profile and exports the toolkit's handleSummary.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { provisionK6 } from '../../scripts/provision-k6.ts';
+import { parseJunit } from '../helpers/fixtures/parse-junit.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../helpers/fixtures/results-scenario.js', import.meta.url));
+// The secrets the fixture carries (see the fixture); none may reach a result file.
+const PASSWORD = 's3cret-Fixture-pw';
+const SECRETS = [
+  PASSWORD,
+  'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyMSJ9.Zml4dHVyZS1zaWduYXR1cmUtb25seQ',
+  'rT9kQ2xVb7mN4pL8sW3zY6aF1dH5jK0c',
+  'Q7f2Lk9xPz3Rt8Vb1Nm4',
+];
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to its end, killing it after `timeoutMs` so a hang fails the test, not CI. */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000) {
+  return new Promise<Finished>((resolve, reject) => {
+    const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('results files from a real k6 run', () => {
+  let server: Server;
+  let baseUrl = '';
+  let workDir = '';
+  let bundle = '';
+  let k6 = '';
+  let requests = 0;
+
+  before(async () => {
+    server = createServer((request, response) => {
+      requests += 1;
+      request.resume();
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    workDir = await mkdtemp(join(tmpdir(), 'results-test-'));
+    bundle = join(workDir, 'results-fixture.js');
+    await build({
+      entryPoints: [FIXTURE],
+      outfile: bundle,
+      bundle: true,
+      format: 'esm',
+      target: 'es2020',
+      platform: 'neutral',
+      external: ['k6', 'k6/*'],
+      logLevel: 'silent',
+    });
+    k6 = (await provisionK6()).path;
+  });
+
+  after(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('exits 99 on an impossible threshold and still publishes every result file', async () => {
+    const resultsDir = join(workDir, 'crossed');
+    const before = requests;
+    const result = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'scripts/run-scenario.ts',
+        bundle,
+        '--quiet',
+        '-e',
+        `BASE_URL=${baseUrl}`,
+        '-e',
+        'DURATION=2s',
+        '-e',
+        `FIXTURE_PASSWORD=${PASSWORD}`,
+        // p95 under a microsecond cannot hold, even on loopback.
+        '-e',
+        'P95_PROTECTED_MS=0.001',
+      ],
+      { ...process.env, RESULTS_DIR: resultsDir },
+    );
+    assert.equal(result.code, 99, result.stderr);
+    assert.ok(requests - before >= 30, 'the fixture sent its load to the test server');
+
+    // All four files, in place, and no staging folder left beside them.
+    assert.deepEqual((await readdir(resultsDir)).sort(), [
+      'junit.xml',
+      'report.html',
+      'summary.json',
+      'summary.md',
+    ]);
+    assert.deepEqual(
+      (await readdir(workDir)).filter((name) => name.startsWith('.')),
+      [],
+    );
+    assert.ok(
+      result.stderr.includes(
+        `results in ${resultsDir}: junit.xml, report.html, summary.json, summary.md (k6 exit code 99)`,
+      ),
+    );
+
+    // junit.xml: well-formed, the crossed threshold failed, the others passed.
+    const junit = parseJunit(await readFile(join(resultsDir, 'junit.xml'), 'utf8'));
+    const failed = junit.testcases.filter((testcase) => testcase.failure !== undefined);
+    assert.deepEqual(
+      failed.map((testcase) => [testcase.classname, testcase.name]),
+      [['http_req_duration{endpoint:protected}', 'p(95)<0.001']],
+    );
+    assert.match(
+      failed[0]?.failure ?? '',
+      /^http_req_duration\{endpoint:protected\} crossed p\(95\)<0\.001; observed p\(95\)=[\d.]+ms$/,
+    );
+    assert.equal(junit.suite.failures, '1');
+    assert.equal(junit.suite.tests, String(junit.testcases.length));
+    assert.ok(junit.testcases.length >= 10);
+
+    // summary.json: k6's data, no setup_data, no secret in any form.
+    const summaryText = await readFile(join(resultsDir, 'summary.json'), 'utf8');
+    for (const secret of SECRETS) {
+      assert.equal(summaryText.includes(secret), false, 'a fixture secret reached summary.json');
+    }
+    const summary = JSON.parse(summaryText);
+    assert.equal('setup_data' in summary, false);
+    assert.equal(
+      summary.metrics['http_req_duration{endpoint:protected}'].thresholds['p(95)<0.001'].ok,
+      false,
+    );
+    assert.ok(summary.metrics['http_reqs{endpoint:protected}'].values.count >= 30);
+
+    // summary.md and the terminal: the endpoint table with real numbers.
+    const markdown = await readFile(join(resultsDir, 'summary.md'), 'utf8');
+    assert.ok(markdown.includes('- Result: **failed**: 1 of'));
+    assert.match(
+      markdown,
+      /\n\| protected \| \d+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| 0\.00% \|\n/,
+    );
+    assert.match(markdown, /\n\| login \| 2 \| /);
+    assert.ok(result.stdout.includes("✗ 'p(95)<0.001' p(95)="));
+    assert.match(
+      result.stdout,
+      /\n {2}protected +\d+ +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +0\.00%\n/,
+    );
+    for (const secret of SECRETS) {
+      assert.equal(result.stdout.includes(secret), false, 'a fixture secret reached stdout');
+      assert.equal(markdown.includes(secret), false, 'a fixture secret reached summary.md');
+    }
+
+    // report.html: k6's dashboard export.
+    const report = await readFile(join(resultsDir, 'report.html'), 'utf8');
+    assert.match(report.slice(0, 200).toLowerCase(), /<!doctype html>/);
+  });
+
+  it('writes into RESULTS_DIR under a plain k6 run and passes when thresholds hold', async () => {
+    const resultsDir = join(workDir, 'plain');
+    await mkdir(resultsDir);
+    const result = await run(
+      k6,
+      ['run', '--quiet', '-e', `BASE_URL=${baseUrl}`, '-e', `RESULTS_DIR=${resultsDir}`, bundle],
+      process.env,
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual((await readdir(resultsDir)).sort(), [
+      'junit.xml',
+      'summary.json',
+      'summary.md',
+    ]);
+    const junit = parseJunit(await readFile(join(resultsDir, 'junit.xml'), 'utf8'));
+    assert.equal(junit.suite.failures, '0');
+    assert.ok(junit.testcases.every((testcase) => testcase.failure === undefined));
+    assert.ok(result.stdout.includes('█ ENDPOINTS'));
+  });
+
+  it('fails at init with the override message and publishes nothing on a bad -e value', async () => {
+    const resultsDir = join(workDir, 'bad-override');
+    const before = requests;
+    const result = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'scripts/run-scenario.ts',
+        bundle,
+        '--quiet',
+        '-e',
+        `BASE_URL=${baseUrl}`,
+        '-e',
+        'P95_PROTECTED_MS=fast',
+      ],
+      { ...process.env, RESULTS_DIR: resultsDir },
+    );
+    assert.equal(result.code, 107);
+    assert.ok(
+      result.stderr.includes(
+        'ConfigError: -e P95_PROTECTED_MS is not usable; reason: expected a number of milliseconds > 0, got \\"fast\\"',
+      ),
+      result.stderr,
+    );
+    assert.ok(result.stderr.includes('k6-auth-toolkit: k6 exited 107 and wrote no results'));
+    assert.equal(requests, before, 'no load was sent');
+    assert.deepEqual(
+      (await readdir(workDir)).filter((name) => name.includes('bad-override')),
+      [],
+    );
+  });
+});

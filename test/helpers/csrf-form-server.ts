@@ -41,6 +41,8 @@ export interface CsrfFormStats {
 export interface RunningCsrfFormServer {
   url: string;
   stats(): CsrfFormStats;
+  /** Every session id and CSRF token issued so far, for tests that scan output for leaks. */
+  issuedSecrets(): string[];
   stop(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function startCsrfFormServer(
     expiredRejections: 0,
     missingSession: 0,
   };
+  const issued: string[] = [];
 
   const loginPage = (res: ServerResponse) => {
     stats.loginPages += 1;
@@ -74,6 +77,7 @@ export async function startCsrfFormServer(
     // Standard base64 on purpose: "+", "/" and "=" must survive form encoding.
     const csrfToken = randomBytes(24).toString('base64');
     csrfTokens.set(binding, csrfToken);
+    issued.push(binding, csrfToken);
     res.writeHead(200, {
       'Content-Type': 'text/html; charset=utf-8',
       'Set-Cookie': `${CSRF_COOKIE}=${binding}; Path=/login; HttpOnly; SameSite=Strict`,
@@ -103,6 +107,7 @@ export async function startCsrfFormServer(
     stats.logins += 1;
     const sessionId = randomBytes(24).toString('base64url');
     sessions.set(sessionId, { username, expiresAtMs: now() + sessionTtlMs });
+    issued.push(sessionId);
     res.writeHead(302, {
       Location: '/dashboard',
       'Set-Cookie': `${SESSION_COOKIE}=${sessionId}; Path=/; HttpOnly; SameSite=Lax`,
@@ -145,6 +150,7 @@ export async function startCsrfFormServer(
   return {
     url: `http://127.0.0.1:${port}`,
     stats: () => ({ ...stats }),
+    issuedSecrets: () => [...issued],
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -33,11 +33,15 @@ export interface OAuth2Stats {
   expiredRejections: number;
   /** `/api/me` requests answered 200. */
   protectedOk: number;
+  /** Password grants by user name: shows whether VUs shared an account. */
+  passwordGrantsByUser: Record<string, number>;
 }
 
 export interface RunningOAuth2Server {
   url: string;
   stats(): OAuth2Stats;
+  /** Every token issued so far, for tests that scan output for leaked secrets. */
+  issuedSecrets(): string[];
   stop(): Promise<void>;
 }
 
@@ -63,7 +67,9 @@ export async function startOAuth2Server(
     invalidClient: 0,
     expiredRejections: 0,
     protectedOk: 0,
+    passwordGrantsByUser: {},
   };
+  const issued: string[] = [];
 
   const issue = (
     res: ServerResponse,
@@ -71,10 +77,14 @@ export async function startOAuth2Server(
     grantType: 'password' | 'refresh_token',
   ) => {
     stats.grants[grantType] += 1;
+    if (grantType === 'password') {
+      stats.passwordGrantsByUser[username] = (stats.passwordGrantsByUser[username] ?? 0) + 1;
+    }
     const accessToken = randomBytes(24).toString('base64url');
     const refreshToken = randomBytes(32).toString('base64url');
     accessTokens.set(accessToken, { username, expiresAtMs: now() + accessTtlMs });
     refreshTokens.set(refreshToken, { username, expiresAtMs: now() + refreshTtlMs });
+    issued.push(accessToken, refreshToken);
     sendJson(res, 200, {
       access_token: accessToken,
       token_type: 'Bearer',
@@ -145,6 +155,7 @@ export async function startOAuth2Server(
   return {
     url: `http://127.0.0.1:${port}`,
     stats: () => structuredClone(stats),
+    issuedSecrets: () => [...issued],
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -61,6 +61,8 @@ describe('the OAuth 2.0 test server', () => {
     assert.match(String(body.access_token), /^[A-Za-z0-9_-]{32}$/);
     assert.equal(String(body.access_token).split('.').length, 1, 'not a JWT');
     assert.equal(server.stats().grants.password, before + 1);
+    assert.equal(server.stats().passwordGrantsByUser.user7, 1);
+    assert.deepEqual(server.issuedSecrets().slice(-2), [body.access_token, body.refresh_token]);
   });
 
   test('the access token opens /api/me until expires_in has passed', async () => {
@@ -212,6 +214,11 @@ describe('the CSRF form test server', () => {
     assert.equal(res.headers.get('location'), '/dashboard');
     const session = cookiePair(res, 'APPSESSION');
     assert.match(session ?? '', /^APPSESSION=[A-Za-z0-9_-]{32}$/);
+    assert.deepEqual(server.issuedSecrets().slice(-3), [
+      binding.slice('csrf_binding='.length),
+      token,
+      session?.slice('APPSESSION='.length),
+    ]);
     assert.equal(cookiePair(res, 'sid'), undefined);
 
     const page = await dashboard(session);

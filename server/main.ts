@@ -6,13 +6,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../lib/core/errors.ts';
-import { createApp } from './app.ts';
+import { createApp, MAX_HEADER_BYTES } from './app.ts';
 import { readConfig, type ServerConfig } from './config.ts';
 import { createLogger } from './log.ts';
 
 const HOST = '127.0.0.1';
-/** Node's default, stated: larger request headers get a JSON 431. */
-const MAX_HEADER_BYTES = 16 * 1024;
 /** Keep-alive connections k6 holds open must not delay shutdown longer than this. */
 const SHUTDOWN_GRACE_MS = 2000;
 

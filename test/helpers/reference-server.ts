@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type App, type AppOptions, createApp } from '../../server/app.ts';
+import { type App, type AppOptions, createApp, MAX_HEADER_BYTES } from '../../server/app.ts';
 import type { StatsSnapshot } from '../../server/stats.ts';
 
 /** The JSON of `GET /_admin/stats` (see server/stats.ts for each field). */
@@ -159,7 +159,7 @@ export interface InProcessServer {
  */
 export async function startAppServer(options: AppOptions = {}): Promise<InProcessServer> {
   const app = createApp({ scryptCost: 16, logLevel: 'silent', ...options });
-  const server = createServer({ maxHeaderSize: 16 * 1024 }, app.handler);
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app.handler);
   server.on('clientError', app.handleClientError);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

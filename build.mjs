@@ -6,7 +6,8 @@
  * binary provides. Anything else left unresolved, or a Node built-in, fails the build here,
  * naming the import, instead of failing later inside k6.
  *
- * Also importable: `buildScenarios({ scenariosDir, outDir })` (used by the tests).
+ * `node build.mjs [<scenarios dir> [<out dir>]]` builds another folder (tests use it); the bundles
+ * are also importable as `buildScenarios({ scenariosDir, outDir })`.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
@@ -91,7 +92,11 @@ const invokedDirectly =
   process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
   try {
-    for (const { file, bytes } of await buildScenarios()) {
+    const [scenariosDir, outDir] = process.argv.slice(2).map((path) => resolve(path));
+    const options = {};
+    if (scenariosDir !== undefined) options.scenariosDir = scenariosDir;
+    if (outDir !== undefined) options.outDir = outDir;
+    for (const { file, bytes } of await buildScenarios(options)) {
       console.log(`${relative(process.cwd(), file)}  ${formatSize(bytes)}`);
     }
   } catch (error) {

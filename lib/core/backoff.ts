@@ -93,32 +93,39 @@ export function decideRetry(
 ): RetryDecision {
   const kind = classifyFailure(failed.status);
   const got = failed.status === 0 ? 'no response' : `status ${failed.status}`;
-  const holdOffMs = backoffDelayMs(failed.failureStreak, settings, random);
+  const backoffMs = backoffDelayMs(failed.failureStreak, settings, random);
   if (kind === 'refused') {
-    return { retry: false, kind, reason: `the server refused; reason: got ${got}`, holdOffMs };
-  }
-  if (failed.attempt >= settings.maxAttempts) {
     return {
       retry: false,
       kind,
-      reason: `gave up after ${failed.attempt} attempts; reason: expected a success, got ${got}`,
-      holdOffMs,
+      reason: `the server refused; reason: got ${got}`,
+      holdOffMs: backoffMs,
     };
   }
   const retryAfterSeconds =
     failed.status === 429 || failed.status === 503
       ? parseRetryAfter(failed.retryAfter, nowMs)
       : undefined;
-  if (retryAfterSeconds !== undefined) {
-    if (retryAfterSeconds > settings.retryAfterMaxSeconds) {
-      return {
-        retry: false,
-        kind,
-        reason: `Retry-After too long; reason: expected at most ${settings.retryAfterMaxSeconds} s, got ${Math.ceil(retryAfterSeconds)} s`,
-        holdOffMs: settings.retryAfterMaxSeconds * 1000,
-      };
-    }
-    return { retry: true, delayMs: retryAfterSeconds * 1000 + random() * settings.baseDelayMs };
+  if (retryAfterSeconds !== undefined && retryAfterSeconds > settings.retryAfterMaxSeconds) {
+    return {
+      retry: false,
+      kind,
+      reason: `Retry-After too long; reason: expected at most ${settings.retryAfterMaxSeconds} s, got ${Math.ceil(retryAfterSeconds)} s`,
+      holdOffMs: settings.retryAfterMaxSeconds * 1000,
+    };
   }
-  return { retry: true, delayMs: backoffDelayMs(failed.failureStreak, settings, random) };
+  // Never sooner than the server asked, whether retrying now or in a later iteration.
+  const waitMs =
+    retryAfterSeconds === undefined
+      ? backoffMs
+      : retryAfterSeconds * 1000 + random() * settings.baseDelayMs;
+  if (failed.attempt >= settings.maxAttempts) {
+    return {
+      retry: false,
+      kind,
+      reason: `gave up after ${failed.attempt} attempts; reason: expected a success, got ${got}`,
+      holdOffMs: waitMs,
+    };
+  }
+  return { retry: true, delayMs: waitMs };
 }

@@ -5,7 +5,7 @@
  * (`--out json=<file>`), for timing assertions.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,8 @@ export interface K6Point {
   time: string;
   value: number;
   tags: Record<string, string>;
+  /** High-cardinality data k6 keeps out of tags, e.g. `vu` with `--system-tags …,vu`. */
+  metadata: Record<string, string>;
 }
 
 export interface K6Run {
@@ -54,20 +56,25 @@ export interface K6Run {
   summary: K6Summary | undefined;
   /** The exported summary file's text, exactly as k6 wrote it (for secret scans). */
   summaryText: string;
+  /** The scenario's result files (its handleSummary output, `-e RESULTS_DIR`), name → text. */
+  resultFiles: Record<string, string>;
   points: K6Point[];
 }
 
 /**
  * Runs `k6 run` from the repository root with `--no-usage-report`, without the system environment
  * in `__ENV` (so a stray `USERNAME` or `BASE_URL` in CI cannot change a test) but with `PWD` set as
- * a shell would, and with the summary exported to a temporary file.
+ * a shell would, with the summary exported to a temporary file, and with the scenario's result
+ * files (`-e RESULTS_DIR`) in a temporary folder rather than the repository's results/.
  */
 export async function runK6(options: K6RunOptions): Promise<K6Run> {
   const { path: k6 } = await provisionK6();
   const dir = await mkdtemp(join(tmpdir(), 'k6-run-'));
   const summaryFile = join(dir, 'summary.json');
   const pointsFile = join(dir, 'points.json');
-  const env = { PWD: REPO_ROOT.replace(/\/$/, ''), ...options.env };
+  const resultsDir = join(dir, 'results');
+  await mkdir(resultsDir);
+  const env = { PWD: REPO_ROOT.replace(/\/$/, ''), RESULTS_DIR: resultsDir, ...options.env };
   const args = [
     'run',
     '--no-usage-report',
@@ -85,10 +92,15 @@ export async function runK6(options: K6RunOptions): Promise<K6Run> {
     const result = await spawnBounded(k6, args, options.timeoutMs);
     const summaryText = await readFile(summaryFile, 'utf8').catch(() => '');
     const points = options.collectPoints ? await readPoints(pointsFile) : [];
+    const resultFiles: Record<string, string> = {};
+    for (const name of await readdir(resultsDir)) {
+      resultFiles[name] = await readFile(join(resultsDir, name), 'utf8');
+    }
     return {
       ...result,
       summary: summaryText === '' ? undefined : (JSON.parse(summaryText) as K6Summary),
       summaryText,
+      resultFiles,
       points,
     };
   } finally {
@@ -141,7 +153,12 @@ async function readPoints(file: string): Promise<K6Point[]> {
     const entry = JSON.parse(line) as {
       type: string;
       metric: string;
-      data: { time: string; value: number; tags: Record<string, string> | null };
+      data: {
+        time: string;
+        value: number;
+        tags: Record<string, string> | null;
+        metadata?: Record<string, string> | null;
+      };
     };
     if (entry.type !== 'Point') continue;
     points.push({
@@ -149,6 +166,7 @@ async function readPoints(file: string): Promise<K6Point[]> {
       time: entry.data.time,
       value: entry.data.value,
       tags: entry.data.tags ?? {},
+      metadata: entry.data.metadata ?? {},
     });
   }
   return points;
@@ -175,4 +193,74 @@ export function checkTotals(summary: K6Summary): { passes: number; fails: number
     fails += check.fails;
   }
   return { passes, fails };
+}
+
+let built: Promise<unknown> | undefined;
+
+/** Builds dist/ once per test process, so a test file run alone never uses a stale bundle. */
+export function ensureBuilt(): Promise<unknown> {
+  if (built === undefined) {
+    built = import('../../build.mjs').then(({ buildScenarios }) => buildScenarios());
+  }
+  return built;
+}
+
+const LEAK_PATTERNS: readonly [string, RegExp][] = [
+  ['a JWT', /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/],
+  ['a bearer credential', /Bearer\s+(?!\[REDACTED\])[A-Za-z0-9\-._~+/]{8,}/i],
+  ['a session cookie', /\bsid=(?!\[REDACTED\])[A-Za-z0-9_-]{8,}/],
+  ['a demo password', /\bpass\d+\b/],
+];
+
+/**
+ * Where a run's stdout, stderr or exported summary shows secret-looking text: JWTs, bearer values,
+ * the reference server's session cookie, demo passwords, or any of `secrets`. Returns
+ * descriptions only ("stderr: a JWT"), so a failing assertion does not print the secret.
+ */
+export function findLeaks(run: K6Run, secrets: readonly string[] = []): string[] {
+  const leaks: string[] = [];
+  const texts: Record<string, string> = {
+    stdout: run.stdout,
+    stderr: run.stderr,
+    'summary export': run.summaryText,
+    ...run.resultFiles,
+  };
+  for (const [where, text] of Object.entries(texts)) {
+    for (const [what, pattern] of LEAK_PATTERNS) {
+      if (pattern.test(text)) leaks.push(`${where}: ${what}`);
+    }
+    secrets.forEach((secret, i) => {
+      if (secret !== '' && text.includes(secret)) leaks.push(`${where}: secret #${i + 1}`);
+    });
+  }
+  return leaks;
+}
+
+/**
+ * `-e` values that drop the error-rate and expired-rejection thresholds of the scenario's profile,
+ * for runs where errors are the point (faults, expiring sessions): those runs are judged by the
+ * test's own assertions, and must still end with exit code 0 rather than 99.
+ */
+export const THRESHOLDS_FOR_FAULTS: Record<string, string> = {
+  THRESHOLDS_OVERRIDE: JSON.stringify({
+    'http_req_failed{endpoint:login}': [],
+    'http_req_failed{endpoint:refresh}': [],
+    'http_req_failed{endpoint:protected}': [],
+    auth_errors: [],
+    auth_expired_rejections: [],
+  }),
+};
+
+/** Polls `probe` every 50 ms until it returns true; throws after `timeoutMs`. */
+export async function waitFor(
+  what: string,
+  probe: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

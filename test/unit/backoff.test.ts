@@ -199,13 +199,18 @@ describe('decideRetry', () => {
     });
   });
 
-  it('stops at the attempt limit even while rate-limited', () => {
+  it('stops at the attempt limit even while rate-limited, holding off at least the Retry-After', () => {
     const decision = decideRetry(
-      { status: 429, retryAfter: '1', attempt: 4, failureStreak: 4 },
+      { status: 429, retryAfter: '3', attempt: 4, failureStreak: 4 },
       retry,
       NOW,
       () => 0,
     );
-    assert.equal(decision.retry, false);
+    assert.deepEqual(decision, {
+      retry: false,
+      kind: 'rate-limited',
+      reason: 'gave up after 4 attempts; reason: expected a success, got status 429',
+      holdOffMs: 3000,
+    });
   });
 });

@@ -1,0 +1,11 @@
+/** Types of build.mjs, for the TypeScript tests that import it. */
+export interface BuiltBundle {
+  /** Absolute path of `<outDir>/<name>.js`. */
+  file: string;
+  bytes: number;
+}
+
+export function buildScenarios(options?: {
+  scenariosDir?: string;
+  outDir?: string;
+}): Promise<BuiltBundle[]>;

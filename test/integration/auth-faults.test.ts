@@ -1,0 +1,289 @@
+/**
+ * Faults with the real k6 against the reference server: a failing refresh endpoint, rate limiting
+ * with Retry-After, a restart, clock jumps, a wrong password. The run must survive, recover within
+ * the back-off cap, keep its attempts bounded (no tight loop), and count everything.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import {
+  checkTotals,
+  counterCount,
+  ensureBuilt,
+  findLeaks,
+  type K6Point,
+  rateSamples,
+  runK6,
+  THRESHOLDS_FOR_FAULTS,
+  waitFor,
+} from '../helpers/k6.ts';
+import { type ReferenceServer, startReferenceServer } from '../helpers/reference-server.ts';
+
+/** The toolkit's default back-off cap (`retry.maxDelayMs`). */
+const MAX_DELAY_MS = 5000;
+/** Scheduling noise on a shared 2-core machine. */
+const SLACK_MS = 1500;
+const SHORT_LEEWAY = { REFRESH_LEEWAY: '0.2', REFRESH_JITTER: '0.2' };
+
+async function withServer(
+  env: Record<string, string>,
+  body: (server: ReferenceServer) => Promise<void>,
+): Promise<void> {
+  await ensureBuilt();
+  const server = await startReferenceServer(env);
+  try {
+    await body(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+function failedCheckTimes(points: readonly K6Point[]): number[] {
+  return points
+    .filter((p) => p.metric === 'checks' && p.value === 0)
+    .map((p) => Date.parse(p.time));
+}
+
+function passedChecksAfter(points: readonly K6Point[], sinceMs: number): number {
+  return points.filter(
+    (p) => p.metric === 'checks' && p.value === 1 && Date.parse(p.time) > sinceMs,
+  ).length;
+}
+
+describe('faults injected into the reference server', () => {
+  it('rides out a refresh endpoint answering 500 for 5 s, with bounded attempts, and recovers within the back-off cap', async () => {
+    await withServer({ ACCESS_TTL: '2' }, async (server) => {
+      const vus = 5;
+      const running = runK6({
+        script: 'dist/smoke.js',
+        env: {
+          BASE_URL: server.url,
+          AUTH_MODE: 'dual',
+          VUS: String(vus),
+          DURATION: '16s',
+          ...SHORT_LEEWAY,
+          ...THRESHOLDS_FOR_FAULTS,
+        },
+        collectPoints: true,
+        timeoutMs: 60_000,
+      });
+      await waitFor(
+        'a first round of refreshes',
+        async () => (await server.stats()).refreshes >= vus,
+        20_000,
+      );
+      await server.setFaults({ failure: { endpoint: 'refresh', status: 500, seconds: 5 } });
+      const faultEndMs = Date.now() + 5000;
+      const run = await running;
+      const stats = await server.stats();
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok(run.summary);
+
+      const injected = stats.faultsInjected.failures;
+      assert.ok(injected >= vus, `every VU met the outage: ${injected} failed refreshes`);
+      assert.ok(
+        injected <= vus * 12,
+        `bounded attempts, no tight loop: ${injected} for ${vus} VUs in 5 s`,
+      );
+      // Every failed attempt is counted on the client side too.
+      assert.equal(rateSamples(run.summary, 'auth_errors').trues, injected);
+      // The refresh tokens survived the outage: no new login was needed.
+      assert.equal(counterCount(run.summary, 'auth_relogins'), 0);
+      assert.equal(stats.logins, vus);
+      assert.equal(stats.refreshReuseDetections, 0);
+      assert.equal(counterCount(run.summary, 'auth_refreshes'), stats.refreshes);
+      const rejections = counterCount(run.summary, 'auth_expired_rejections');
+      assert.equal(rejections, stats.expiredCredentialRejections);
+      assert.ok(rejections <= vus, `at most a token used to its last moment per VU: ${rejections}`);
+
+      const recoveredByMs = faultEndMs + MAX_DELAY_MS + SLACK_MS;
+      for (const time of failedCheckTimes(run.points)) {
+        assert.ok(
+          time <= recoveredByMs,
+          `a check failed ${time - faultEndMs} ms after the outage ended`,
+        );
+      }
+      assert.ok(passedChecksAfter(run.points, recoveredByMs) >= vus);
+      assert.equal(checkTotals(run.summary).fails, failedCheckTimes(run.points).length);
+      assert.deepEqual(findLeaks(run), []);
+    });
+  });
+
+  it('waits for Retry-After on a rate-limited login before trying again, and logs every VU in', async () => {
+    await withServer({}, async (server) => {
+      await server.setFaults({
+        rateLimit: { endpoint: 'login', perSecond: 2, retryAfterSeconds: 1 },
+      });
+      const vus = 8;
+      const run = await runK6({
+        script: 'dist/smoke.js',
+        env: {
+          BASE_URL: server.url,
+          AUTH_MODE: 'dual',
+          VUS: String(vus),
+          DURATION: '8s',
+          ...THRESHOLDS_FOR_FAULTS,
+        },
+        // The `vu` tag lets the test follow each VU's attempts.
+        args: ['--system-tags', 'status,method,name,scenario,check,expected_response,vu'],
+        collectPoints: true,
+        timeoutMs: 60_000,
+      });
+      const stats = await server.stats();
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok(run.summary);
+      assert.equal(counterCount(run.summary, 'auth_logins'), vus);
+      assert.equal(stats.logins, vus);
+      const limited = stats.faultsInjected.rateLimited;
+      assert.ok(limited >= vus - 2, `the limit bit: ${limited} answers 429`);
+      assert.ok(limited <= vus * 4, `bounded attempts: ${limited} answers 429 for ${vus} VUs`);
+      assert.equal(rateSamples(run.summary, 'auth_errors').trues, limited);
+
+      const attemptsByVu = new Map<string, K6Point[]>();
+      for (const point of run.points) {
+        if (point.metric !== 'http_req_duration' || point.tags.endpoint !== 'login') continue;
+        const vu = point.metadata.vu ?? '?';
+        attemptsByVu.set(vu, [...(attemptsByVu.get(vu) ?? []), point]);
+      }
+      assert.equal(attemptsByVu.size, vus);
+      for (const [vu, attempts] of attemptsByVu) {
+        attempts.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+        attempts.forEach((attempt, i) => {
+          const next = attempts[i + 1];
+          if (attempt.tags.status !== '429' || next === undefined) return;
+          const gapMs = Date.parse(next.time) - Date.parse(attempt.time);
+          assert.ok(gapMs >= 1000, `VU ${vu} tried again ${gapMs} ms after a 429 asking for 1 s`);
+        });
+      }
+      assert.deepEqual(findLeaks(run), []);
+    });
+  });
+
+  it('survives a server restart: connection errors back off, then each VU logs in again once', async () => {
+    await ensureBuilt();
+    let server = await startReferenceServer({ ACCESS_TTL: '2' });
+    const port = new URL(server.url).port;
+    try {
+      const vus = 4;
+      const running = runK6({
+        script: 'dist/smoke.js',
+        env: {
+          BASE_URL: server.url,
+          AUTH_MODE: 'dual',
+          VUS: String(vus),
+          DURATION: '15s',
+          ...SHORT_LEEWAY,
+          ...THRESHOLDS_FOR_FAULTS,
+        },
+        collectPoints: true,
+        timeoutMs: 60_000,
+      });
+      await waitFor(
+        'a first round of refreshes',
+        async () => (await server.stats()).refreshes >= vus,
+        20_000,
+      );
+      await server.stop();
+      // Same port, new process: every session, refresh family and signing key is gone.
+      server = await startReferenceServer({ ACCESS_TTL: '2', PORT: port });
+      const restartedAtMs = Date.now();
+      const run = await running;
+      const stats = await server.stats();
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok(run.summary);
+      assert.equal(counterCount(run.summary, 'auth_relogins'), vus);
+      assert.equal(stats.logins, vus);
+      assert.equal(stats.refreshFailures, vus, 'each VU tried its dead refresh token once');
+      assert.equal(stats.refreshReuseDetections, 0);
+      const authErrors = rateSamples(run.summary, 'auth_errors').trues;
+      assert.ok(authErrors <= vus * 10, `bounded attempts while down: ${authErrors} auth errors`);
+      const recoveredByMs = restartedAtMs + MAX_DELAY_MS + SLACK_MS;
+      for (const time of failedCheckTimes(run.points)) {
+        assert.ok(
+          time <= recoveredByMs,
+          `a check failed ${time - restartedAtMs} ms after the restart`,
+        );
+      }
+      assert.ok(passedChecksAfter(run.points, recoveredByMs) >= vus);
+      assert.deepEqual(findLeaks(run), []);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('keeps working through server clock jumps of +120 s and −120 s, counting each rejection', async () => {
+    await withServer({ ACCESS_TTL: '2' }, async (server) => {
+      const vus = 5;
+      const running = runK6({
+        script: 'dist/smoke.js',
+        env: {
+          BASE_URL: server.url,
+          AUTH_MODE: 'dual',
+          VUS: String(vus),
+          DURATION: '12s',
+          ...SHORT_LEEWAY,
+          ...THRESHOLDS_FOR_FAULTS,
+        },
+        timeoutMs: 60_000,
+      });
+      await waitFor(
+        'a first round of refreshes',
+        async () => (await server.stats()).refreshes >= vus,
+        20_000,
+      );
+      await server.setFaults({ clockOffsetSeconds: 120 });
+      const before = (await server.stats()).refreshes;
+      await waitFor(
+        'refreshes under the +120 s clock',
+        async () => (await server.stats()).refreshes >= before + vus * 2,
+        20_000,
+      );
+      await server.setFaults({ clockOffsetSeconds: -120 });
+      const run = await running;
+      const stats = await server.stats();
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok(run.summary);
+      assert.equal(checkTotals(run.summary).fails, 0);
+      assert.equal(rateSamples(run.summary, 'http_req_failed').trues, 0);
+      assert.equal(stats.refreshReuseDetections, 0);
+      const rejections = counterCount(run.summary, 'auth_expired_rejections');
+      const refused = Object.values(stats.unauthorizedByReason).reduce((a, b) => a + b, 0);
+      assert.equal(rejections, refused, 'every 401 the server sent was counted');
+      assert.ok(rejections <= vus * 2, `at most one rejection per VU per jump, got ${rejections}`);
+      assert.ok(counterCount(run.summary, 'auth_relogins') <= vus);
+      assert.deepEqual(findLeaks(run), []);
+    });
+  });
+
+  it('holds back a VU whose password is refused, and never prints the password', async () => {
+    await withServer({}, async (server) => {
+      const password = `wrong-${randomBytes(12).toString('hex')}`;
+      const run = await runK6({
+        script: 'dist/smoke.js',
+        env: {
+          BASE_URL: server.url,
+          AUTH_MODE: 'dual',
+          VUS: '2',
+          DURATION: '5s',
+          USERNAME: 'user1',
+          PASSWORD: password,
+          SHARE_ACCOUNTS: 'true',
+          ...THRESHOLDS_FOR_FAULTS,
+        },
+        timeoutMs: 60_000,
+      });
+      const stats = await server.stats();
+      assert.ok(run.summary, run.stderr);
+      assert.equal(stats.logins, 0);
+      assert.ok(stats.loginFailures >= 2, `each VU tried: ${stats.loginFailures}`);
+      assert.ok(
+        stats.loginFailures <= 2 * 15,
+        `no tight loop: ${stats.loginFailures} refused logins in 5 s`,
+      );
+      assert.equal(rateSamples(run.summary, 'auth_errors').trues, stats.loginFailures);
+      assert.equal(checkTotals(run.summary).passes, 0);
+      assert.match(run.stderr, /login failed; the server refused; reason: got status 401/);
+      assert.deepEqual(findLeaks(run, [password]), []);
+    });
+  });
+});

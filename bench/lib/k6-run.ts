@@ -1,0 +1,198 @@
+/**
+ * Runs one k6 test under GNU time and measures it:
+ * - whole run: k6's user + system CPU seconds and peak RSS from GNU time (`%U %S %M`, the
+ *   `wait4` rusage of the k6 process, exact), requests from k6's `--summary-export`;
+ * - optionally a steady-state window: k6's CPU from /proc/<pid>/stat and the protected requests
+ *   the server counted, read at two instants once the load is running, so start-up (init of
+ *   every VU, logins) is left out. Growth with VU count is judged on this window.
+ * The server's CPU over the same spans shows whether it, rather than k6, was the bottleneck.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { findChildPid, readCpuSeconds } from './proc.ts';
+import { REPO_ROOT, type ServerProcess } from './servers.ts';
+
+const GNU_TIME = '/usr/bin/time';
+
+export interface SteadyWindow {
+  /** After the first protected request, wait this long (VU start-up, logins) before sampling. */
+  warmupMs: number;
+  windowMs: number;
+}
+
+export interface K6RunSpec {
+  k6: string;
+  /** A built bundle. */
+  script: string;
+  /** `-e NAME=value`; `BASE_URL` is set to the server's URL. */
+  env: Record<string, string>;
+  server: ServerProcess;
+  steady?: SteadyWindow;
+  timeoutMs: number;
+}
+
+export interface WindowSample {
+  k6CpuSeconds: number;
+  serverCpuSeconds: number;
+  protectedRequests: number;
+  wallSeconds: number;
+}
+
+export interface K6Measurement {
+  /** User + system, whole process, whole run (GNU time). */
+  cpuSeconds: number;
+  peakRssKiB: number;
+  wallSeconds: number;
+  /** `http_reqs` with the protected URL as `name`. */
+  protectedRequests: number;
+  allRequests: number;
+  checksFailed: number;
+  droppedIterations: number;
+  logins: number;
+  refreshes: number;
+  relogins: number;
+  serverCpuSeconds: number;
+  /** Differences between the two window instants; undefined without `steady`. */
+  steady: WindowSample | undefined;
+}
+
+interface SummaryExport {
+  metrics: Record<string, Record<string, number>>;
+}
+
+/** Runs k6 once; throws when k6 fails, times out, or the window does not fit in the run. */
+export async function measureK6(spec: K6RunSpec): Promise<K6Measurement> {
+  const dir = await mkdtemp(join(tmpdir(), 'k6-bench-'));
+  const timeFile = join(dir, 'time.txt');
+  const summaryFile = join(dir, 'summary.json');
+  const env = { ...spec.env, BASE_URL: spec.server.url };
+  const args = [
+    '-o',
+    timeFile,
+    '-f',
+    '%U %S %M %e',
+    spec.k6,
+    'run',
+    '--no-usage-report',
+    '--quiet',
+    '--no-color',
+    '--include-system-env-vars=false',
+    '--summary-export',
+    summaryFile,
+    ...Object.entries(env).flatMap(([name, value]) => ['-e', `${name}=${value}`]),
+    spec.script,
+  ];
+  try {
+    const protectedBefore = spec.steady ? await spec.server.protectedRequests() : 0;
+    const serverCpuBefore = spec.server.cpuSeconds();
+    const child = spawn(GNU_TIME, args, {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir() },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      if (stderr.length < 16 * 1024) stderr += text;
+    });
+    let closed = false;
+    const exit = new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (code) => {
+        closed = true;
+        resolve(code);
+      });
+    });
+    const killer = setTimeout(() => child.kill('SIGTERM'), spec.timeoutMs);
+    let steady: WindowSample | undefined;
+    try {
+      if (spec.steady) {
+        steady = await sampleWindow(spec, child.pid as number, protectedBefore, () => closed);
+      }
+    } finally {
+      // A failed window must not leave k6 running.
+      if (steady === undefined && spec.steady) child.kill('SIGTERM');
+    }
+    const code = await exit;
+    clearTimeout(killer);
+    const serverCpuSeconds = spec.server.cpuSeconds() - serverCpuBefore;
+    if (code !== 0) {
+      throw new Error(`k6 run of ${spec.script} exited with ${code}:\n${stderr.slice(-2000)}`);
+    }
+    const [user, system, peakRssKiB, wall] = parseTimeOutput(await readFile(timeFile, 'utf8'));
+    const summary = JSON.parse(await readFile(summaryFile, 'utf8')) as SummaryExport;
+    const count = (name: string) => summary.metrics[name]?.count ?? 0;
+    return {
+      cpuSeconds: user + system,
+      peakRssKiB,
+      wallSeconds: wall,
+      protectedRequests: count(`http_reqs{name:${spec.server.url}/protected}`),
+      allRequests: count('http_reqs'),
+      checksFailed: summary.metrics.checks?.fails ?? 0,
+      droppedIterations: count('dropped_iterations'),
+      logins: count('auth_logins'),
+      refreshes: count('auth_refreshes'),
+      relogins: count('auth_relogins'),
+      serverCpuSeconds,
+      steady,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** GNU time's last line is the format; a line before it says "Command exited with non-zero…". */
+export function parseTimeOutput(text: string): [number, number, number, number] {
+  const line = text.trim().split('\n').at(-1) ?? '';
+  const values = line.split(' ').map(Number);
+  if (values.length !== 4 || values.some((value) => !Number.isFinite(value))) {
+    throw new Error(`unreadable GNU time output; reason: expected "%U %S %M %e", got "${line}"`);
+  }
+  return values as [number, number, number, number];
+}
+
+async function sampleWindow(
+  spec: K6RunSpec,
+  timePid: number,
+  protectedBefore: number,
+  isClosed: () => boolean,
+): Promise<WindowSample> {
+  const window = spec.steady as SteadyWindow;
+  let k6Pid: number | undefined;
+  while (k6Pid === undefined) {
+    if (isClosed()) throw new Error('k6 ended before it could be found under GNU time');
+    k6Pid = findChildPid(timePid);
+    if (k6Pid === undefined) await sleep(20);
+  }
+  while ((await spec.server.protectedRequests()) <= protectedBefore) {
+    if (isClosed()) throw new Error('k6 ended before sending a protected request');
+    await sleep(50);
+  }
+  await sleep(window.warmupMs);
+  const first = await sampleNow(spec.server, k6Pid);
+  await sleep(window.windowMs);
+  const second = await sampleNow(spec.server, k6Pid);
+  if (isClosed()) {
+    throw new Error(
+      `steady window does not fit; reason: expected k6 to run past ${window.warmupMs + window.windowMs} ms of load, got an earlier end`,
+    );
+  }
+  return {
+    k6CpuSeconds: second.k6CpuSeconds - first.k6CpuSeconds,
+    serverCpuSeconds: second.serverCpuSeconds - first.serverCpuSeconds,
+    protectedRequests: second.protectedRequests - first.protectedRequests,
+    wallSeconds: second.wallSeconds - first.wallSeconds,
+  };
+}
+
+async function sampleNow(server: ServerProcess, k6Pid: number): Promise<WindowSample> {
+  const protectedRequests = await server.protectedRequests();
+  return {
+    k6CpuSeconds: readCpuSeconds(k6Pid),
+    serverCpuSeconds: server.cpuSeconds(),
+    protectedRequests,
+    wallSeconds: performance.now() / 1000,
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Part 2, memory per VU: many VUs that each send one protected request (the toolkit VU logs in
+ * first) and then sleep, against a 1-VU run of the same script. Per VU = (peak RSS of the N-VU run
+ * − peak RSS of the 1-VU run) / (N − 1): what each added VU costs, k6's own fixed memory left out.
+ */
+import type { BenchContext } from './context.ts';
+import { type K6Measurement, measureK6 } from './k6-run.ts';
+import { startReferenceServer } from './servers.ts';
+import { type BenchSize, CHEAP_SCRYPT_COST, LONG_ACCESS_TTL_SECONDS } from './sizes.ts';
+
+export interface MemoryRuns {
+  one: K6Measurement;
+  many: K6Measurement;
+  /** KiB per added VU. */
+  perVuKiB: number;
+}
+
+export interface MemoryResult {
+  size: BenchSize['memory'];
+  bare: MemoryRuns[];
+  toolkit: MemoryRuns[];
+}
+
+export async function runMemory(
+  context: BenchContext,
+  size: BenchSize['memory'],
+): Promise<MemoryResult> {
+  const server = await startReferenceServer({
+    SCRYPT_COST: String(CHEAP_SCRYPT_COST),
+    ACCESS_TTL: String(LONG_ACCESS_TTL_SECONDS),
+    // The toolkit's VUs take demo accounts user1..userN (one each).
+    USERS: String(Math.max(size.vus, 1000)),
+  });
+  try {
+    const result: MemoryResult = { size, bare: [], toolkit: [] };
+    const measure = (script: 'bare' | 'toolkit', vus: number) =>
+      measureK6({
+        k6: context.k6,
+        script: context.bundles[script],
+        env: {
+          BENCH_SHAPE: 'idle',
+          BENCH_VUS: String(vus),
+          BENCH_DURATION: `${size.durationSeconds}s`,
+          AUTH_MODE: 'dual',
+          USERS: String(Math.max(size.vus, 1000)),
+        },
+        server,
+        timeoutMs: (size.durationSeconds + 120) * 1000,
+      });
+    for (let repetition = 1; repetition <= size.repetitions; repetition += 1) {
+      for (const script of ['bare', 'toolkit'] as const) {
+        const one = await measure(script, 1);
+        const many = await measure(script, size.vus);
+        const perVuKiB = (many.peakRssKiB - one.peakRssKiB) / (size.vus - 1);
+        result[script].push({ one, many, perVuKiB });
+        context.log(
+          `memory ${repetition}/${size.repetitions} ${script}: ${perVuKiB.toFixed(0)} KiB per VU ` +
+            `(${(one.peakRssKiB / 1024).toFixed(1)} MiB at 1 VU, ${(many.peakRssKiB / 1024).toFixed(1)} MiB at ${size.vus})`,
+        );
+      }
+    }
+    return result;
+  } finally {
+    await server.stop();
+  }
+}

@@ -1,0 +1,329 @@
+/**
+ * Turns the measurements into bench/RESULTS.md: machine, versions, method, one table per part,
+ * medians with their spread (min–max), ratios of medians, and which goals were met. A block
+ * between `<!-- notes:start -->` and `<!-- notes:end -->` in the previous file (the hand-written
+ * profiling notes, fixes with before/after numbers) is carried over unchanged.
+ */
+import type { K6Measurement } from './k6-run.ts';
+import type { GrowthResult } from './part-growth.ts';
+import type { MemoryResult } from './part-memory.ts';
+import { type OverheadResult, perThousand, VARIANTS } from './part-overhead.ts';
+import type { ServerCase, ServerResult } from './part-server.ts';
+import type { MachineInfo } from './proc.ts';
+import { CHEAP_SCRYPT_COST, LONG_ACCESS_TTL_SECONDS } from './sizes.ts';
+import { ratioOfMedians, type Spread, spreadOf } from './stats.ts';
+
+export const GOALS = {
+  overheadCpu: 1.05,
+  overheadMemory: 1.1,
+  memoryPerVu: 1.1,
+  serverVsBare: 0.5,
+  /** Highest over lowest steady CPU per request across VU counts. */
+  growthFlat: 1.1,
+} as const;
+
+export interface RunInfo {
+  sizeName: string;
+  startedAt: Date;
+  minutes: number;
+  machine: MachineInfo;
+  k6Version: string;
+  nodeVersion: string;
+  loadBefore: number;
+  loadAfter: number;
+  /** Seconds spent waiting for a quiet machine before starting. */
+  waitedSeconds: number;
+  bundleBytes: { bare: number; toolkit: number; bareCode: number; toolkitCode: number };
+}
+
+/** A part left out (`--parts`) is undefined and shows as "not run". */
+export interface Results {
+  overhead?: OverheadResult;
+  memory?: MemoryResult;
+  server?: ServerResult;
+  growth?: GrowthResult;
+}
+
+const NOTES = /<!-- notes:start -->[\s\S]*<!-- notes:end -->/;
+
+/** Keeps the notes block of `previous` (or starts an empty one). */
+export function carryNotes(previous: string | undefined): string {
+  return (
+    NOTES.exec(previous ?? '')?.[0] ??
+    '<!-- notes:start -->\n## Notes\n\n(none yet)\n<!-- notes:end -->'
+  );
+}
+
+export function renderResults(info: RunInfo, results: Results, notes: string): string {
+  const goals: string[] = [];
+  const sections = [
+    renderHeader(info),
+    results.overhead
+      ? renderOverhead(results.overhead, goals)
+      : notRun('1. Toolkit overhead per request'),
+    results.memory ? renderMemory(results.memory, info, goals) : notRun('2. Memory per VU'),
+    results.server ? renderServer(results.server, goals) : notRun('3. Reference server'),
+    results.growth ? renderGrowth(results.growth, goals) : notRun('4. Growth'),
+  ];
+  return `${[...sections, `## Goals\n\n${goals.map((g) => `- ${g}`).join('\n')}`, notes].join('\n\n')}\n`;
+}
+
+function notRun(title: string): string {
+  return `## ${title}\n\nNot run this time (\`--parts\`).`;
+}
+
+function renderHeader(info: RunInfo): string {
+  const { machine } = info;
+  return `# Benchmarks
+
+Written by \`npm run bench\` (bench/run.ts, size \`${info.sizeName}\`) on ${info.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC; the run took ${info.minutes.toFixed(1)} minutes. Everything runs on loopback: k6 or autocannon, and each server in its own process.
+
+| | |
+|---|---|
+| CPU | ${machine.cpuModel}, ${machine.cores} cores |
+| Memory | ${machine.memoryGiB.toFixed(1)} GiB |
+| Kernel | Linux ${machine.kernel} |
+| k6 | v${info.k6Version} |
+| Node.js | ${info.nodeVersion} |
+| Load average (1 min) | ${info.loadBefore.toFixed(2)} at the start (after waiting ${Math.round(info.waitedSeconds)} s for a quiet machine), ${info.loadAfter.toFixed(2)} at the end |
+
+**Method.** k6's CPU is user + system seconds and its peak RSS is \`%M\`, both from GNU time (\`/usr/bin/time -f "%U %S %M %e"\`, the \`wait4\` rusage of the k6 process: every thread, the whole run, start-up included). Protected requests are k6's own count (\`http_reqs\` with the protected URL as \`name\`, from \`--summary-export\`). "Steady" numbers leave start-up out: k6's CPU from /proc/<pid>/stat and the protected requests the server counted, read at two instants once the load runs. Servers' CPU comes from /proc/<pid>/stat. Each cell is the median of the runs with the spread (min–max) after it; ratios are ratios of medians.`;
+}
+
+function renderOverhead(result: OverheadResult, goals: string[]): string {
+  const { size } = result;
+  const cpu = mapVariants(result, (m) => perThousand(m.cpuSeconds, m.protectedRequests));
+  const steady = mapVariants(result, (m) =>
+    m.steady === undefined
+      ? Number.NaN
+      : perThousand(m.steady.k6CpuSeconds, m.steady.protectedRequests),
+  );
+  const rss = mapVariants(result, (m) => m.peakRssKiB / 1024);
+  const rows = VARIANTS.map((variant) => {
+    const runs = result.runs[variant.id];
+    const k6Load = spreadOf(runs.map((m) => percentOf(m.steady, 'k6CpuSeconds')));
+    const serverLoad = spreadOf(runs.map((m) => percentOf(m.steady, 'serverCpuSeconds')));
+    return [
+      `${variant.id}: ${variant.label}`,
+      formatSpread(cpu[variant.id], 3),
+      formatSpread(steady[variant.id], 3),
+      formatSpread(rss[variant.id], 1),
+      formatSpread(spreadOf(runs.map((m) => m.protectedRequests)), 0),
+      String(sum(runs, (m) => m.refreshes + m.logins)),
+      String(sum(runs, (m) => m.checksFailed + m.droppedIterations)),
+      `${k6Load.median.toFixed(0)} / ${serverLoad.median.toFixed(0)}`,
+    ];
+  });
+  const ratioRows = (['b', 'c', 'd'] as const).map((id) => {
+    const cpuRatio = ratioOfMedians(cpu[id], cpu.a);
+    const steadyRatio = ratioOfMedians(steady[id], steady.a);
+    const rssRatio = ratioOfMedians(rss[id], rss.a);
+    if (id === 'b') {
+      goals.push(
+        `Overhead b/a CPU ≤ ${GOALS.overheadCpu}: ${verdict(cpuRatio <= GOALS.overheadCpu)} (${cpuRatio.toFixed(3)} whole run, ${steadyRatio.toFixed(3)} steady).`,
+        `Overhead b/a peak RSS ≤ ${GOALS.overheadMemory}: ${verdict(rssRatio <= GOALS.overheadMemory)} (${rssRatio.toFixed(3)}).`,
+      );
+    }
+    return [`${id}/a`, cpuRatio.toFixed(3), steadyRatio.toFixed(3), rssRatio.toFixed(3)];
+  });
+  return `## 1. Toolkit overhead per request
+
+\`GET /protected\` at ${size.rate} requests/s (constant-arrival-rate, ${size.vus} VUs, all used) for ${size.durationSeconds} s, ${size.repetitions} rounds of a b c d interleaved. The reference server runs with cheap scrypt (cost ${CHEAP_SCRYPT_COST}) and an access TTL of ${LONG_ACCESS_TTL_SECONDS} s (a, b, d) or ${size.shortAccessTtlSeconds} s (c: the default refresh leeway and jitter are capped at half the lifetime, so each VU refreshes every ${(size.shortAccessTtlSeconds / 2).toFixed(2)}–${((size.shortAccessTtlSeconds * 5) / 8).toFixed(2)} s). The steady window starts ${size.warmupMs / 1000} s after the first protected request and lasts ${size.windowMs / 1000} s. The bare script logs in once in \`setup()\` and sends that token from every VU; both scripts check each response.
+
+${table(
+  [
+    'variant',
+    'k6 CPU s / 1k req (whole run)',
+    'k6 CPU s / 1k req (steady)',
+    'k6 peak RSS MiB',
+    'protected requests',
+    'logins + refreshes (all runs)',
+    'failed checks + dropped iterations (all runs)',
+    'k6 / server CPU % of one core (steady)',
+  ],
+  rows,
+)}
+
+${table(['ratio of medians', 'CPU (whole run)', 'CPU (steady)', 'peak RSS'], ratioRows)}`;
+}
+
+function renderMemory(result: MemoryResult, info: RunInfo, goals: string[]): string {
+  const { size } = result;
+  const row = (name: 'bare' | 'toolkit', bytes: number, codeBytes: number) => {
+    const runs = result[name];
+    return [
+      name === 'bare' ? 'bare k6 script' : 'toolkit (dual)',
+      `${kib(bytes)} (${kib(codeBytes)} without the inline source map)`,
+      formatSpread(spreadOf(runs.map((r) => r.one.peakRssKiB / 1024)), 1),
+      formatSpread(spreadOf(runs.map((r) => r.many.peakRssKiB / 1024)), 1),
+      formatSpread(spreadOf(runs.map((r) => r.perVuKiB)), 0),
+      formatSpread(spreadOf(runs.map((r) => r.many.cpuSeconds)), 2),
+    ];
+  };
+  const bare = spreadOf(result.bare.map((r) => r.perVuKiB));
+  const toolkit = spreadOf(result.toolkit.map((r) => r.perVuKiB));
+  const ratio = ratioOfMedians(toolkit, bare);
+  goals.push(
+    `Memory per VU, toolkit/bare ≤ ${GOALS.memoryPerVu}: ${verdict(ratio <= GOALS.memoryPerVu)} (${ratio.toFixed(3)}).`,
+  );
+  const logins = result.toolkit.map((r) => r.many.logins);
+  return `## 2. Memory per VU
+
+${size.vus} VUs each send one protected request (a toolkit VU logs in first) and then sleep; the test ends after ${size.durationSeconds} s (\`gracefulStop: 0s\` interrupts the sleepers). Per VU = (peak RSS at ${size.vus} VUs − peak RSS of the same script at 1 VU) / ${size.vus - 1}. ${size.repetitions} rounds, bare and toolkit interleaved. Toolkit logins at ${size.vus} VUs: ${logins.join(', ')} (one per VU). Bundles as built by build.mjs's settings (k6 parses the bundle in every VU).
+
+${table(
+  [
+    'script',
+    'bundle size',
+    'peak RSS MiB, 1 VU',
+    `peak RSS MiB, ${size.vus} VUs`,
+    'KiB per VU',
+    `k6 CPU s, ${size.vus}-VU run`,
+  ],
+  [
+    row('bare', info.bundleBytes.bare, info.bundleBytes.bareCode),
+    row('toolkit', info.bundleBytes.toolkit, info.bundleBytes.toolkitCode),
+  ],
+)}
+
+Toolkit/bare, KiB per VU (ratio of medians): **${ratio.toFixed(3)}**.`;
+}
+
+const SERVER_LABELS: Record<ServerCase, string> = {
+  bare: 'bare node:http, answers 200',
+  jwt: 'reference `GET /protected`, bearer JWT',
+  session: 'reference `GET /protected`, session cookie',
+  loginDefault: 'reference `POST /login` (JSON), default scrypt cost 16384',
+  loginCheap: 'reference `POST /login` (JSON), cheap scrypt cost 16',
+};
+
+function renderServer(result: ServerResult, goals: string[]): string {
+  const { size } = result;
+  const rate = (name: ServerCase) => spreadOf(result.runs[name].map((m) => m.okPerSecond));
+  const cpu = (name: ServerCase) => spreadOf(result.runs[name].map((m) => m.serverCpuMicrosPerOk));
+  const rows = (Object.keys(SERVER_LABELS) as ServerCase[]).map((name) => {
+    const runs = result.runs[name];
+    const isProtected = name === 'jwt' || name === 'session';
+    return [
+      SERVER_LABELS[name],
+      formatSpread(rate(name), 0),
+      formatSpread(cpu(name), 1),
+      `${spreadOf(runs.map((m) => m.latencyMeanMs)).median.toFixed(2)} / ${spreadOf(runs.map((m) => m.latencyP99Ms)).median}`,
+      isProtected ? ratioOfMedians(rate(name), rate('bare')).toFixed(3) : '',
+      isProtected ? ratioOfMedians(cpu('bare'), cpu(name)).toFixed(3) : '',
+    ];
+  });
+  for (const name of ['jwt', 'session'] as const) {
+    const byRate = ratioOfMedians(rate(name), rate('bare'));
+    const byCpu = ratioOfMedians(cpu('bare'), cpu(name));
+    goals.push(
+      `Reference server ${name === 'jwt' ? 'bearer JWT' : 'session cookie'} ≥ ${GOALS.serverVsBare} of bare: ${verdict(byRate >= GOALS.serverVsBare)} by req/s (${byRate.toFixed(3)}), ${verdict(byCpu >= GOALS.serverVsBare)} by CPU per request (${byCpu.toFixed(3)}).`,
+    );
+  }
+  return `## 3. Reference server
+
+autocannon 9.0.0 (npm, in the bench process, one thread) with ${size.connections} keep-alive connections, ${size.durationSeconds} s per \`GET\` run and ${size.loginDurationSeconds} s per login run, ${size.repetitions} rounds interleaved; every answer was 2xx. A generator in Node.js may cap the fastest server before the server does, so CPU per request (server process, /proc) is the fairer comparison; both are shown. "vs bare" is the reference server's share of the bare server's speed (req/s ratio; bare CPU per request over the reference's).
+
+${table(
+  [
+    'server and request',
+    'req/s',
+    'server CPU µs / req',
+    'latency mean / p99 ms',
+    'vs bare, req/s',
+    'vs bare, CPU / req',
+  ],
+  rows,
+)}`;
+}
+
+function renderGrowth(result: GrowthResult, goals: string[]): string {
+  const { size } = result;
+  const steady = result.runs.map((runs) =>
+    spreadOf(
+      runs.map((m) =>
+        m.steady === undefined
+          ? Number.NaN
+          : perThousand(m.steady.k6CpuSeconds, m.steady.protectedRequests),
+      ),
+    ),
+  );
+  const rows = size.vuCounts.map((vus, index) => {
+    const runs = result.runs[index] ?? [];
+    const k6Load = spreadOf(runs.map((m) => percentOf(m.steady, 'k6CpuSeconds')));
+    const serverLoad = spreadOf(runs.map((m) => percentOf(m.steady, 'serverCpuSeconds')));
+    return [
+      String(vus),
+      formatSpread(steady[index] as Spread, 3),
+      formatSpread(spreadOf(runs.map((m) => perThousand(m.cpuSeconds, m.protectedRequests))), 3),
+      formatSpread(spreadOf(runs.map((m) => m.peakRssKiB / 1024)), 1),
+      runs.map((m) => m.logins).join(', '),
+      `${k6Load.median.toFixed(0)} / ${serverLoad.median.toFixed(0)}`,
+    ];
+  });
+  const medians = steady.map((s) => s.median);
+  const spreadRatio = Math.max(...medians) / Math.min(...medians);
+  goals.push(
+    `Growth, steady CPU per request flat across ${size.vuCounts.join(' / ')} VUs (highest/lowest median ≤ ${GOALS.growthFlat}): ${verdict(spreadRatio <= GOALS.growthFlat)} (${spreadRatio.toFixed(3)}).`,
+  );
+  return `## 4. Growth
+
+The toolkit (dual, access TTL ${LONG_ACCESS_TTL_SECONDS} s) at ${size.rate} requests/s in total for ${size.durationSeconds} s, with ${size.vuCounts.join(', ')} VUs (all used: logins per run below), ${size.repetitions} rounds interleaved. The steady window (${size.warmupMs / 1000} s after the first protected request, ${size.windowMs / 1000} s long) leaves out the start-up of the VUs, which the whole-run column includes.
+
+${table(
+  [
+    'VUs',
+    'k6 CPU s / 1k req (steady)',
+    'k6 CPU s / 1k req (whole run)',
+    'k6 peak RSS MiB',
+    'logins per run',
+    'k6 / server CPU % of one core (steady)',
+  ],
+  rows,
+)}
+
+Highest/lowest steady median: **${spreadRatio.toFixed(3)}**.`;
+}
+
+function mapVariants(
+  result: OverheadResult,
+  value: (m: K6Measurement) => number,
+): Record<'a' | 'b' | 'c' | 'd', Spread> {
+  return {
+    a: spreadOf(result.runs.a.map(value)),
+    b: spreadOf(result.runs.b.map(value)),
+    c: spreadOf(result.runs.c.map(value)),
+    d: spreadOf(result.runs.d.map(value)),
+  };
+}
+
+function percentOf(
+  steady: K6Measurement['steady'],
+  field: 'k6CpuSeconds' | 'serverCpuSeconds',
+): number {
+  return steady === undefined ? Number.NaN : (steady[field] / steady.wallSeconds) * 100;
+}
+
+function sum<T>(items: readonly T[], value: (item: T) => number): number {
+  return items.reduce((total, item) => total + value(item), 0);
+}
+
+/** "0.252 (0.248–0.260)", or just the value for a single run. */
+export function formatSpread(spread: Spread, digits: number): string {
+  const median = spread.median.toFixed(digits);
+  if (spread.n === 1) return median;
+  return `${median} (${spread.min.toFixed(digits)}–${spread.max.toFixed(digits)})`;
+}
+
+function kib(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+function verdict(met: boolean): string {
+  return met ? '**met**' : '**missed**';
+}
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,137 @@
+/**
+ * `npm run bench`: the toolkit's cost against bare k6, and the reference server's speed, side by
+ * side in one run on loopback; writes bench/RESULTS.md (see bench/README.md).
+ *
+ *   npm run bench                          # default size, ~10–15 min, writes bench/RESULTS.md
+ *   BENCH_SIZE=tiny npm run bench          # seconds; proves the harness works; results/bench-tiny.md
+ *   npm run bench -- --parts 1,4 --out /tmp/x.md --no-wait
+ *
+ * Before a default-size run it waits (up to 20 min, polling every 30 s) for the 1-minute load
+ * average to drop below 0.8, since other work on the machine skews every number.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { buildScenarios } from '../build.mjs';
+import { parseK6Version, provisionK6 } from '../scripts/provision-k6.ts';
+import type { BenchContext, Bundles } from './lib/context.ts';
+import { runGrowth } from './lib/part-growth.ts';
+import { runMemory } from './lib/part-memory.ts';
+import { runOverhead } from './lib/part-overhead.ts';
+import { runServer } from './lib/part-server.ts';
+import { describeMachine, readLoadAverage } from './lib/proc.ts';
+import { carryNotes, type Results, renderResults } from './lib/report.ts';
+import { REPO_ROOT } from './lib/servers.ts';
+import { readSize } from './lib/sizes.ts';
+
+const QUIET_LOAD = 0.8;
+const QUIET_POLL_MS = 30_000;
+const QUIET_MAX_WAIT_MS = 20 * 60_000;
+
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string' },
+    out: { type: 'string' },
+    parts: { type: 'string', default: '1,2,3,4' },
+    'no-wait': { type: 'boolean', default: false },
+  },
+});
+
+const size = readSize(values.size ?? process.env.BENCH_SIZE);
+const parts = new Set(values.parts.split(',').map((part) => part.trim()));
+for (const part of parts) {
+  if (!['1', '2', '3', '4'].includes(part)) {
+    throw new Error(`Invalid --parts; reason: expected numbers from 1 to 4, got "${part}"`);
+  }
+}
+const outFile = resolve(
+  values.out ??
+    process.env.BENCH_OUT ??
+    join(REPO_ROOT, size.name === 'tiny' ? 'results/bench-tiny.md' : 'bench/RESULTS.md'),
+);
+const log = (line: string) => process.stdout.write(`bench: ${line}\n`);
+
+const waitedSeconds =
+  size.name === 'tiny' || values['no-wait'] ? 0 : await waitForQuietMachine(log);
+const startedAt = new Date();
+const loadBefore = readLoadAverage();
+const { path: k6 } = await provisionK6();
+const k6Version = parseK6Version(execFileSync(k6, ['version'], { encoding: 'utf8' })) ?? 'unknown';
+const buildDir = await mkdtemp(join(tmpdir(), 'bench-k6-'));
+try {
+  const bundles = await buildBundles(buildDir);
+  const context: BenchContext = { k6, bundles, log };
+  log(`size ${size.name}, k6 v${k6Version}, load ${loadBefore.toFixed(2)}, writing ${outFile}`);
+  const results: Results = {};
+  if (parts.has('1')) results.overhead = await runOverhead(context, size.overhead);
+  if (parts.has('2')) results.memory = await runMemory(context, size.memory);
+  if (parts.has('3')) results.server = await runServer(context, size.server);
+  if (parts.has('4')) results.growth = await runGrowth(context, size.growth);
+  const previous = await readFile(outFile, 'utf8').catch(() => undefined);
+  const markdown = renderResults(
+    {
+      sizeName: size.name,
+      startedAt,
+      minutes: (Date.now() - startedAt.getTime()) / 60_000,
+      machine: describeMachine(),
+      k6Version,
+      nodeVersion: process.version,
+      loadBefore,
+      loadAfter: readLoadAverage(),
+      waitedSeconds,
+      bundleBytes: await bundleBytes(bundles),
+    },
+    results,
+    carryNotes(previous),
+  );
+  await writeFile(outFile, markdown);
+  log(`wrote ${outFile}`);
+} finally {
+  await rm(buildDir, { recursive: true, force: true });
+}
+
+/** bench/k6/*.ts with build.mjs's own settings (the same bundles a user's scenarios get). */
+async function buildBundles(outDir: string): Promise<Bundles> {
+  const built = await buildScenarios({ scenariosDir: join(REPO_ROOT, 'bench/k6'), outDir });
+  const find = (name: string) => {
+    const bundle = built.find((b) => b.file.endsWith(`/${name}.js`));
+    if (bundle === undefined) throw new Error(`bench/k6/${name}.ts was not built`);
+    return bundle.file;
+  };
+  return { bare: find('bare'), toolkit: find('toolkit') };
+}
+
+/** Bundle sizes, and the same without the inline source map comment (the code k6 runs). */
+async function bundleBytes(bundles: Bundles) {
+  const codeBytes = async (file: string) => {
+    const text = await readFile(file, 'utf8');
+    const start = text.lastIndexOf('//# sourceMappingURL=');
+    return Buffer.byteLength(start === -1 ? text : text.slice(0, start));
+  };
+  return {
+    bare: (await stat(bundles.bare)).size,
+    toolkit: (await stat(bundles.toolkit)).size,
+    bareCode: await codeBytes(bundles.bare),
+    toolkitCode: await codeBytes(bundles.toolkit),
+  };
+}
+
+/** Polls the 1-minute load average until it is below QUIET_LOAD; returns the seconds waited. */
+async function waitForQuietMachine(report: (line: string) => void): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    const load = readLoadAverage();
+    if (load < QUIET_LOAD) return (Date.now() - start) / 1000;
+    if (Date.now() - start >= QUIET_MAX_WAIT_MS) {
+      report(
+        `load still ${load.toFixed(2)} after ${QUIET_MAX_WAIT_MS / 60_000} min; running anyway`,
+      );
+      return (Date.now() - start) / 1000;
+    }
+    report(`load average ${load.toFixed(2)} ≥ ${QUIET_LOAD}; waiting for a quiet machine`);
+    await sleep(QUIET_POLL_MS);
+  }
+}

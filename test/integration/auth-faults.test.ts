@@ -105,6 +105,23 @@ describe('faults injected into the reference server', () => {
       }
       assert.ok(passedChecksAfter(run.points, recoveredByMs) >= vus);
       assert.equal(checkTotals(run.summary).fails, failedCheckTimes(run.points).length);
+      const lastFailureMs = Math.max(faultEndMs, ...failedCheckTimes(run.points));
+      console.log(
+        `refresh 500 for 5 s, ${vus} VUs: ${injected} failed refresh attempts, ` +
+          `${checkTotals(run.summary).fails} failed checks, last one ${lastFailureMs - faultEndMs} ms after the outage`,
+      );
+
+      // Every request, failed or not, carries the tag contract, with one stable name per endpoint.
+      const tagSets = new Set(
+        run.points
+          .filter((p) => p.metric === 'http_reqs')
+          .map((p) => `${p.tags.endpoint} ${p.tags.auth} ${p.tags.name}`),
+      );
+      assert.deepEqual([...tagSets].sort(), [
+        `login dual ${server.url}/login`,
+        `protected dual ${server.url}/protected`,
+        `refresh dual ${server.url}/refresh`,
+      ]);
       assert.deepEqual(findLeaks(run), []);
     });
   });
@@ -146,15 +163,21 @@ describe('faults injected into the reference server', () => {
         attemptsByVu.set(vu, [...(attemptsByVu.get(vu) ?? []), point]);
       }
       assert.equal(attemptsByVu.size, vus);
+      let shortestGapMs = Number.POSITIVE_INFINITY;
       for (const [vu, attempts] of attemptsByVu) {
         attempts.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
         attempts.forEach((attempt, i) => {
           const next = attempts[i + 1];
           if (attempt.tags.status !== '429' || next === undefined) return;
           const gapMs = Date.parse(next.time) - Date.parse(attempt.time);
+          shortestGapMs = Math.min(shortestGapMs, gapMs);
           assert.ok(gapMs >= 1000, `VU ${vu} tried again ${gapMs} ms after a 429 asking for 1 s`);
         });
       }
+      console.log(
+        `login 429 (2/s, Retry-After 1 s), ${vus} VUs: ${limited} answers 429, ` +
+          `shortest retry after a 429: ${shortestGapMs} ms`,
+      );
       assert.deepEqual(findLeaks(run), []);
     });
   });
@@ -197,6 +220,7 @@ describe('faults injected into the reference server', () => {
       assert.equal(stats.refreshReuseDetections, 0);
       const authErrors = rateSamples(run.summary, 'auth_errors').trues;
       assert.ok(authErrors <= vus * 10, `bounded attempts while down: ${authErrors} auth errors`);
+      console.log(`restart, ${vus} VUs: ${authErrors} failed auth attempts, ${vus} re-logins`);
       const recoveredByMs = restartedAtMs + MAX_DELAY_MS + SLACK_MS;
       for (const time of failedCheckTimes(run.points)) {
         assert.ok(
@@ -251,6 +275,7 @@ describe('faults injected into the reference server', () => {
       assert.equal(rejections, refused, 'every 401 the server sent was counted');
       assert.ok(rejections <= vus * 2, `at most one rejection per VU per jump, got ${rejections}`);
       assert.ok(counterCount(run.summary, 'auth_relogins') <= vus);
+      console.log(`clock ±120 s, ${vus} VUs: ${rejections} rejections, all recovered`);
       assert.deepEqual(findLeaks(run), []);
     });
   });
@@ -283,6 +308,7 @@ describe('faults injected into the reference server', () => {
       assert.equal(rateSamples(run.summary, 'auth_errors').trues, stats.loginFailures);
       assert.equal(checkTotals(run.summary).passes, 0);
       assert.match(run.stderr, /login failed; the server refused; reason: got status 401/);
+      console.log(`wrong password, 2 VUs × 5 s: ${stats.loginFailures} login attempts`);
       assert.deepEqual(findLeaks(run, [password]), []);
     });
   });

@@ -163,4 +163,21 @@ describe('buildScenarios', () => {
       return true;
     });
   });
+  it('leaves nothing in the project’s bundles that k6’s runtime lacks', async () => {
+    const bundles = await buildScenarios({ outDir: join(dir, 'project-dist') });
+    assert.ok(bundles.some((b) => b.file === join(dir, 'project-dist', 'smoke.js')));
+    for (const bundle of bundles) {
+      const text = await readFile(bundle.file, 'utf8');
+      for (const missing of [
+        /\?\?=/,
+        /\|\|=/,
+        /&&=/,
+        /\.replaceAll\(/,
+        /\batob\(/,
+        /\(\?<[A-Za-z]/,
+      ]) {
+        assert.doesNotMatch(text, missing, bundle.file);
+      }
+    }
+  });
 });

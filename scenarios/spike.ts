@@ -1,0 +1,13 @@
+/**
+ * Spike: a baseline rate, a sudden jump to SPIKE_RATE, a drop back, and a recovery period: does
+ * the API survive the jump and recover after it?
+ *
+ *   npm run scenario -- spike -e AUTH_MODE=dual -e RATE=10 -e SPIKE_RATE=200
+ */
+import { defineScenario } from '../lib/k6/scenario.ts';
+
+const scenario = defineScenario('spike');
+
+export const options = scenario.options;
+export const handleSummary = scenario.handleSummary;
+export default scenario.iteration;

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   checkTotals,
   counterCount,
@@ -24,6 +25,8 @@ const MAX_DELAY_MS = 5000;
 /** Scheduling noise on a shared 2-core machine. */
 const SLACK_MS = 1500;
 const SHORT_LEEWAY = { REFRESH_LEEWAY: '0.2', REFRESH_JITTER: '0.2' };
+/** How long the "restarted" server stays down: longer than the 2-second tokens. */
+const DOWNTIME_MS = 3000;
 
 async function withServer(
   env: Record<string, string>,
@@ -207,6 +210,8 @@ describe('faults injected into the reference server', () => {
         20_000,
       );
       await server.stop();
+      // Down for longer than a token lives, so every VU must try to refresh against a closed port.
+      await delay(DOWNTIME_MS);
       // Same port, new process: every session, refresh family and signing key is gone.
       server = await startReferenceServer({ ACCESS_TTL: '2', PORT: port });
       const restartedAtMs = Date.now();
@@ -219,6 +224,11 @@ describe('faults injected into the reference server', () => {
       assert.equal(stats.refreshFailures, vus, 'each VU tried its dead refresh token once');
       assert.equal(stats.refreshReuseDetections, 0);
       const authErrors = rateSamples(run.summary, 'auth_errors').trues;
+      // At least one refused refresh per VU, plus connection errors while down; bounded.
+      assert.ok(
+        authErrors > vus,
+        `refresh attempts met the closed port: ${authErrors} auth errors`,
+      );
       assert.ok(authErrors <= vus * 10, `bounded attempts while down: ${authErrors} auth errors`);
       console.log(`restart, ${vus} VUs: ${authErrors} failed auth attempts, ${vus} re-logins`);
       const recoveredByMs = restartedAtMs + MAX_DELAY_MS + SLACK_MS;

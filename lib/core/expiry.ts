@@ -32,10 +32,11 @@ const NONE: TokenExpiry = { source: 'none', expiresAtMs: null, lifetimeMs: null 
  * Computes a token's expiry. `auto` tries, in order:
  * 1. `expires_in` (RFC 6749 §5.1) counted from the time the response was received: immune to
  *    clock skew between client and server;
- * 2. the JWT: `exp − iat` counted from receipt when `iat` is there (as immune to skew as
- *    `expires_in`), else `exp` (RFC 7519 §4.1.4) against the local clock; an `exp` already past on
- *    arrival means the clocks disagree, and is skipped rather than trusted (it would make every
- *    request refresh);
+ * 2. the JWT's `exp` (RFC 7519 §4.1.4) against the local clock, but never later than `exp − iat`
+ *    (§4.1.6) counted from receipt: a server clock running ahead cannot make the client keep a
+ *    token too long, and a truncated `iat` cannot stretch it either. An `exp` already past on
+ *    arrival means the clocks disagree: then `exp − iat` from receipt alone counts, and without
+ *    `iat` the JWT is skipped rather than trusted (it would make every request renew);
  * 3. the configured `lifetimeSeconds`;
  * 4. `none`: no proactive refresh, the client reacts to the server's rejection instead.
  * The other sources use only themselves, and give `none` when they have no answer.
@@ -55,11 +56,19 @@ function fromExpiresIn({ receivedAtMs, expiresInSeconds }: ExpiryInput): TokenEx
 
 function fromJwt({ receivedAtMs, jwt }: ExpiryInput): TokenExpiry | undefined {
   if (jwt === undefined) return undefined;
-  if (jwt.iatSeconds !== undefined && jwt.expSeconds > jwt.iatSeconds) {
-    return relative('jwt', receivedAtMs, (jwt.expSeconds - jwt.iatSeconds) * 1000);
+  const absoluteMs = jwt.expSeconds * 1000;
+  const relativeMs =
+    jwt.iatSeconds !== undefined && jwt.expSeconds > jwt.iatSeconds
+      ? receivedAtMs + (jwt.expSeconds - jwt.iatSeconds) * 1000
+      : undefined;
+  let expiresAtMs: number;
+  if (absoluteMs > receivedAtMs) {
+    expiresAtMs = relativeMs === undefined ? absoluteMs : Math.min(absoluteMs, relativeMs);
+  } else if (relativeMs !== undefined) {
+    expiresAtMs = relativeMs;
+  } else {
+    return undefined;
   }
-  const expiresAtMs = jwt.expSeconds * 1000;
-  if (expiresAtMs <= receivedAtMs) return undefined;
   return { source: 'jwt', expiresAtMs, lifetimeMs: expiresAtMs - receivedAtMs };
 }
 

@@ -66,4 +66,38 @@ describe('token mode against the reference server', () => {
       `token 5 VUs × 10 s, TTL 2 s: expected ${expected} re-logins, measured ${relogins}`,
     );
   });
+  it('reads the expiry from the JWT itself when told to ignore expires_in', async () => {
+    await server.resetStats();
+    const vus = 3;
+    const durationSeconds = 8;
+    const run = await runK6({
+      script: 'dist/smoke.js',
+      env: {
+        BASE_URL: server.url,
+        AUTH_MODE: 'token',
+        // Only the token's own exp/iat, decoded in k6 with k6/encoding, can tell the lifetime.
+        EXPIRY_SOURCE: 'jwt',
+        VUS: String(vus),
+        DURATION: `${durationSeconds}s`,
+        REFRESH_LEEWAY: '0.2',
+        REFRESH_JITTER: '0.2',
+      },
+      timeoutMs: 60_000,
+    });
+    const stats = await server.stats();
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(run.summary);
+    const relogins = counterCount(run.summary, 'auth_relogins');
+    // The server rounds exp up to whole seconds, so a token lives 2 to 3 s: at least one renewal
+    // every 3 s, and never a rejection, which is what a client blind to the lifetime would get.
+    assert.ok(
+      relogins >= (vus * durationSeconds) / 3 - vus,
+      `renewed ahead: ${relogins} re-logins`,
+    );
+    assert.ok(relogins <= (vus * durationSeconds) / 1.5, `not on every request: ${relogins}`);
+    assert.equal(counterCount(run.summary, 'auth_expired_rejections'), 0);
+    assert.deepEqual(stats.unauthorizedByReason, {});
+    assert.equal(checkTotals(run.summary).fails, 0);
+    assert.deepEqual(findLeaks(run), []);
+  });
 });

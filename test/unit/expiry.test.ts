@@ -21,13 +21,32 @@ describe('computeTokenExpiry', () => {
     );
   });
 
-  it('measures a JWT with iat as exp minus iat from receipt, whatever the server clock says', () => {
+  it('measures a JWT from receipt by exp minus iat when the server clock is two minutes behind', () => {
     const serverNowSeconds = NOW / 1000 - 120;
     const jwt = { iatSeconds: serverNowSeconds, expSeconds: serverNowSeconds + 2 };
     assert.deepEqual(computeTokenExpiry({ settings: auto, receivedAtMs: NOW, jwt }), {
       source: 'jwt',
       expiresAtMs: NOW + 2000,
       lifetimeMs: 2000,
+    });
+  });
+
+  it('uses exp against the local clock when a truncated iat would stretch the lifetime', () => {
+    // Issued at 12:00:00.4: iat rounds down to 12:00:00, exp up to 12:00:03; received at .5.
+    const jwt = { iatSeconds: NOW / 1000, expSeconds: NOW / 1000 + 3 };
+    assert.deepEqual(computeTokenExpiry({ settings: auto, receivedAtMs: NOW + 500, jwt }), {
+      source: 'jwt',
+      expiresAtMs: NOW + 3000,
+      lifetimeMs: 2500,
+    });
+  });
+
+  it('uses exp minus iat from receipt when the server clock runs two minutes ahead', () => {
+    const jwt = { iatSeconds: NOW / 1000 + 120, expSeconds: NOW / 1000 + 180 };
+    assert.deepEqual(computeTokenExpiry({ settings: auto, receivedAtMs: NOW, jwt }), {
+      source: 'jwt',
+      expiresAtMs: NOW + 60_000,
+      lifetimeMs: 60_000,
     });
   });
 

@@ -59,24 +59,18 @@ export function decideBeforeRequest(
 /** What to do with a protected response that says "credentials expired or revoked". */
 export type RejectionAction =
   /** Someone else (a parallel request) already renewed since this one was sent: just retry. */
-  | 'retry'
-  | 'refresh'
-  | 'relogin'
-  /** This was already the retry: report it, never loop. */
-  | 'give-up';
+  'retry' | 'refresh' | 'relogin';
 
 /**
- * On an expired rejection (RFC 6750 §3.1 `invalid_token`, or a redirect to the login page):
- * renew once and retry once, never more (the server may reject every token; a loop would be a
- * denial of service against it).
+ * On an expired rejection (RFC 6750 §3.1 `invalid_token`, or a redirect to the login page) of a
+ * first try. The caller renews at most once and retries at most once: a rejected retry is final
+ * (the server may reject every token; a loop would be a denial of service against it).
  */
 export function decideOnRejection(
   mode: AuthMode,
   state: AuthState,
   sentWithGeneration: number,
-  isRetry: boolean,
 ): RejectionAction {
-  if (isRetry) return 'give-up';
   if (state.generation !== sentWithGeneration && state.authenticated) return 'retry';
   return mode === 'dual' && state.refreshToken !== undefined ? 'refresh' : 'relogin';
 }

@@ -238,11 +238,13 @@ export class AuthClient {
     return true;
   }
 
-  /** After a rejection of a request sent with `generation`: true when a retry is worthwhile. */
+  /**
+   * After the rejection of a first try sent with `generation`: renews once if nobody else has,
+   * and says whether the one retry is worth sending. Never called for a retry.
+   */
   private recover(generation: number): boolean {
-    const action = decideOnRejection(this.profile.mode, this.state, generation, false);
+    const action = decideOnRejection(this.profile.mode, this.state, generation);
     if (action === 'retry') return true;
-    if (action === 'give-up') return false;
     if (action === 'relogin') this.state = applyLoss(this.state);
     return this.renew(action);
   }

@@ -119,4 +119,37 @@ describe('dual mode against the reference server', () => {
       assert.deepEqual(findLeaks(run), []);
     });
   }
+  it('refreshes once and retries once, never more, when the server rejects every token', async () => {
+    await server.resetStats();
+    const run = await runK6({
+      script: 'dist/smoke.js',
+      env: {
+        BASE_URL: server.url,
+        AUTH_MODE: 'dual',
+        VUS: '2',
+        DURATION: '3s',
+        // The server never sees the access token, so every protected request is a 401.
+        ACCESS_TOKEN_HEADER: 'X-Not-Authorization',
+        ...THRESHOLDS_FOR_FAULTS,
+      },
+      timeoutMs: 60_000,
+    });
+    const stats = await server.stats();
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(run.summary);
+    const iterations = counterCount(run.summary, 'iterations');
+    assert.ok(iterations >= 10, `got ${iterations} iterations`);
+    assert.equal(stats.requests.protected, iterations * 2);
+    assert.deepEqual(stats.unauthorizedByReason, { missing: iterations * 2 });
+    assert.equal(stats.refreshes, iterations);
+    assert.equal(stats.refreshReuseDetections, 0);
+    assert.equal(counterCount(run.summary, 'auth_expired_rejections'), iterations * 2);
+    assert.deepEqual(checkTotals(run.summary), { passes: 0, fails: iterations });
+    // The first 401 of each pair was worth a retry; only the rejected retry is a failure.
+    assert.deepEqual(rateSamples(run.summary, 'http_req_failed'), {
+      trues: iterations,
+      total: iterations * 2 + stats.refreshes + stats.logins,
+    });
+    assert.deepEqual(findLeaks(run), []);
+  });
 });

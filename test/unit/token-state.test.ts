@@ -72,13 +72,13 @@ describe('decideBeforeRequest', () => {
 describe('decideOnRejection', () => {
   it('refreshes once in dual mode when the rejected credentials are still the current ones', () => {
     const state = loggedIn();
-    assert.equal(decideOnRejection('dual', state, state.generation, false), 'refresh');
+    assert.equal(decideOnRejection('dual', state, state.generation), 'refresh');
   });
 
   it('logs in again in token and session mode', () => {
     const state = loggedIn();
-    assert.equal(decideOnRejection('token', state, state.generation, false), 'relogin');
-    assert.equal(decideOnRejection('session', state, state.generation, false), 'relogin');
+    assert.equal(decideOnRejection('token', state, state.generation), 'relogin');
+    assert.equal(decideOnRejection('session', state, state.generation), 'relogin');
   });
 
   it('only retries when a parallel request already renewed the credentials', () => {
@@ -89,20 +89,13 @@ describe('decideOnRejection', () => {
       expiry,
       random: noJitter,
     });
-    assert.equal(decideOnRejection('dual', now, sent.generation, false), 'retry');
+    assert.equal(decideOnRejection('dual', now, sent.generation), 'retry');
   });
 
   it('renews when a parallel request lost the credentials instead of renewing them', () => {
     const sent = loggedIn();
     const lost = applyLoss(sent);
-    assert.equal(decideOnRejection('dual', lost, sent.generation, false), 'relogin');
-  });
-
-  it('gives up on a rejected retry instead of looping', () => {
-    const state = loggedIn();
-    for (const mode of ['dual', 'token', 'session'] as const) {
-      assert.equal(decideOnRejection(mode, state, state.generation, true), 'give-up');
-    }
+    assert.equal(decideOnRejection('dual', lost, sent.generation), 'relogin');
   });
 });
 

@@ -67,10 +67,16 @@ export async function smokeIteration(): Promise<void> {
   const c = authClient();
   await c.ready();
   const { parallel, parallelVia, pauseSeconds } = runSettings;
-  const reqs = Array.from({ length: parallel }, () => c.protectedRequest());
-  if (parallel === 1) checkProtected(c.request(c.protectedRequest()));
-  else if (parallelVia === 'batch') for (const res of c.batch(reqs)) checkProtected(res);
-  else for (const res of await Promise.all(reqs.map((r) => c.requestAsync(r)))) checkProtected(res);
+  if (parallel === 1) {
+    checkProtected(c.request(c.protectedRequest()));
+  } else {
+    const reqs = Array.from({ length: parallel }, () => c.protectedRequest());
+    const responses =
+      parallelVia === 'batch'
+        ? c.batch(reqs)
+        : await Promise.all(reqs.map((req) => c.requestAsync(req)));
+    for (const res of responses) checkProtected(res);
+  }
   if (pauseSeconds > 0) sleep(pauseSeconds);
 }
 

@@ -9,7 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startCsrfFormServer } from '../helpers/csrf-form-server.ts';
-import { checkTotals, counterCount, type K6Run, rateSamples, runK6 } from '../helpers/k6.ts';
+import {
+  checkTotals,
+  counterCount,
+  type K6Run,
+  rateSamples,
+  runK6,
+  THRESHOLDS_FOR_FAULTS,
+} from '../helpers/k6.ts';
 import { startOAuth2Server } from '../helpers/oauth2-server.ts';
 
 const CLIENT_SECRET = 'cs-4f1d9a7e2b';
@@ -96,6 +103,8 @@ describe('k6 against an OAuth 2.0 token endpoint, configured by profiles/oauth2-
         EXPIRY_SOURCE: 'fixed',
         TOKEN_LIFETIME: '60',
         DURATION: '4s',
+        // The rejections are the point here: the test judges them, not the smoke profile.
+        ...THRESHOLDS_FOR_FAULTS,
       });
       const run = await runK6({ script: 'dist/smoke.js', env, timeoutMs: TIMEOUT_MS });
       assertK6Passed(run);
@@ -215,7 +224,14 @@ describe('k6 against a server-rendered form login, configured by profiles/csrf-f
     try {
       const run = await runK6({
         script: 'dist/smoke.js',
-        env: { PROFILE: 'profiles/csrf-form.json', BASE_URL: server.url, VUS: '2', DURATION: '5s' },
+        env: {
+          PROFILE: 'profiles/csrf-form.json',
+          BASE_URL: server.url,
+          VUS: '2',
+          DURATION: '5s',
+          // Sessions expire server-side with no warning: the rejections are expected and judged here.
+          ...THRESHOLDS_FOR_FAULTS,
+        },
         timeoutMs: TIMEOUT_MS,
       });
       assertK6Passed(run);

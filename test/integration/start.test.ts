@@ -1,0 +1,183 @@
+/**
+ * `npm start` end to end, as a user runs it: the real script in its own process (build, k6,
+ * in-process reference server, smoke in every auth mode), with its results in a temporary folder.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { REPO_ROOT } from '../helpers/k6.ts';
+
+const MODES = ['session', 'token', 'dual'];
+/** The script promises under a minute; the slack is for a busy two-core machine. */
+const TIMEOUT_MS = 120_000;
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  elapsedMs: number;
+}
+
+function runStart(env: NodeJS.ProcessEnv): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const startedMs = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      stdout += text;
+    });
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
+    });
+    const timer = setTimeout(() => child.kill('SIGTERM'), TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, elapsedMs: Date.now() - startedMs });
+    });
+  });
+}
+
+describe('npm start', () => {
+  let resultsDir: string;
+  let finished: Finished;
+
+  before(async () => {
+    resultsDir = join(await mkdtemp(join(tmpdir(), 'start-')), 'demo');
+    // USERNAME in a user's shell must not reach k6's __ENV (it would pick a single account).
+    finished = await runStart({ ...process.env, RESULTS_DIR: resultsDir, USERNAME: 'someone' });
+    console.log(`npm start took ${(finished.elapsedMs / 1000).toFixed(1)} s`);
+  });
+
+  after(async () => {
+    await rm(join(resultsDir, '..'), { recursive: true, force: true });
+  });
+
+  it('exits 0 with visible progress for every step', () => {
+    assert.equal(finished.code, 0, `stderr tail: ${finished.stderr.slice(-800)}`);
+    const progress = finished.stdout.split('\n').filter((line) => /^\[\d\/6\] /.test(line));
+    assert.deepEqual(
+      progress.map((line) => line.slice(0, line.indexOf(':'))),
+      [
+        '[1/6] build',
+        '[2/6] k6',
+        '[3/6] reference server',
+        '[4/6] session',
+        '[5/6] token',
+        '[6/6] dual',
+      ],
+    );
+    for (const mode of MODES) {
+      assert.match(finished.stdout, new RegExp(`\\n      ${mode}: passed \\(k6 exit code 0, `));
+    }
+    assert.match(finished.stdout, /All thresholds held in every mode/);
+  });
+
+  it('prints one table comparing the modes, in which only dual refreshes', () => {
+    const lines = finished.stdout.split('\n');
+    const header = lines.findIndex((line) => line.trim().startsWith('mode '));
+    assert.notEqual(header, -1, finished.stdout);
+    assert.match(
+      lines[header] ?? '',
+      /mode\s+protected req\/s\s+p95 protected ms\s+p95 refresh ms\s+logins\s+refreshes\s+errors\s+thresholds/,
+    );
+    const rows = new Map(
+      lines.slice(header + 1, header + 4).map((line) => {
+        const cells = line.trim().split(/\s{2,}/);
+        return [cells[0], cells] as const;
+      }),
+    );
+    assert.deepEqual([...rows.keys()], MODES);
+    for (const [mode, cells] of rows) {
+      assert.ok(Number(cells[1]) > 0, `${mode} protected req/s`);
+      assert.equal(cells[6], '0', `${mode} errors`);
+      assert.equal(cells[7], 'passed');
+    }
+    // 5 VUs: one login each; token mode logs in again as its 5 s tokens run out.
+    assert.equal(rows.get('session')?.[4], '5');
+    assert.ok(Number(rows.get('token')?.[4]) > 5, 'token mode logs in again');
+    assert.equal(rows.get('dual')?.[4], '5');
+    assert.ok(Number(rows.get('dual')?.[5]) >= 5, 'dual mode refreshes');
+    assert.equal(rows.get('dual')?.[3] === '–', false, 'dual has a refresh p95');
+    assert.equal(rows.get('session')?.[5], '0');
+  });
+
+  it('writes every result file for all three modes, and a comparison', async () => {
+    for (const mode of MODES) {
+      for (const file of ['summary.json', 'junit.xml', 'summary.md', 'report.html']) {
+        await access(join(resultsDir, mode, file));
+      }
+      const summary = JSON.parse(await readFile(join(resultsDir, mode, 'summary.json'), 'utf8'));
+      assert.ok(summary.metrics['http_reqs{endpoint:protected}'].values.count > 0, mode);
+    }
+    const comparison = await readFile(join(resultsDir, 'comparison.md'), 'utf8');
+    assert.match(comparison, /^# npm start: the smoke scenario in every auth mode/);
+    assert.match(comparison, /\| dual \| [\d.]+ \| [\d.]+ \| [\d.]+ \| 5 \| \d+ \| 0 \| passed \|/);
+    assert.match(comparison, /- Exit code: 0/);
+  });
+
+  it('prints no password, token or cookie', () => {
+    const text = finished.stdout + finished.stderr;
+    assert.equal(/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\./.test(text), false, 'a JWT');
+    assert.equal(/\bpass\d+\b/.test(text), false, 'a demo password');
+    assert.equal(/\bsid=/.test(text), false, 'a session cookie');
+  });
+});
+
+describe('npm start with a threshold that cannot hold', () => {
+  it('exits 99, says which modes crossed it, and still writes their results', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'start-99-'));
+    try {
+      const resultsDir = join(dir, 'demo');
+      const finished = await new Promise<Finished>((resolve, reject) => {
+        const startedMs = Date.now();
+        const child = spawn(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            'scripts/start.ts',
+            // Extra arguments reach every k6 run; the later -e wins.
+            ...['-e', 'DURATION=2s'],
+            ...['-e', 'THRESHOLDS_OVERRIDE={"http_reqs{endpoint:protected}":["count<1"]}'],
+          ],
+          { cwd: REPO_ROOT, env: { ...process.env, RESULTS_DIR: resultsDir } },
+        );
+        let stdout = '';
+        child.stdout?.setEncoding('utf8').on('data', (text: string) => {
+          stdout += text;
+        });
+        child.stderr?.resume();
+        const timer = setTimeout(() => child.kill('SIGTERM'), TIMEOUT_MS);
+        child.on('error', reject);
+        child.on('close', (code) => {
+          clearTimeout(timer);
+          resolve({ code, stdout, stderr: '', elapsedMs: Date.now() - startedMs });
+        });
+      });
+      assert.equal(finished.code, 99, finished.stdout);
+      assert.match(
+        finished.stdout,
+        /Not passed in: session, token, dual; see their summary\.md \(exit code 99\)/,
+      );
+      for (const mode of MODES) {
+        assert.match(
+          finished.stdout,
+          new RegExp(`${mode}: thresholds crossed \\(k6 exit code 99, `),
+        );
+        await access(join(resultsDir, mode, 'summary.md'));
+      }
+      assert.match(await readFile(join(resultsDir, 'comparison.md'), 'utf8'), /- Exit code: 99/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -2,7 +2,7 @@
  * The credentials pool, built once at init and shared by all VUs (`SharedArray`):
  * - `-e CREDENTIALS=<file.csv|file.json>`: a pool file (a relative path is taken from the folder
  *   k6 runs in);
- * - `-e USERNAME` + `-e PASSWORD`: one account; `-e PASSWORD_SECRET=<name>` reads the password
+ * - `-e AUTH_USERNAME` + `-e AUTH_PASSWORD`: one account; `-e AUTH_PASSWORD_SECRET=<name>` reads the password
  *   from a k6 secret source instead (`--secret-source`), so k6 redacts it in logs;
  * - otherwise the reference server's demo users `user<N>`/`pass<N>`, N = 1..`-e USERS` (1000).
  * Each VU takes the account at `exec.vu.idInTest`, unique across execution segments; more VUs than
@@ -36,7 +36,7 @@ const pool = new SharedArray<Credentials>('k6-auth-toolkit credentials', () => l
 let mine: Credentials | undefined;
 
 /**
- * This VU's account. Call it from VU code (not init, not setup). With `-e PASSWORD_SECRET` the
+ * This VU's account. Call it from VU code (not init, not setup). With `-e AUTH_PASSWORD_SECRET` the
  * password comes from an async secret source: use `credentialsForThisVuAsync` instead.
  * More VUs than accounts aborts the test (k6 exit code 108) with CREDENTIALS_TOO_FEW.
  */
@@ -44,14 +44,14 @@ export function credentialsForThisVu(): Credentials {
   if (settings.passwordSecret !== undefined && mine === undefined) {
     throw new ConfigError(
       'CREDENTIALS_SECRET_ASYNC',
-      'Cannot read the password synchronously; reason: expected credentialsForThisVuAsync() with -e PASSWORD_SECRET, got credentialsForThisVu()',
+      'Cannot read the password synchronously; reason: expected credentialsForThisVuAsync() with -e AUTH_PASSWORD_SECRET, got credentialsForThisVu()',
     );
   }
   if (mine === undefined) mine = pickAccount();
   return mine;
 }
 
-/** Like `credentialsForThisVu`, and also resolves `-e PASSWORD_SECRET` (once per VU). */
+/** Like `credentialsForThisVu`, and also resolves `-e AUTH_PASSWORD_SECRET` (once per VU). */
 export async function credentialsForThisVuAsync(): Promise<Credentials> {
   if (mine !== undefined) return mine;
   const account = pickAccount();
@@ -64,7 +64,7 @@ export async function credentialsForThisVuAsync(): Promise<Credentials> {
     stopTest(
       new ConfigError(
         'CREDENTIALS_INVALID',
-        `Invalid secret -e PASSWORD_SECRET=${settings.passwordSecret}; reason: expected a non-empty password, got an empty value`,
+        `Invalid secret -e AUTH_PASSWORD_SECRET=${settings.passwordSecret}; reason: expected a non-empty password, got an empty value`,
       ),
     );
   }
@@ -112,24 +112,32 @@ function readPoolSettings(env: Record<string, string | undefined>): PoolSettings
   };
   const result: PoolSettings = {
     file: read('CREDENTIALS'),
-    username: read('USERNAME'),
-    password: read('PASSWORD'),
-    passwordSecret: read('PASSWORD_SECRET'),
+    username: read('AUTH_USERNAME'),
+    password: read('AUTH_PASSWORD'),
+    passwordSecret: read('AUTH_PASSWORD_SECRET'),
     users: 1000,
     shared: false,
   };
   const oneUser = result.username !== undefined;
   const passwordGiven = result.password !== undefined || result.passwordSecret !== undefined;
   if (result.file !== undefined && (oneUser || passwordGiven)) {
-    throw conflict('-e CREDENTIALS', 'either a pool file or -e USERNAME/-e PASSWORD', 'both');
+    throw conflict(
+      '-e CREDENTIALS',
+      'either a pool file or -e AUTH_USERNAME/-e AUTH_PASSWORD',
+      'both',
+    );
   }
   if (result.password !== undefined && result.passwordSecret !== undefined) {
-    throw conflict('-e PASSWORD', 'either -e PASSWORD or -e PASSWORD_SECRET', 'both');
+    throw conflict(
+      '-e AUTH_PASSWORD',
+      'either -e AUTH_PASSWORD or -e AUTH_PASSWORD_SECRET',
+      'both',
+    );
   }
   if (oneUser !== passwordGiven) {
     throw new ConfigError(
       'CREDENTIALS_MISSING',
-      `Missing ${oneUser ? '-e PASSWORD' : '-e USERNAME'}; reason: expected -e USERNAME with -e PASSWORD or -e PASSWORD_SECRET, got only ${oneUser ? '-e USERNAME' : 'a password'}`,
+      `Missing ${oneUser ? '-e AUTH_PASSWORD' : '-e AUTH_USERNAME'}; reason: expected -e AUTH_USERNAME with -e AUTH_PASSWORD or -e AUTH_PASSWORD_SECRET, got only ${oneUser ? '-e AUTH_USERNAME' : 'a password'}`,
     );
   }
   const users = read('USERS');

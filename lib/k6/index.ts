@@ -61,7 +61,7 @@ export function protectedCall(): boolean {
 /**
  * The smoke iteration: `-e PARALLEL` protected requests (one by default; more go through
  * `http.batch`, or `http.asyncRequest` with `-e PARALLEL_VIA=async`), then `-e PAUSE_SECONDS`
- * of think time. Async so a `k6/secrets` password (`-e PASSWORD_SECRET`) can be read.
+ * of think time. Async so a `k6/secrets` password (`-e AUTH_PASSWORD_SECRET`) can be read.
  */
 export async function smokeIteration(): Promise<void> {
   const c = authClient();

@@ -145,8 +145,8 @@ describe('k6 against an OAuth 2.0 token endpoint, configured by profiles/oauth2-
     const server = await startOAuth2Server({ clientSecret: CLIENT_SECRET });
     try {
       const env = oauth2Env(server.url, {
-        USERNAME: 'user3',
-        PASSWORD_SECRET: 'api_password',
+        AUTH_USERNAME: 'user3',
+        AUTH_PASSWORD_SECRET: 'api_password',
         VUS: '1',
         DURATION: '2s',
       });

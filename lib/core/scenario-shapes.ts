@@ -21,7 +21,7 @@ export const PLANNED_SCENARIOS = [
 
 export type ScenarioName = (typeof PLANNED_SCENARIOS)[number];
 
-type KnobKind = 'rate' | 'duration' | 'vus' | 'seconds' | 'windows';
+type KnobKind = 'rate' | 'duration' | 'warmUp' | 'vus' | 'seconds' | 'windows';
 
 /** One `-e` knob of one scenario. */
 export interface KnobSpec {
@@ -94,6 +94,13 @@ export const SCENARIO_KNOBS: Readonly<Record<ScenarioName, readonly KnobSpec[]>>
     MAX_VUS('100'),
   ],
   capacity: [
+    {
+      env: 'WARM_UP',
+      kind: 'warmUp',
+      default: '30s',
+      description:
+        'climb from 0 to START_RATE first, so VUs log in gradually instead of all at once (not judged; 0s for none)',
+    },
     {
       env: 'START_RATE',
       kind: 'rate',
@@ -245,6 +252,7 @@ function invalid(env: string, expected: string, got: string): ConfigError {
 const EXPECTED: Record<KnobKind, string> = {
   rate: 'a whole number of iterations per second from 1 to 1000000',
   duration: 'a k6 duration such as "30s", "5m" or "1h30m", longer than 0',
+  warmUp: 'a k6 duration such as "30s", or "0s" for none',
   vus: 'a whole number of VUs from 1 to 100000',
   seconds: 'a number of seconds >= 0',
   windows: 'a whole number from 2 to 12',
@@ -274,6 +282,9 @@ function parseKnob(spec: KnobSpec, raw: string): number {
       value = ms > 0 ? ms : Number.NaN;
       break;
     }
+    case 'warmUp':
+      value = parseDurationMs(raw);
+      break;
   }
   if (Number.isNaN(value)) throw invalid(spec.env, EXPECTED[spec.kind], raw);
   return value;
@@ -360,8 +371,10 @@ export function stormBuckets(totalMs: number): Phase[] {
 }
 
 /**
- * The capacity steps: hold START_RATE, then ramp by STEP_RATE and hold, up to MAX_RATE (the last
- * step is MAX_RATE even when the steps do not land on it). Each step's phase is its hold.
+ * The capacity steps: warm up from 0 to START_RATE (a cold start would make every VU log in at
+ * once, a login storm rather than a capacity step), hold START_RATE, then ramp by STEP_RATE and
+ * hold, up to MAX_RATE (the last step is MAX_RATE even when the steps do not land on it). Each
+ * step's phase is its hold.
  */
 export function capacitySteps(values: Record<string, number>, given: Record<string, string>) {
   requireAtLeast(values, given, 'MAX_RATE', 'START_RATE');
@@ -370,6 +383,7 @@ export function capacitySteps(values: Record<string, number>, given: Record<stri
   const max = need(values, 'MAX_RATE');
   const holdMs = need(values, 'STEP_DURATION');
   const rampMs = need(values, 'STEP_RAMP');
+  const warmUpMs = values.WARM_UP ?? 0;
   const rates: number[] = [];
   for (let rate = start; rate < max; rate += step) rates.push(rate);
   rates.push(max);
@@ -382,7 +396,8 @@ export function capacitySteps(values: Record<string, number>, given: Record<stri
   }
   const stages: { target: number; ms: number }[] = [];
   const phases: Phase[] = [];
-  let atMs = 0;
+  if (warmUpMs > 0) stages.push({ target: start, ms: warmUpMs });
+  let atMs = warmUpMs;
   rates.forEach((rate, index) => {
     if (index > 0) {
       stages.push({ target: rate, ms: rampMs });
@@ -392,7 +407,7 @@ export function capacitySteps(values: Record<string, number>, given: Record<stri
     phases.push({ name: `step-${index + 1}`, startMs: atMs, endMs: atMs + holdMs, rate });
     atMs += holdMs;
   });
-  return { start, stages, phases };
+  return { startRate: warmUpMs > 0 ? 0 : start, stages, phases };
 }
 
 /**
@@ -461,8 +476,8 @@ export function planScenario(
       return { ...base, ...plan, phases: [], phaseReport: null };
     }
     case 'capacity': {
-      const { start, stages, phases } = capacitySteps(values, given);
-      const plan = rampingPlan(start, stages, values, given);
+      const { startRate, stages, phases } = capacitySteps(values, given);
+      const plan = rampingPlan(startRate, stages, values, given);
       return { ...base, ...plan, phases, phaseReport: 'capacity' };
     }
     case 'refresh-storm':

@@ -173,6 +173,7 @@ describe('arrival-rate scenarios against the reference server (access tokens of 
     const { run, dir } = await runScenario('capacity', {
       BASE_URL: server.url,
       AUTH_MODE: 'dual',
+      WARM_UP: '1s',
       START_RATE: '5',
       STEP_RATE: '5',
       MAX_RATE: '15',
@@ -213,6 +214,7 @@ describe('arrival-rate scenarios against the reference server (access tokens of 
       const { run, dir } = await runScenario('capacity', {
         BASE_URL: server.url,
         AUTH_MODE: 'dual',
+        WARM_UP: '0s',
         START_RATE: '5',
         STEP_RATE: '5',
         MAX_RATE: '25',

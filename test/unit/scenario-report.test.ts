@@ -33,6 +33,7 @@ describe('renderPhaseReport', () => {
 
   it('puts the capacity figure in the terminal, in summary.md and in capacity.json', () => {
     const plan = planScenario('capacity', {
+      WARM_UP: '0s',
       START_RATE: '5',
       STEP_RATE: '5',
       MAX_RATE: '15',

@@ -160,8 +160,9 @@ describe('planScenario', () => {
     ]);
   });
 
-  it('plans capacity as held steps joined by ramps, each step a phase', () => {
+  it('plans capacity as a warm-up from 0, then held steps joined by ramps, each step a phase', () => {
     const plan = planScenario('capacity', {
+      WARM_UP: '2s',
       START_RATE: '5',
       STEP_RATE: '5',
       MAX_RATE: '15',
@@ -169,8 +170,9 @@ describe('planScenario', () => {
       STEP_RAMP: '1s',
     });
     assert.ok(plan.executor.executor === 'ramping-arrival-rate');
-    assert.equal(plan.executor.startRate, 5);
+    assert.equal(plan.executor.startRate, 0);
     assert.deepEqual(plan.executor.stages, [
+      { target: 5, duration: '2s' },
       { target: 5, duration: '3s' },
       { target: 10, duration: '1s' },
       { target: 10, duration: '3s' },
@@ -178,12 +180,24 @@ describe('planScenario', () => {
       { target: 15, duration: '3s' },
     ]);
     assert.deepEqual(plan.phases, [
-      { name: 'step-1', startMs: 0, endMs: 3000, rate: 5 },
-      { name: 'step-2', startMs: 4000, endMs: 7000, rate: 10 },
-      { name: 'step-3', startMs: 8000, endMs: 11_000, rate: 15 },
+      { name: 'step-1', startMs: 2000, endMs: 5000, rate: 5 },
+      { name: 'step-2', startMs: 6000, endMs: 9000, rate: 10 },
+      { name: 'step-3', startMs: 10_000, endMs: 13_000, rate: 15 },
     ]);
-    assert.equal(plan.totalMs, 11_000);
+    assert.equal(plan.totalMs, 13_000);
     assert.equal(plan.defaultThresholds, 'release-gate');
+  });
+
+  it('starts capacity right at START_RATE with WARM_UP=0s', () => {
+    const plan = planScenario('capacity', { WARM_UP: '0s', START_RATE: '5', MAX_RATE: '5' });
+    assert.ok(plan.executor.executor === 'ramping-arrival-rate');
+    assert.equal(plan.executor.startRate, 5);
+    assert.deepEqual(plan.executor.stages, [{ target: 5, duration: '30s' }]);
+    assert.deepEqual(plan.phases, [{ name: 'step-1', startMs: 0, endMs: 30_000, rate: 5 }]);
+    assert.throws(
+      () => planScenario('capacity', { WARM_UP: 'none' }),
+      /Invalid -e WARM_UP; reason: expected a k6 duration such as "30s", or "0s" for none, got "none"/,
+    );
   });
 
   it('plans the storms with every VU starting at once, one-second buckets and think time', () => {

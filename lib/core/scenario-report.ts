@@ -61,8 +61,15 @@ function breachCell(breaches: readonly Breach[]): string {
   return `broke ${first.metric} ${first.expression}: ${first.observed}${more}`;
 }
 
-function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10}s`;
+/** A time into the run, short: 1500 → "1.5s", 90000 → "1m30s", 5400000 → "1h30m". */
+export function formatElapsed(ms: number): string {
+  if (ms < 60_000) return `${Math.round(ms / 100) / 10}s`;
+  const totalSeconds = Math.round(ms / 1000);
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor((totalSeconds % 3600) / 60);
+  const s = totalSeconds % 60;
+  if (h > 0) return `${h}h${m > 0 ? `${m}m` : ''}${s > 0 ? `${s}s` : ''}`;
+  return `${m}m${s > 0 ? `${s}s` : ''}`;
 }
 
 function capacitySection(figure: CapacityFigure) {
@@ -80,8 +87,8 @@ function capacitySection(figure: CapacityFigure) {
 function soakSection(comparison: SoakComparison) {
   const rows = comparison.windows.map((row) => [
     row.name,
-    seconds(row.startMs),
-    seconds(row.endMs),
+    formatElapsed(row.startMs),
+    formatElapsed(row.endMs),
     formatFixed(row.protectedPerSecond),
     formatFixed(row.protectedP95Ms),
     formatFixed(row.refreshP95Ms),

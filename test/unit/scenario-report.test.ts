@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { renderPhaseReport } from '../../lib/core/scenario-report.ts';
+import { formatElapsed, renderPhaseReport } from '../../lib/core/scenario-report.ts';
 import { planScenario } from '../../lib/core/scenario-shapes.ts';
 import type { MetricSummary, SummaryData } from '../../lib/core/summary-data.ts';
 
@@ -117,5 +117,18 @@ describe('renderPhaseReport', () => {
       soak.markdown,
       /broke http\\_req\\_duration\{endpoint:protected\} p\(95\)\\<1: p\(95\)=5/,
     );
+  });
+});
+
+describe('formatElapsed', () => {
+  it('writes short times in seconds and long ones in hours, minutes and seconds', () => {
+    assert.equal(formatElapsed(0), '0s');
+    assert.equal(formatElapsed(1500), '1.5s');
+    assert.equal(formatElapsed(60_000), '1m');
+    assert.equal(formatElapsed(90_000), '1m30s');
+    assert.equal(formatElapsed(1_800_000), '30m');
+    assert.equal(formatElapsed(5_400_000), '1h30m');
+    assert.equal(formatElapsed(7_200_000), '2h');
+    assert.equal(formatElapsed(3_601_000), '1h1s');
   });
 });

@@ -28,7 +28,14 @@ export interface Drift {
   /** Last window's p95 over the first's (1 = flat); null when either is missing. */
   protectedP95Ratio: number | null;
   refreshP95Ratio: number | null;
+  /**
+   * Last window's refreshes per minute over the baseline window's: the second window when there
+   * are three or more, since the first holds the logins and no refresh until the first tokens near
+   * their expiry.
+   */
   refreshRateRatio: number | null;
+  /** The window the refresh rate is compared with. */
+  refreshBaseline: string | null;
 }
 
 export interface SoakComparison {
@@ -90,10 +97,15 @@ export function compareWindows(
   }
   const first = rows[0];
   const last = rows[rows.length - 1];
+  const refreshBaseline = rows.length >= 3 ? rows[1] : first;
   const drift: Drift = {
     protectedP95Ratio: ratio(last?.protectedP95Ms ?? null, first?.protectedP95Ms ?? null),
     refreshP95Ratio: ratio(last?.refreshP95Ms ?? null, first?.refreshP95Ms ?? null),
-    refreshRateRatio: ratio(last?.refreshesPerMinute ?? null, first?.refreshesPerMinute ?? null),
+    refreshRateRatio: ratio(
+      last?.refreshesPerMinute ?? null,
+      refreshBaseline?.refreshesPerMinute ?? null,
+    ),
+    refreshBaseline: refreshBaseline?.name ?? null,
   };
   const grew = (
     lastMs: number | null | undefined,
@@ -124,7 +136,8 @@ function percentChange(r: number | null): string {
 
 function describe(count: number, flat: boolean, held: boolean, drift: Drift): string {
   if (count < 2) return 'too short to compare windows: fewer than two windows ran';
-  const changes = `last vs first window: protected p95 ${percentChange(drift.protectedP95Ratio)}, refresh p95 ${percentChange(drift.refreshP95Ratio)}, refreshes/min ${percentChange(drift.refreshRateRatio)}`;
+  const against = drift.refreshBaseline === 'window-1' ? '' : ` (vs ${drift.refreshBaseline})`;
+  const changes = `last vs first window: protected p95 ${percentChange(drift.protectedP95Ratio)}, refresh p95 ${percentChange(drift.refreshP95Ratio)}, refreshes/min ${percentChange(drift.refreshRateRatio)}${against}`;
   const verdict = flat ? 'flat over time' : 'drifted over time';
   return `${verdict} (${changes}); SLO ${held ? 'held in every window' : 'broken in some window'}`;
 }

@@ -89,7 +89,7 @@ describe('compareWindows', () => {
     assert.equal(result.sloHeldInEveryWindow, true);
     assert.equal(
       result.sentence,
-      'flat over time (last vs first window: protected p95 +10%, refresh p95 +0%, refreshes/min +0%); SLO held in every window',
+      'flat over time (last vs first window: protected p95 +10%, refresh p95 +0%, refreshes/min +0% (vs window-2)); SLO held in every window',
     );
   });
 
@@ -159,6 +159,28 @@ describe('compareWindows', () => {
     );
     assert.equal(result.windows[0]?.refreshP95Ms, null);
     assert.equal(result.drift.refreshP95Ratio, null);
-    assert.equal(result.drift.refreshRateRatio, null);
+  });
+
+  it('compares the refresh rate with the second window, since the first holds the logins', () => {
+    const warming = { ...steady, refreshes: 20 };
+    const result = compareWindows(
+      WINDOWS,
+      SLOS,
+      soakData(7_200_000, [warming, steady, steady, steady]),
+    );
+    assert.equal(result.drift.refreshBaseline, 'window-2');
+    assert.equal(result.drift.refreshRateRatio, 1);
+    assert.equal(result.flat, true);
+  });
+
+  it('compares with the first window when there are only two', () => {
+    const result = compareWindows(
+      WINDOWS.slice(0, 2),
+      SLOS,
+      soakData(3_600_000, [steady, { ...steady, refreshes: 90 }]),
+    );
+    assert.equal(result.drift.refreshBaseline, 'window-1');
+    assert.equal(result.drift.refreshRateRatio, 1.5);
+    assert.match(result.sentence, /refreshes\/min \+50%\); SLO/);
   });
 });

@@ -18,6 +18,10 @@ export interface WindowRow {
   refreshP95Ms: number | null;
   /** Successful refreshes per minute over the window. */
   refreshesPerMinute: number | null;
+  /** Successful refreshes in the window (for telling drift from counting noise). */
+  refreshes: number | null;
+  /** How much of the window the run covered, in seconds. */
+  coveredSeconds: number;
   relogins: number | null;
   /** `http_req_failed` rate, 0..1. */
   errorRate: number | null;
@@ -43,7 +47,10 @@ export interface SoakComparison {
   drift: Drift;
   /** Every window met every SLO. */
   sloHeldInEveryWindow: boolean;
-  /** No ratio beyond `DRIFT_LIMIT` (latency only counts when it grew by more than `DRIFT_FLOOR_MS`). */
+  /**
+   * No ratio beyond `DRIFT_LIMIT`; latency only counts when it grew by more than `DRIFT_FLOOR_MS`,
+   * the refresh rate only when the change is beyond counting noise.
+   */
   flat: boolean;
   sentence: string;
 }
@@ -52,6 +59,20 @@ export interface SoakComparison {
 export const DRIFT_LIMIT = 1.5;
 /** Latency changes smaller than this are noise, whatever the ratio (1 ms → 2 ms is not drift). */
 export const DRIFT_FLOOR_MS = 10;
+
+/**
+ * True when two windows' refresh rates differ by more than counting noise allows: three standard
+ * deviations of the difference of two Poisson counts. 4 refreshes against 7 in short windows is
+ * noise; 400 against 700 over hours is not.
+ */
+export function refreshRatesDiffer(a: WindowRow, b: WindowRow): boolean {
+  if (a.refreshes === null || b.refreshes === null) return false;
+  const ta = a.coveredSeconds;
+  const tb = b.coveredSeconds;
+  if (ta <= 0 || tb <= 0) return false;
+  const difference = Math.abs(a.refreshes / ta - b.refreshes / tb);
+  return difference > 3 * Math.sqrt(a.refreshes / (ta * ta) + b.refreshes / (tb * tb));
+}
 
 function ratio(last: number | null, first: number | null): number | null {
   if (last === null || first === null || first <= 0) return null;
@@ -90,6 +111,8 @@ export function compareWindows(
         ? value('http_req_duration{endpoint:refresh}', 'p(95)')
         : null,
       refreshesPerMinute: refreshes === null ? null : (refreshes / seconds) * 60,
+      refreshes,
+      coveredSeconds: seconds,
       relogins: value('auth_relogins', 'count'),
       errorRate: value('http_req_failed', 'rate'),
       breaches: phaseBreaches(data, window.name, slos),
@@ -116,7 +139,12 @@ export function compareWindows(
     grew(last?.protectedP95Ms, first?.protectedP95Ms, drift.protectedP95Ratio) ||
     grew(last?.refreshP95Ms, first?.refreshP95Ms, drift.refreshP95Ratio);
   const rate = drift.refreshRateRatio;
-  const refreshDrift = rate !== null && (rate > DRIFT_LIMIT || rate < 1 / DRIFT_LIMIT);
+  const refreshDrift =
+    rate !== null &&
+    (rate > DRIFT_LIMIT || rate < 1 / DRIFT_LIMIT) &&
+    last !== undefined &&
+    refreshBaseline !== undefined &&
+    refreshRatesDiffer(last, refreshBaseline);
   const flat = rows.length >= 2 && !latencyDrift && !refreshDrift;
   const sloHeldInEveryWindow = rows.every((row) => row.breaches.length === 0);
   return {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Phase } from '../../lib/core/scenario-shapes.ts';
-import { compareWindows } from '../../lib/core/soak-windows.ts';
+import { compareWindows, refreshRatesDiffer } from '../../lib/core/soak-windows.ts';
 import type { MetricSummary, SummaryData } from '../../lib/core/summary-data.ts';
 
 /** Four 30-minute windows. */
@@ -182,5 +182,28 @@ describe('compareWindows', () => {
     assert.equal(result.drift.refreshBaseline, 'window-1');
     assert.equal(result.drift.refreshRateRatio, 1.5);
     assert.match(result.sentence, /refreshes\/min \+50%\); SLO/);
+  });
+
+  it('does not call a change of a few refreshes in short windows drift', () => {
+    const short = WINDOWS.map((w, i) => ({ ...w, startMs: i * 4000, endMs: (i + 1) * 4000 }));
+    const few = (refreshes: number) => ({ ...steady, refreshes, requests: 40 });
+    const result = compareWindows(short, SLOS, soakData(16_000, [few(2), few(4), few(5), few(7)]));
+    assert.equal(result.drift.refreshRateRatio, 1.75);
+    assert.equal(result.flat, true);
+  });
+});
+
+describe('refreshRatesDiffer', () => {
+  const row = (refreshes: number, coveredSeconds: number) =>
+    ({ refreshes, coveredSeconds }) as Parameters<typeof refreshRatesDiffer>[0];
+
+  it('sees a real change in large counts and none in small ones', () => {
+    assert.equal(refreshRatesDiffer(row(700, 1800), row(400, 1800)), true);
+    assert.equal(refreshRatesDiffer(row(7, 4), row(4, 4)), false);
+    assert.equal(refreshRatesDiffer(row(420, 1800), row(400, 1800)), false);
+  });
+
+  it('compares rates, so a shorter window with fewer refreshes is no change', () => {
+    assert.equal(refreshRatesDiffer(row(200, 900), row(400, 1800)), false);
   });
 });

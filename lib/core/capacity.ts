@@ -19,6 +19,9 @@ import type { SummaryData } from './summary-data.ts';
  */
 export const MIN_ACHIEVED_SHARE = 0.9;
 
+/** At most this much (and 5 % of the hold) short of a step's end still counts as completed. */
+export const COMPLETION_SLACK_MAX_MS = 1000;
+
 export interface StepResult {
   /** 1-based. */
   step: number;
@@ -64,9 +67,12 @@ export function findCapacity(
   const ranMs = data.state.testRunDurationMs;
   const results: StepResult[] = steps.map((phase, index) => {
     const targetRate = phase.rate ?? 0;
-    const complete = phase.endMs <= ranMs;
+    const holdMs = phase.endMs - phase.startMs;
+    // k6's run clock and the executor's stage clock differ by some milliseconds: a run that
+    // completed every stage can report a test run duration a little short of the plan.
+    const complete = phase.endMs <= ranMs + Math.min(COMPLETION_SLACK_MAX_MS, holdMs * 0.05);
     const requests = phaseMetric(data, 'http_reqs{endpoint:protected}', phase.name)?.values.count;
-    const holdSeconds = (phase.endMs - phase.startMs) / 1000;
+    const holdSeconds = holdMs / 1000;
     const achievedRate = requests === undefined || holdSeconds <= 0 ? null : requests / holdSeconds;
     const breaches = phaseBreaches(data, phase.name, slos);
     // One iteration of slack: k6 starts the first one at the step's edge, which may fall either side.

@@ -165,4 +165,24 @@ describe('findCapacity', () => {
     );
     assert.equal(figure.heldAll, true);
   });
+
+  it('counts a step as completed when k6 reports a run a few milliseconds short of the plan', () => {
+    const figure = findCapacity(
+      STEPS,
+      SLOS,
+      runData(PLANNED_MS - 28, { 'step-1': fast, 'step-2': fast, 'step-3': fast, 'step-4': fast }),
+    );
+    assert.equal(figure.heldAll, true);
+    assert.equal(figure.steps[3]?.complete, true);
+  });
+
+  it('does not count a step the run ended more than 5% of its hold before its end', () => {
+    const figure = findCapacity(
+      STEPS,
+      SLOS,
+      runData(PLANNED_MS - 600, { 'step-1': fast, 'step-2': fast, 'step-3': fast, 'step-4': fast }),
+    );
+    assert.equal(figure.steps[3]?.complete, false);
+    assert.equal(figure.heldRate, 30);
+  });
 });

@@ -1,24 +1,16 @@
 /**
- * Smoke: each VU loops over the protected endpoint of `BASE_URL` in any auth mode. A few VUs, a
- * short run: does login, refresh and the protected call work at all?
+ * Smoke: `VUS` VUs loop over the protected endpoint of `BASE_URL` in any auth mode
+ * (constant-vus), `PARALLEL` requests at a time. A few VUs, a short run: does login, refresh and
+ * the protected call work at all?
  *
  *   npm run build && npm run scenario -- smoke -e AUTH_MODE=dual -e VUS=5 -e DURATION=30s
  *
  * Thresholds come from `-e THRESHOLDS=<profile>` (default `smoke`, see thresholds/README.md).
  */
-import type { Options } from 'k6/options';
-import { thresholdOptions } from '../lib/core/thresholds.ts';
-import { runSettings, smokeIteration } from '../lib/k6/index.ts';
-import { summaryHandler } from '../lib/k6/summary.ts';
+import { defineScenario } from '../lib/k6/scenario.ts';
 
-export const options: Options = {
-  vus: runSettings.vus,
-  duration: runSettings.duration,
-  ...thresholdOptions(__ENV, 'smoke'),
-};
+const scenario = defineScenario('smoke');
 
-export const handleSummary = summaryHandler('smoke');
-
-export default function (): Promise<void> {
-  return smokeIteration();
-}
+export const options = scenario.options;
+export const handleSummary = scenario.handleSummary;
+export default scenario.iteration;

@@ -3,6 +3,7 @@
  * the JSON profile file (`-e PROFILE=<file.json>`), then the flat `-e` overrides. Every value is
  * validated here, at init, so a typo or a wrong type stops the run before any load is sent.
  */
+import { parseDecimal, parseWholeNumber, readEnvValue } from './env-values.ts';
 import { ConfigError } from './errors.ts';
 import type { AuthMode, TargetProfile } from './profile.ts';
 
@@ -256,7 +257,8 @@ export function resolveProfile(input: {
   const profile = resolved as unknown as TargetProfile;
   // Name the place the user can fix: the `-e` that set it, else the file, else the `-e` to use.
   const settingLabel: Label = (path) =>
-    readEnv(input.env, envNames.get(path) ?? '') === undefined && input.profileJson !== undefined
+    readEnvValue(input.env, envNames.get(path) ?? '') === undefined &&
+    input.profileJson !== undefined
       ? profileLabel(path)
       : envLabel(path);
   checkCombinations(profile, settingLabel);
@@ -299,15 +301,10 @@ function lineAndColumn(text: string, offset: number): string {
 function envLayer(env: Record<string, string | undefined>): Record<string, unknown> {
   const layer: Record<string, unknown> = {};
   for (const { env: name, path } of ENV_OVERRIDES) {
-    const value = readEnv(env, name);
+    const value = readEnvValue(env, name);
     if (value !== undefined) setAtPath(layer, path, value);
   }
   return layer;
-}
-
-function readEnv(env: Record<string, string | undefined>, name: string): string | undefined {
-  const value = env[name];
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
 function setAtPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -444,10 +441,14 @@ function checkLeaf(rule: Rule, raw: unknown, where: string, fromEnv: boolean): u
 function parseEnvValue(rule: Rule, text: string): unknown {
   const nullable = rule.kind === 'nullableString' || (rule.kind === 'number' && rule.nullable);
   if (nullable && text === 'none') return null;
-  if (rule.kind === 'number') return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(text) ? Number(text) : text;
+  if (rule.kind === 'number') {
+    // No setting goes below 0, so a sign could only fail: left as text, it fails with its quotes.
+    const value = parseDecimal(text);
+    return Number.isNaN(value) ? text : value;
+  }
   if (rule.kind === 'statuses') {
-    const parts = text.split(',').map((part) => part.trim());
-    return parts.every((part) => /^\d+$/.test(part)) ? parts.map(Number) : text;
+    const statuses = text.split(',').map((part) => parseWholeNumber(part.trim()));
+    return statuses.some(Number.isNaN) ? text : statuses;
   }
   return text;
 }

@@ -6,10 +6,12 @@
  * Arrival-rate scenarios count iterations per second; one iteration is one protected request
  * (plus the login or refresh it needs), so a rate reads as protected requests per second.
  */
+import { parseDecimal, parseDurationMs, parseWholeNumber, readEnvValue } from './env-values.ts';
 import { ConfigError } from './errors.ts';
 
-/** The scenarios built from a plan (smoke keeps its own VUS/DURATION settings). */
+/** The scenario catalogue: each one is planned from its `-e` knobs below. */
 export const PLANNED_SCENARIOS = [
+  'smoke',
   'load',
   'stress',
   'spike',
@@ -21,7 +23,20 @@ export const PLANNED_SCENARIOS = [
 
 export type ScenarioName = (typeof PLANNED_SCENARIOS)[number];
 
-type KnobKind = 'rate' | 'duration' | 'warmUp' | 'vus' | 'seconds' | 'windows';
+type KnobKind =
+  | 'rate'
+  | 'duration'
+  | 'warmUp'
+  | 'vus'
+  | 'seconds'
+  | 'windows'
+  | 'parallel'
+  | 'parallelVia';
+
+/** How smoke sends its parallel requests: `http.batch` or `http.asyncRequest`. */
+export const PARALLEL_VIA = ['batch', 'async'] as const;
+
+export type ParallelVia = (typeof PARALLEL_VIA)[number];
 
 /** One `-e` knob of one scenario. */
 export interface KnobSpec {
@@ -50,6 +65,28 @@ const MAX_VUS: (n: string) => KnobSpec = (n) => ({
  * real API; tests shorten them with `-e`. Documented in the README from this table.
  */
 export const SCENARIO_KNOBS: Readonly<Record<ScenarioName, readonly KnobSpec[]>> = {
+  smoke: [
+    { env: 'VUS', kind: 'vus', default: '1', description: 'virtual users' },
+    { env: 'DURATION', kind: 'duration', default: '30s', description: 'how long' },
+    {
+      env: 'PARALLEL',
+      kind: 'parallel',
+      default: '1',
+      description: 'protected requests a VU sends at once per iteration',
+    },
+    {
+      env: 'PARALLEL_VIA',
+      kind: 'parallelVia',
+      default: 'batch',
+      description: 'how parallel requests are sent: http.batch or http.asyncRequest',
+    },
+    {
+      env: 'PAUSE_SECONDS',
+      kind: 'seconds',
+      default: '0.1',
+      description: 'think time per iteration',
+    },
+  ],
   load: [
     { env: 'RATE', kind: 'rate', default: '50', description: 'iterations per second' },
     { env: 'DURATION', kind: 'duration', default: '5m', description: 'how long' },
@@ -150,6 +187,7 @@ export const SCENARIO_KNOBS: Readonly<Record<ScenarioName, readonly KnobSpec[]>>
 
 /** The threshold profile each scenario uses unless `-e THRESHOLDS` names another. */
 export const DEFAULT_THRESHOLDS: Readonly<Record<ScenarioName, string>> = {
+  smoke: 'smoke',
   load: 'load',
   // Degraded latency is the expected finding of a stress or a spike; errors are not.
   stress: 'smoke',
@@ -211,6 +249,10 @@ export interface ScenarioPlan {
   phaseReport: PhaseReport | null;
   /** Think time after each iteration (VU-based scenarios); 0 for arrival rates. */
   pauseSeconds: number;
+  /** Protected requests sent at once per iteration (smoke's `-e PARALLEL`; 1 elsewhere). */
+  parallel: number;
+  /** How they are sent when `parallel` is more than 1. */
+  parallelVia: ParallelVia;
   /** login-storm: when the reference server forgets every session; null when not asked for. */
   sessionLossAtMs: number | null;
   /** The knob values used, as given or defaulted (for the report). */
@@ -221,21 +263,6 @@ export interface ScenarioPlan {
 export const MAX_STORM_BUCKETS = 600;
 /** More steps than this makes a capacity run unreadable (and many sub-metrics). */
 export const MAX_CAPACITY_STEPS = 50;
-
-const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** A k6 duration ("1m30s", "500ms", "2h") in milliseconds; NaN when it is not one. */
-export function parseDurationMs(text: string): number {
-  if (!DURATION.test(text)) return Number.NaN;
-  // No String.prototype.matchAll: k6's runtime is not guaranteed to have it.
-  const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
-  let total = 0;
-  for (let match = part.exec(text); match !== null; match = part.exec(text)) {
-    total += Number(match[1]) * (UNIT_MS[match[2] ?? ''] ?? Number.NaN);
-  }
-  return total;
-}
 
 /** Milliseconds as a k6 duration: 90000 → "90s", 1500 → "1500ms". */
 export function formatDuration(ms: number): string {
@@ -256,26 +283,33 @@ const EXPECTED: Record<KnobKind, string> = {
   vus: 'a whole number of VUs from 1 to 100000',
   seconds: 'a number of seconds >= 0',
   windows: 'a whole number from 2 to 12',
+  parallel: 'a whole number from 1 to 100',
+  parallelVia: '"batch" or "async"',
 };
 
+/** The knob's value as a number (PARALLEL_VIA: its index in PARALLEL_VIA); a ConfigError if bad. */
 function parseKnob(spec: KnobSpec, raw: string): number {
-  const whole = (min: number, max: number) => {
-    const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-    return value >= min && value <= max ? value : Number.NaN;
-  };
   let value: number;
   switch (spec.kind) {
     case 'rate':
-      value = whole(1, 1_000_000);
+      value = parseWholeNumber(raw, 1, 1_000_000);
       break;
     case 'vus':
-      value = whole(1, 100_000);
+      value = parseWholeNumber(raw, 1, 100_000);
       break;
     case 'windows':
-      value = whole(2, 12);
+      value = parseWholeNumber(raw, 2, 12);
       break;
+    case 'parallel':
+      value = parseWholeNumber(raw, 1, 100);
+      break;
+    case 'parallelVia': {
+      const index = PARALLEL_VIA.indexOf(raw as ParallelVia);
+      value = index === -1 ? Number.NaN : index;
+      break;
+    }
     case 'seconds':
-      value = /^\d+(?:\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+      value = parseDecimal(raw);
       break;
     case 'duration': {
       const ms = parseDurationMs(raw);
@@ -298,7 +332,7 @@ export function readKnobs(
   const values: Record<string, number> = {};
   const given: Record<string, string> = {};
   for (const spec of SCENARIO_KNOBS[name]) {
-    const raw = env[spec.env]?.trim() || spec.default;
+    const raw = readEnvValue(env, spec.env) ?? spec.default;
     if (raw === null) continue;
     values[spec.env] = parseKnob(spec, raw);
     given[spec.env] = raw;
@@ -424,10 +458,29 @@ export function planScenario(
     name,
     defaultThresholds: DEFAULT_THRESHOLDS[name],
     pauseSeconds: 0,
+    parallel: 1,
+    parallelVia: 'batch' as const,
     sessionLossAtMs: null,
     knobs: given,
   };
   switch (name) {
+    case 'smoke': {
+      const totalMs = need(values, 'DURATION');
+      return {
+        ...base,
+        executor: {
+          executor: 'constant-vus',
+          vus: need(values, 'VUS'),
+          duration: formatDuration(totalMs),
+        },
+        totalMs,
+        phases: [],
+        phaseReport: null,
+        pauseSeconds: need(values, 'PAUSE_SECONDS'),
+        parallel: need(values, 'PARALLEL'),
+        parallelVia: PARALLEL_VIA[need(values, 'PARALLEL_VIA')] ?? 'batch',
+      };
+    }
     case 'load':
     case 'soak': {
       const totalMs = need(values, 'DURATION');
@@ -529,7 +582,7 @@ export function thresholdEnv(
 ): Readonly<Record<string, string | undefined>> {
   if (plan.sessionLossAtMs === null || plan.executor.executor !== 'constant-vus') return env;
   const relaxed: Record<string, string | undefined> = { ...env };
-  const unset = (name: string) => (env[name]?.trim() ?? '') === '';
+  const unset = (name: string) => readEnvValue(env, name) === undefined;
   if (unset('AUTH_EXPIRED_REJECTIONS_MAX')) {
     relaxed.AUTH_EXPIRED_REJECTIONS_MAX = String(plan.executor.vus);
   }

@@ -20,6 +20,14 @@ import loadProfile from '../../thresholds/load.json' with { type: 'json' };
 import releaseGateProfile from '../../thresholds/release-gate.json' with { type: 'json' };
 import smokeProfile from '../../thresholds/smoke.json' with { type: 'json' };
 import soakProfile from '../../thresholds/soak.json' with { type: 'json' };
+import {
+  type EnvValues,
+  parseDecimal,
+  parseDurationMs,
+  parseRate,
+  parseWholeNumber,
+  readEnvValue,
+} from './env-values.ts';
 import { ConfigError } from './errors.ts';
 
 /** A k6 threshold with options (k6 `ObjectThreshold`). */
@@ -42,7 +50,7 @@ export interface ThresholdProfile {
 }
 
 /** Variables as k6 passes them in `__ENV`. */
-export type Env = Readonly<Record<string, string | undefined>>;
+export type Env = EnvValues;
 
 /** The profiles shipped in thresholds/, by the name given with `-e THRESHOLDS=<name>`. */
 export const THRESHOLD_PROFILES: Readonly<Record<string, unknown>> = {
@@ -80,7 +88,6 @@ const PERCENTILES = ['50', '90', '95', '99'];
 const EXPRESSION =
   /^\s*(avg|min|max|med|count|rate|value|p\(\d+(?:\.\d+)?\))\s*(<=|>=|===|==|!=|<|>)\s*-?\d+(?:\.\d+)?\s*$/;
 const METRIC_KEY = /^[A-Za-z_][\w.-]*(?:\{[^{}]+\})?$/;
-const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
 const LATENCY_OVERRIDE = /^P(\d+)_([A-Z]+)_MS$/;
 const ERROR_RATE_OVERRIDE = /^ERROR_RATE_([A-Z]+)_MAX$/;
 
@@ -131,7 +138,10 @@ function parseExpression(value: unknown, source: string, metric: string): Thresh
     result.abortOnFail = object.abortOnFail;
   }
   if (object.delayAbortEval !== undefined) {
-    if (typeof object.delayAbortEval !== 'string' || !DURATION.test(object.delayAbortEval)) {
+    if (
+      typeof object.delayAbortEval !== 'string' ||
+      Number.isNaN(parseDurationMs(object.delayAbortEval))
+    ) {
       throw invalid(
         source,
         `bad delayAbortEval on ${metric}`,
@@ -206,10 +216,19 @@ function setExpression(map: ThresholdMap, metric: string, expression: string): v
   map[metric] = rest;
 }
 
-function readNumber(env: Env, name: string, expected: string, ok: (n: number) => boolean): number {
+/**
+ * An override's number, read with `parse` (NaN: not usable). Unlike the shape knobs, a blank value
+ * is an error here: the override is named, so it must say something.
+ */
+function readNumber(
+  env: Env,
+  name: string,
+  expected: string,
+  parse: (text: string) => number,
+): number {
   const raw = env[name] ?? '';
-  const value = raw.trim() === '' ? Number.NaN : Number(raw);
-  if (!Number.isFinite(value) || !ok(value)) {
+  const value = parse(raw.trim());
+  if (Number.isNaN(value)) {
     throw new ConfigError(
       'SLO_OVERRIDE_INVALID',
       `-e ${name} is not usable; reason: expected ${expected}, got ${describe(raw)}`,
@@ -219,7 +238,12 @@ function readNumber(env: Env, name: string, expected: string, ok: (n: number) =>
 }
 
 function readRate(env: Env, name: string): number {
-  return readNumber(env, name, 'a rate from 0 to 1', (n) => n >= 0 && n <= 1);
+  return readNumber(env, name, 'a rate from 0 to 1', parseRate);
+}
+
+function parsePositiveMs(text: string): number {
+  const ms = parseDecimal(text);
+  return ms > 0 ? ms : Number.NaN;
 }
 
 function endpointOf(name: string, upper: string): string {
@@ -234,8 +258,8 @@ function endpointOf(name: string, upper: string): string {
 }
 
 function applyOverrides(map: ThresholdMap, env: Env): void {
-  const replacement = env.THRESHOLDS_OVERRIDE;
-  if (replacement !== undefined && replacement.trim() !== '') {
+  const replacement = readEnvValue(env, 'THRESHOLDS_OVERRIDE');
+  if (replacement !== undefined) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(replacement);
@@ -265,7 +289,7 @@ function applyOverrides(map: ThresholdMap, env: Env): void {
       );
     }
     const endpoint = endpointOf(name, upper);
-    const ms = readNumber(env, name, 'a number of milliseconds > 0', (n) => n > 0);
+    const ms = readNumber(env, name, 'a number of milliseconds > 0', parsePositiveMs);
     setExpression(map, `http_req_duration{endpoint:${endpoint}}`, `p(${percentile})<${ms}`);
   }
 
@@ -292,7 +316,7 @@ function applyOverrides(map: ThresholdMap, env: Env): void {
       env,
       'AUTH_EXPIRED_REJECTIONS_MAX',
       'a whole number ≥ 0',
-      (n) => Number.isInteger(n) && n >= 0,
+      parseWholeNumber,
     );
     setExpression(map, 'auth_expired_rejections', `count<=${count}`);
   }
@@ -313,7 +337,7 @@ export interface ResolveOptions {
  */
 export function resolveThresholds(env: Env, options: ResolveOptions = {}): ThresholdMap {
   const profiles = options.profiles ?? THRESHOLD_PROFILES;
-  const name = env.THRESHOLDS?.trim() || options.defaultProfile || 'smoke';
+  const name = readEnvValue(env, 'THRESHOLDS') ?? (options.defaultProfile || 'smoke');
   const raw = Object.keys(profiles).includes(name) ? profiles[name] : undefined;
   if (raw === undefined) {
     throw new ConfigError(

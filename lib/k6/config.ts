@@ -1,20 +1,21 @@
 /**
- * The run's configuration, resolved once per VU at init (k6 runs init code in every VU): the target
- * profile (`-e PROFILE=<file.json>` and the `-e` overrides, see lib/core/profile-resolve.ts) and the
- * scenario's shape knobs. A bad value throws a `ConfigError` here, before any request is sent.
+ * The target profile, resolved once per VU at init (k6 runs init code in every VU) from
+ * `-e PROFILE=<file.json>` and the `-e` overrides (lib/core/profile-resolve.ts). A bad value throws
+ * a `ConfigError` here, before any request is sent. The scenario's shape knobs are read by
+ * lib/k6/scenario.ts.
  */
+
+import { readEnvValue } from '../core/env-values.ts';
 import { ConfigError } from '../core/errors.ts';
 import { candidatePaths } from '../core/file-paths.ts';
 import type { TargetProfile } from '../core/profile.ts';
 import { resolveProfile } from '../core/profile-resolve.ts';
-import { parseRunSettings, type RunSettings } from '../core/run-settings.ts';
 
 export const profile: TargetProfile = loadProfile(__ENV);
-export const runSettings: RunSettings = parseRunSettings(__ENV);
 
 function loadProfile(env: Record<string, string | undefined>): TargetProfile {
-  const file = env.PROFILE?.trim();
-  if (file === undefined || file === '') return resolveProfile({ env });
+  const file = readEnvValue(env, 'PROFILE');
+  if (file === undefined) return resolveProfile({ env });
   return resolveProfile({ env, profileJson: readFile(file, env.PWD), profileSource: file });
 }
 

@@ -12,13 +12,14 @@
  * across iterations. Configuration (`-e AUTH_MODE`, `-e PROFILE`, …) is read at init by
  * lib/k6/config.ts, so a bad value stops the run before any request.
  */
-import { check, sleep } from 'k6';
+import { check } from 'k6';
+import type { ParallelVia } from '../core/scenario-shapes.ts';
 import { AuthClient, type AuthRequest, type AuthResponse } from './auth-client.ts';
-import { profile, runSettings } from './config.ts';
+import { profile } from './config.ts';
 import { credentialsForThisVu, credentialsForThisVuAsync } from './credentials.ts';
 
 export type { AuthRequest, AuthResponse } from './auth-client.ts';
-export { profile, runSettings } from './config.ts';
+export { profile } from './config.ts';
 
 let client: AuthClient | undefined;
 
@@ -59,33 +60,27 @@ export function protectedCall(): boolean {
 }
 
 /**
- * The smoke iteration: `-e PARALLEL` protected requests (one by default; more go through
- * `http.batch`, or `http.asyncRequest` with `-e PARALLEL_VIA=async`), then `-e PAUSE_SECONDS`
- * of think time. Async so a `k6/secrets` password (`-e AUTH_PASSWORD_SECRET`) can be read.
+ * `count` protected calls sent at once, sharing one renewal: through `http.batch`, or
+ * `http.asyncRequest` with `via: 'async'`. Each response is checked like `protectedCall`.
  */
-export async function smokeIteration(): Promise<void> {
+export async function protectedCalls(count: number, via: ParallelVia): Promise<void> {
   const c = authClient();
-  await c.ready();
-  const { parallel, parallelVia, pauseSeconds } = runSettings;
-  if (parallel === 1) {
-    checkProtected(c.request(c.protectedRequest()));
-  } else {
-    const reqs = Array.from({ length: parallel }, () => c.protectedRequest());
-    const responses =
-      parallelVia === 'batch'
-        ? c.batch(reqs)
-        : await Promise.all(reqs.map((req) => c.requestAsync(req)));
-    for (const res of responses) checkProtected(res);
-  }
-  if (pauseSeconds > 0) sleep(pauseSeconds);
+  const reqs = Array.from({ length: count }, () => c.protectedRequest());
+  const responses =
+    via === 'batch' ? c.batch(reqs) : await Promise.all(reqs.map((req) => c.requestAsync(req)));
+  for (const res of responses) checkProtected(res);
 }
 
+// Built once per VU, not per request: a check's object, closure and tags cost CPU on every call.
+const PROTECTED_CHECKS = {
+  'protected request answered 2xx': (r: AuthResponse) => {
+    if (r === undefined) return false;
+    const status = r.status;
+    return status >= 200 && status < 300;
+  },
+};
+const CHECK_TAGS = { auth: profile.mode };
+
 function checkProtected(res: AuthResponse): boolean {
-  return check(
-    res,
-    {
-      'protected request answered 2xx': (r) => r !== undefined && r.status >= 200 && r.status < 300,
-    },
-    { auth: profile.mode },
-  );
+  return check(res, PROTECTED_CHECKS, CHECK_TAGS);
 }

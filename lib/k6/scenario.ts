@@ -28,14 +28,17 @@ import {
 } from '../core/scenario-shapes.ts';
 import type { SummaryData } from '../core/summary-data.ts';
 import { resolveThresholds, SUMMARY_TREND_STATS } from '../core/thresholds.ts';
-import { authClient, profile, protectedCall } from './index.ts';
+import { authClient, profile, protectedCall, protectedCalls } from './index.ts';
 import { summaryHandler } from './summary.ts';
 
 export interface Scenario {
   plan: ScenarioPlan;
   options: Options;
   handleSummary: (data: SummaryData) => Record<string, string>;
-  /** One iteration: one protected request (with the login or refresh it needs), then think time. */
+  /**
+   * One iteration: one protected request (smoke: `-e PARALLEL` at once) with the login or refresh
+   * it needs, then think time.
+   */
   iteration: () => Promise<void>;
 }
 
@@ -90,9 +93,10 @@ export function defineScenario(name: ScenarioName): Scenario {
       const phase = phaseAt(plan.phases, Date.now() - exec.scenario.startTime);
       exec.vu.metrics.tags[PHASE_TAG] = phase?.name ?? NO_PHASE;
     }
-    // Reads a k6/secrets password once (-e PASSWORD_SECRET); a no-op afterwards.
+    // Reads a k6/secrets password once (-e AUTH_PASSWORD_SECRET); a no-op afterwards.
     await authClient().ready();
-    protectedCall();
+    if (plan.parallel === 1) protectedCall();
+    else await protectedCalls(plan.parallel, plan.parallelVia);
     if (plan.pauseSeconds > 0) sleep(plan.pauseSeconds);
   };
 

@@ -42,7 +42,7 @@ describe('configuration at init', () => {
     assert.equal(run.code, SCRIPT_EXCEPTION);
     assert.match(
       run.stderr,
-      /Invalid -e VUS; reason: expected a whole number from 1 to 100000, got \\"0\\"/,
+      /Invalid -e VUS; reason: expected a whole number of VUs from 1 to 100000, got \\"0\\"/,
     );
     assert.equal(await requestsSeen(), 0);
   });

@@ -6,7 +6,6 @@ import {
   formatDuration,
   MAX_STORM_BUCKETS,
   PLANNED_SCENARIOS,
-  parseDurationMs,
   phaseAt,
   planScenario,
   readKnobs,
@@ -26,20 +25,6 @@ function configError(code: string, message: string) {
 }
 
 describe('k6 durations', () => {
-  it('parses every unit and their combinations into milliseconds', () => {
-    assert.equal(parseDurationMs('500ms'), 500);
-    assert.equal(parseDurationMs('30s'), 30_000);
-    assert.equal(parseDurationMs('1m30s'), 90_000);
-    assert.equal(parseDurationMs('2h'), 7_200_000);
-    assert.equal(parseDurationMs('1.5s'), 1500);
-  });
-
-  it('gives NaN for text that is not a k6 duration', () => {
-    for (const text of ['', '30', 'ten seconds', '1d', '-5s', '5 s']) {
-      assert.ok(Number.isNaN(parseDurationMs(text)), text);
-    }
-  });
-
   it('formats whole seconds as seconds and the rest as milliseconds', () => {
     assert.equal(formatDuration(90_000), '90s');
     assert.equal(formatDuration(1500), '1500ms');
@@ -65,6 +50,96 @@ describe('the knob table', () => {
     const { given } = readKnobs('load', { RATE: '', DURATION: '  ' });
     assert.equal(given.RATE, '50');
     assert.equal(given.DURATION, '5m');
+  });
+});
+
+describe('planScenario: smoke', () => {
+  it('defaults to one VU for 30 seconds, one request at a time, 0.1 s of think time', () => {
+    const plan = planScenario('smoke', {});
+    assert.deepEqual(plan.executor, { executor: 'constant-vus', vus: 1, duration: '30s' });
+    assert.equal(plan.parallel, 1);
+    assert.equal(plan.parallelVia, 'batch');
+    assert.equal(plan.pauseSeconds, 0.1);
+    assert.equal(plan.defaultThresholds, 'smoke');
+    assert.deepEqual(plan.phases, []);
+    assert.equal(plan.phaseReport, null);
+  });
+
+  it('reads every knob, treating empty values as unset', () => {
+    const plan = planScenario('smoke', {
+      VUS: '20',
+      DURATION: '1m30s',
+      PARALLEL: '4',
+      PARALLEL_VIA: 'async',
+      PAUSE_SECONDS: '0',
+    });
+    assert.deepEqual(plan.executor, { executor: 'constant-vus', vus: 20, duration: '90s' });
+    assert.equal(plan.parallel, 4);
+    assert.equal(plan.parallelVia, 'async');
+    assert.equal(plan.pauseSeconds, 0);
+    assert.deepEqual(plan.knobs, {
+      VUS: '20',
+      DURATION: '1m30s',
+      PARALLEL: '4',
+      PARALLEL_VIA: 'async',
+      PAUSE_SECONDS: '0',
+    });
+    const blank = planScenario('smoke', { VUS: ' ', DURATION: '' });
+    assert.ok(blank.executor.executor === 'constant-vus');
+    assert.equal(blank.executor.vus, 1);
+  });
+
+  it('rejects a VU count that is not a whole number in range, naming the setting', () => {
+    for (const value of ['0', '-1', '2.5', 'ten', '100001']) {
+      assert.throws(
+        () => planScenario('smoke', { VUS: value }),
+        configError(
+          'SCENARIO_SETTING_INVALID',
+          `Invalid -e VUS; reason: expected a whole number of VUs from 1 to 100000, got ${JSON.stringify(value)}`,
+        ),
+      );
+    }
+  });
+
+  it('rejects a duration k6 would not accept', () => {
+    assert.throws(
+      () => planScenario('smoke', { DURATION: '30' }),
+      configError(
+        'SCENARIO_SETTING_INVALID',
+        'Invalid -e DURATION; reason: expected a k6 duration such as "30s", "5m" or "1h30m", longer than 0, got "30"',
+      ),
+    );
+  });
+
+  it('rejects an unknown way of sending parallel requests', () => {
+    assert.throws(
+      () => planScenario('smoke', { PARALLEL_VIA: 'threads' }),
+      configError(
+        'SCENARIO_SETTING_INVALID',
+        'Invalid -e PARALLEL_VIA; reason: expected "batch" or "async", got "threads"',
+      ),
+    );
+  });
+
+  it('rejects a negative or non-numeric pause', () => {
+    assert.throws(
+      () => planScenario('smoke', { PAUSE_SECONDS: '-1' }),
+      configError(
+        'SCENARIO_SETTING_INVALID',
+        'Invalid -e PAUSE_SECONDS; reason: expected a number of seconds >= 0, got "-1"',
+      ),
+    );
+  });
+
+  it('bounds parallel requests per VU to 100', () => {
+    assert.throws(
+      () => planScenario('smoke', { PARALLEL: '101' }),
+      configError(
+        'SCENARIO_SETTING_INVALID',
+        'Invalid -e PARALLEL; reason: expected a whole number from 1 to 100, got "101"',
+      ),
+    );
+    assert.equal(planScenario('smoke', { PARALLEL: '100' }).parallel, 100);
   });
 });
 

@@ -41,6 +41,14 @@ export interface SummaryContext {
   knownSecrets?: readonly string[];
 }
 
+/** What a scenario adds to the toolkit's results (e.g. lib/core/scenario-report.ts). */
+export interface SummaryExtras {
+  /** Appended in order: `text` to the terminal output, `markdown` to summary.md. */
+  sections?: readonly { text: string; markdown: string }[];
+  /** More result files beside summary.md, by file name (e.g. "capacity.json"). */
+  files?: Readonly<Record<string, string>>;
+}
+
 /** Path of one result file for this run. */
 export function resultPath(context: SummaryContext, file: string): string {
   const dir = context.resultsDir?.replace(/[\\/]+$/, '');
@@ -49,12 +57,13 @@ export function resultPath(context: SummaryContext, file: string): string {
 }
 
 /**
- * The `handleSummary` return value: summary.json, junit.xml and summary.md under their paths, and
- * `stdout` with the text summary and the per-endpoint table.
+ * The `handleSummary` return value: summary.json, junit.xml and summary.md under their paths,
+ * `stdout` with the text summary and the per-endpoint table, and the scenario's `extras`.
  */
 export function renderSummaryOutputs(
   data: SummaryData,
   context: SummaryContext,
+  extras: SummaryExtras = {},
 ): Record<string, string> {
   const safe = sanitizeSummary(data, context.knownSecrets) as SummaryData;
   // With RESULTS_DIR the caller knows the folder (run-scenario prints the final one, not its
@@ -62,10 +71,18 @@ export function renderSummaryOutputs(
   const where = context.resultsDir
     ? ''
     : `  results: ${resultPath(context, '*')} (k6 cannot create folders: set -e RESULTS_DIR to an existing one, or use npm run scenario)\n\n`;
-  return {
+  const sections = extras.sections ?? [];
+  const outputs: Record<string, string> = {
     [resultPath(context, 'summary.json')]: `${JSON.stringify(safe, null, 2)}\n`,
     [resultPath(context, 'junit.xml')]: formatJunit(safe, context),
-    [resultPath(context, 'summary.md')]: formatMarkdown(safe, context),
-    stdout: `${formatTextSummary(safe)}\n${formatEndpointTable(safe)}\n${where}`,
+    [resultPath(context, 'summary.md')]:
+      formatMarkdown(safe, context) + sections.map((section) => section.markdown).join(''),
+    stdout:
+      `${formatTextSummary(safe)}\n${formatEndpointTable(safe)}\n${where}` +
+      sections.map((section) => `${section.text}\n`).join(''),
   };
+  for (const [file, content] of Object.entries(extras.files ?? {})) {
+    outputs[resultPath(context, file)] = content;
+  }
+  return outputs;
 }

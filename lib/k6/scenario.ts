@@ -71,21 +71,10 @@ export function defineScenario(name: ScenarioName): Scenario {
     summaryTrendStats: [...SUMMARY_TREND_STATS],
   };
 
-  const summarize = summaryHandler(name);
-  const handleSummary = (data: SummaryData): Record<string, string> => {
-    const outputs = summarize(data);
+  const handleSummary = summaryHandler(name, (data) => {
     const report = renderPhaseReport(plan, slos, data);
-    if (report === null) return outputs;
-    outputs.stdout = `${outputs.stdout ?? ''}${report.text}\n`;
-    const markdownKey = Object.keys(outputs).find((key) => key.endsWith('summary.md'));
-    if (markdownKey !== undefined) {
-      outputs[markdownKey] += report.markdown;
-      // Beside summary.md, whether in a results folder or flat in results/ (<name>-<ts>.<file>).
-      const prefix = markdownKey.slice(0, -'summary.md'.length);
-      for (const [file, content] of Object.entries(report.files)) outputs[prefix + file] = content;
-    }
-    return outputs;
-  };
+    return report === null ? {} : { sections: [report], files: report.files };
+  });
 
   const iteration = async (): Promise<void> => {
     if (plan.phases.length > 0) {

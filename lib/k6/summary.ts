@@ -9,8 +9,9 @@
  * report.html is k6's web dashboard export: `K6_WEB_DASHBOARD=true K6_WEB_DASHBOARD_PORT=-1
  * K6_WEB_DASHBOARD_EXPORT=<file>`, which run-scenario sets.
  */
+import { readEnvValue } from '../core/env-values.ts';
 import type { SummaryData } from '../core/summary-data.ts';
-import { renderSummaryOutputs } from '../core/summary-results.ts';
+import { renderSummaryOutputs, type SummaryExtras } from '../core/summary-results.ts';
 import { isSecretKey } from '../core/summary-sanitize.ts';
 
 /** Values of environment variables whose names say secret (PASSWORD, TOKEN, …): masked on sight. */
@@ -25,21 +26,27 @@ function secretsFromEnv(env: Record<string, string | undefined>): string[] {
  * Makes the scenario's `handleSummary`.
  *
  * @param scenario - the scenario name, used in file names and report titles ("smoke").
+ * @param extras - the scenario's own sections and files, made from the same data.
  * @param now - the clock, injectable for tests.
  * @example
  * import { summaryHandler } from '../lib/k6/summary.ts';
- * export const handleSummary = summaryHandler('smoke');
+ * export const handleSummary = summaryHandler('orders');
  */
 export function summaryHandler(
   scenario: string,
+  extras: (data: SummaryData) => SummaryExtras = () => ({}),
   now: () => number = () => Date.now(),
 ): (data: SummaryData) => Record<string, string> {
   return (data) =>
-    renderSummaryOutputs(data, {
-      scenario,
-      resultsDir: __ENV.RESULTS_DIR?.trim() || undefined,
-      generatedAtMs: now(),
-      thresholdsProfile: __ENV.THRESHOLDS?.trim() ?? '',
-      knownSecrets: secretsFromEnv(__ENV),
-    });
+    renderSummaryOutputs(
+      data,
+      {
+        scenario,
+        resultsDir: readEnvValue(__ENV, 'RESULTS_DIR'),
+        generatedAtMs: now(),
+        thresholdsProfile: readEnvValue(__ENV, 'THRESHOLDS') ?? '',
+        knownSecrets: secretsFromEnv(__ENV),
+      },
+      extras(data),
+    );
 }

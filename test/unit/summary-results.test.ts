@@ -75,6 +75,36 @@ describe('renderSummaryOutputs', () => {
     }
   });
 
+  it('appends the extra sections to stdout and summary.md and writes extra files beside summary.md', () => {
+    const context = { scenario: 'capacity', generatedAtMs, thresholdsProfile: '' };
+    const extras = {
+      sections: [
+        { text: '  █ ONE', markdown: '\n## One\n' },
+        { text: '  █ TWO', markdown: '\n## Two\n' },
+      ],
+      files: { 'capacity.json': '{}\n' },
+    };
+    const plain = renderSummaryOutputs(makeSummaryData(), { ...context, resultsDir: 'out/run-1' });
+    const outputs = renderSummaryOutputs(
+      makeSummaryData(),
+      { ...context, resultsDir: 'out/run-1' },
+      extras,
+    );
+    assert.deepEqual(Object.keys(outputs), [...Object.keys(plain), 'out/run-1/capacity.json']);
+    assert.equal(outputs.stdout, `${plain.stdout}  █ ONE\n  █ TWO\n`);
+    assert.equal(
+      outputs['out/run-1/summary.md'],
+      `${plain['out/run-1/summary.md']}\n## One\n\n## Two\n`,
+    );
+    assert.equal(outputs['out/run-1/capacity.json'], '{}\n');
+    const flat = renderSummaryOutputs(
+      makeSummaryData(),
+      { ...context, resultsDir: undefined },
+      extras,
+    );
+    assert.equal(flat['results/capacity-20251130T072712Z.capacity.json'], '{}\n');
+  });
+
   it('tells on stdout where flat files went when k6 had no folder to write into', () => {
     const { stdout } = renderSummaryOutputs(makeSummaryData(), {
       scenario: 'smoke',

@@ -45,10 +45,13 @@ import {
 import {
   type ExpectedStatusesCallback,
   type K6Response,
+  type PreparedRequest,
+  prepare,
   type SendOptions,
   send,
   sendAsync,
   sendBatch,
+  sendPrepared,
   toResponseView,
 } from './transport.ts';
 
@@ -107,6 +110,16 @@ export class AuthClient {
     'auth' | 'refresh' | 'firstTry' | 'retry',
     ExpectedStatusesCallback
   >;
+  /** What `protectedRequest()` returns: one object, so its k6 arguments can be kept (below). */
+  private readonly protectedReq: AuthRequest;
+  /**
+   * The protected request's first-try k6 arguments, kept while the credentials (generation) and
+   * the jar stay the same. Building them per request was most of the toolkit's CPU cost per
+   * request against a bare script (bench/RESULTS.md, part 1).
+   */
+  private preparedProtected:
+    | { generation: number; jar: CookieJar; request: PreparedRequest }
+    | undefined;
 
   constructor(
     private readonly profile: TargetProfile,
@@ -118,6 +131,10 @@ export class AuthClient {
     for (const counter of [authLogins, authRefreshes, authRelogins, authExpiredRejections]) {
       counter.add(0, tags);
     }
+    this.protectedReq = Object.freeze({
+      method: profile.protected.method,
+      path: profile.protected.path,
+    });
     const ok = { min: 200, max: 399 };
     this.expected = {
       auth: http.expectedStatuses(ok),
@@ -138,9 +155,12 @@ export class AuthClient {
     if (this.credentials === undefined) this.credentials = await this.credentialsSource.async();
   }
 
-  /** The request for the profile's protected endpoint. */
+  /**
+   * The request for the profile's protected endpoint: the same frozen object on every call (spread
+   * it to change a field). `request` recognises it and reuses its k6 arguments.
+   */
   protectedRequest(): AuthRequest {
-    return { method: this.profile.protected.method, path: this.profile.protected.path };
+    return this.protectedReq;
   }
 
   /**
@@ -150,7 +170,7 @@ export class AuthClient {
   request(req: AuthRequest): AuthResponse {
     if (!this.ensureFresh()) return undefined;
     const generation = this.state.generation;
-    const res = send(this.toSpec(req), this.options(req, 'firstTry'));
+    const res = this.sendFirstTry(req);
     if (!this.countRejection(res) || !this.recover(generation)) return res;
     const retried = send(this.toSpec(req), this.options(req, 'retry'));
     this.countRejection(retried);
@@ -198,6 +218,20 @@ export class AuthClient {
     return responses;
   }
 
+  private sendFirstTry(req: AuthRequest): K6Response {
+    if (req !== this.protectedReq) return send(this.toSpec(req), this.options(req, 'firstTry'));
+    let prepared = this.preparedProtected;
+    if (prepared?.generation !== this.state.generation || prepared.jar !== this.jar) {
+      prepared = {
+        generation: this.state.generation,
+        jar: this.jar,
+        request: prepare(this.toSpec(req), this.options(req, 'firstTry')),
+      };
+      this.preparedProtected = prepared;
+    }
+    return sendPrepared(prepared.request);
+  }
+
   private toSpec(req: AuthRequest): RequestSpec {
     // The protected request's headers are exactly the credentials (none in session mode).
     const auth = buildProtectedRequest(this.profile, this.state.accessToken);
@@ -231,8 +265,10 @@ export class AuthClient {
   private countRejection(res: AuthResponse): boolean {
     if (res === undefined) return false;
     // Most responses are plainly not rejections: skip building a view for them.
-    const isRedirect = res.status >= 300 && res.status <= 399;
-    if (!isRedirect && !this.profile.expiredStatuses.includes(res.status)) return false;
+    // One read: each `status` read crosses from JavaScript into k6's Go response object.
+    const status = res.status;
+    const isRedirect = status >= 300 && status <= 399;
+    if (!isRedirect && !this.profile.expiredStatuses.includes(status)) return false;
     if (!isExpiredRejection(this.profile, toResponseView(res, Date.now()))) return false;
     authExpiredRejections.add(1, { auth: this.profile.mode });
     return true;

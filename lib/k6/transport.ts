@@ -45,6 +45,29 @@ export function toK6Params(spec: RequestSpec, options: SendOptions): Params {
   return params;
 }
 
+/** k6's arguments for one request, built once to be sent many times. */
+export interface PreparedRequest {
+  method: string;
+  url: string;
+  body: string | null;
+  params: Params;
+}
+
+/** Builds k6's arguments once, for a request sent again and again with the same credentials. */
+export function prepare(spec: RequestSpec, options: SendOptions): PreparedRequest {
+  return {
+    method: spec.method,
+    url: spec.url,
+    body: spec.body ?? null,
+    params: toK6Params(spec, options),
+  };
+}
+
+/** Sends prepared arguments (k6 only reads them, so one object serves every request). */
+export function sendPrepared(req: PreparedRequest): K6Response {
+  return http.request(req.method, req.url, req.body, req.params);
+}
+
 /** Sends one request and waits (k6 blocks the VU, not the process). */
 export function send(spec: RequestSpec, options: SendOptions): K6Response {
   return http.request(spec.method, spec.url, spec.body ?? null, toK6Params(spec, options));

@@ -9,8 +9,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -23,6 +21,7 @@ import {
 import type { SummaryData } from '../lib/core/summary-data.ts';
 import { formatUtcTimestamp } from '../lib/core/summary-results.ts';
 import { createApp } from '../server/app.ts';
+import { type ListeningServer, startServer } from '../server/listen.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
 import { planRun, publishResults } from './run-scenario.ts';
 
@@ -38,29 +37,10 @@ const HEARTBEAT_MS = 5000;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const seconds = (sinceMs: number) => `${((Date.now() - sinceMs) / 1000).toFixed(1)} s`;
 
-interface ReferenceServer {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** The reference API (server/app.ts) on 127.0.0.1:0, with main.ts's header limit and error handling. */
-async function startReferenceServer(): Promise<ReferenceServer> {
+/** The reference API in this process on a free loopback port, served as `npm run server` does. */
+function startReferenceServer(): Promise<ListeningServer> {
   const app = createApp({ accessTtlSeconds: DEMO_ACCESS_TTL_SECONDS, logLevel: 'warn' });
-  const server: Server = createServer({ maxHeaderSize: 16 * 1024 }, app.handler);
-  server.on('clientError', app.handleClientError);
-  await new Promise<void>((resolvePromise, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolvePromise);
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolvePromise) => {
-        server.close(() => resolvePromise());
-        server.closeAllConnections();
-      }),
-  };
+  return startServer({ app });
 }
 
 interface K6Exit {
@@ -183,7 +163,7 @@ export async function main(extraK6Args: readonly string[] = []): Promise<number>
     }
   } finally {
     process.off('SIGINT', onSigint);
-    await server.stop();
+    await server.close();
   }
 
   const rows = compareModes(runs);

@@ -22,9 +22,6 @@ import { type CountedEndpoint, Stats, type StatsSnapshot } from './stats.ts';
 import { createFamilyStore } from './token-families.ts';
 import { createUserStore } from './users.ts';
 
-/** Node's default, stated: servers of this app pass it as `maxHeaderSize` (larger: a JSON 431). */
-export const MAX_HEADER_BYTES = 16 * 1024;
-
 export interface AppOptions extends Partial<ServerConfig> {
   /** The clock, epoch ms; tests pass a controllable one. Defaults to Date.now. */
   now?: () => number;

@@ -4,10 +4,9 @@
  * process-level tests. Always `await server.stop()` (e.g. in `after`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type App, type AppOptions, createApp, MAX_HEADER_BYTES } from '../../server/app.ts';
+import { type App, type AppOptions, createApp } from '../../server/app.ts';
+import { startServer } from '../../server/listen.ts';
 import type { StatsSnapshot } from '../../server/stats.ts';
 
 /** The JSON of `GET /_admin/stats` (see server/stats.ts for each field). */
@@ -154,22 +153,11 @@ export interface InProcessServer {
 }
 
 /**
- * Serves `createApp(options)` on a free loopback port in this process, with the same header
- * limit and clientError handling as main.ts. Tests pass a controllable `now` and cheap scrypt.
+ * Serves `createApp(options)` on a free loopback port in this process, the way main.ts does
+ * (server/listen.ts). Tests pass a controllable `now` and cheap scrypt.
  */
 export async function startAppServer(options: AppOptions = {}): Promise<InProcessServer> {
   const app = createApp({ scryptCost: 16, logLevel: 'silent', ...options });
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app.handler);
-  server.on('clientError', app.handleClientError);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    app,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const server = await startServer({ app });
+  return { url: server.url, app, stop: () => server.close() };
 }

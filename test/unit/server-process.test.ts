@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startReferenceServer } from '../helpers/reference-server.ts';
+import { startAppServer, startReferenceServer } from '../helpers/reference-server.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -69,6 +69,22 @@ describe('npm run server (server/main.ts as a process)', () => {
       stderr,
       'Reference server not started: ACCESS_TTL is invalid; reason: expected a whole number from 1 to 31536000, got "soon"\n',
     );
+  });
+
+  it('exits with code 1 and the listen error, printing no URL, when its port is taken', async () => {
+    const taken = await startAppServer();
+    try {
+      const port = new URL(taken.url).port;
+      const { code, stdout, stderr } = await runToExit({ PORT: port, LOG_LEVEL: 'silent' });
+      assert.equal(code, 1);
+      assert.equal(stdout, '');
+      assert.equal(
+        stderr,
+        `Reference server not started: EADDRINUSE: listen EADDRINUSE: address already in use 127.0.0.1:${port}\n`,
+      );
+    } finally {
+      await taken.stop();
+    }
   });
 
   it('never writes a password, token, session id or secret to its logs, even at debug', async () => {

@@ -41,100 +41,107 @@ const seconds = (min: number, extra: { above?: boolean; nullable?: boolean } = {
   ...extra,
 });
 
-const PROFILE_SCHEMA: ObjectRule = {
-  kind: 'object',
-  fields: {
-    mode: { kind: 'enum', values: ['session', 'token', 'dual'] },
-    baseUrl: { kind: 'url' },
-    login: {
-      kind: 'object',
-      fields: {
-        ...endpointFields(),
-        format: { kind: 'enum', values: ['form', 'json'] },
-        usernameField: { kind: 'string' },
-        passwordField: { kind: 'string' },
-        extraFields: { kind: 'fields' },
-        successStatuses: { kind: 'statuses' },
+/**
+ * Built on each call, not held in a module constant: k6 runs this module in every VU, where a
+ * constant would keep a few hundred small objects alive for the whole test while the schema is
+ * only read at init (bench/RESULTS.md, part 2: about 40 KiB per VU).
+ */
+function profileSchema(): ObjectRule {
+  return {
+    kind: 'object',
+    fields: {
+      mode: { kind: 'enum', values: ['session', 'token', 'dual'] },
+      baseUrl: { kind: 'url' },
+      login: {
+        kind: 'object',
+        fields: {
+          ...endpointFields(),
+          format: { kind: 'enum', values: ['form', 'json'] },
+          usernameField: { kind: 'string' },
+          passwordField: { kind: 'string' },
+          extraFields: { kind: 'fields' },
+          successStatuses: { kind: 'statuses' },
+        },
       },
-    },
-    csrf: {
-      kind: 'object',
-      nullable: true,
-      fields: {
-        ...endpointFields(),
-        from: { kind: 'enum', values: ['cookie', 'header', 'json', 'html'] },
-        name: { kind: 'string' },
-        sendAs: { kind: 'enum', values: ['field', 'header'] },
-        sendName: { kind: 'string' },
+      csrf: {
+        kind: 'object',
+        nullable: true,
+        fields: {
+          ...endpointFields(),
+          from: { kind: 'enum', values: ['cookie', 'header', 'json', 'html'] },
+          name: { kind: 'string' },
+          sendAs: { kind: 'enum', values: ['field', 'header'] },
+          sendName: { kind: 'string' },
+        },
+        whenPresent: { method: 'GET', sendAs: 'field' },
+        derived: ['path', 'sendName'],
       },
-      whenPresent: { method: 'GET', sendAs: 'field' },
-      derived: ['path', 'sendName'],
-    },
-    clientAuth: {
-      kind: 'object',
-      fields: {
-        method: { kind: 'enum', values: ['none', 'basic', 'body'] },
-        clientId: { kind: 'string', allowEmpty: true },
-        clientSecret: { kind: 'string', allowEmpty: true, secret: true },
+      clientAuth: {
+        kind: 'object',
+        fields: {
+          method: { kind: 'enum', values: ['none', 'basic', 'body'] },
+          clientId: { kind: 'string', allowEmpty: true },
+          clientSecret: { kind: 'string', allowEmpty: true, secret: true },
+        },
       },
-    },
-    tokens: {
-      kind: 'object',
-      fields: {
-        access: { kind: 'dottedPath' },
-        refresh: { kind: 'dottedPath' },
-        expiresIn: { kind: 'dottedPath' },
+      tokens: {
+        kind: 'object',
+        fields: {
+          access: { kind: 'dottedPath' },
+          refresh: { kind: 'dottedPath' },
+          expiresIn: { kind: 'dottedPath' },
+        },
       },
-    },
-    accessToken: {
-      kind: 'object',
-      fields: { header: { kind: 'string' }, scheme: { kind: 'string', allowEmpty: true } },
-    },
-    refresh: {
-      kind: 'object',
-      fields: {
-        ...endpointFields(),
-        tokenIn: { kind: 'enum', values: ['bearer', 'form', 'json'] },
-        field: { kind: 'string' },
-        extraFields: { kind: 'fields' },
+      accessToken: {
+        kind: 'object',
+        fields: { header: { kind: 'string' }, scheme: { kind: 'string', allowEmpty: true } },
       },
-    },
-    protected: { kind: 'object', fields: endpointFields() },
-    logout: {
-      kind: 'object',
-      nullable: true,
-      fields: endpointFields(),
-      whenPresent: { method: 'POST' },
-    },
-    session: {
-      kind: 'object',
-      fields: {
-        cookieName: { kind: 'nullableString' },
-        loginPagePath: { kind: 'nullableString' },
+      refresh: {
+        kind: 'object',
+        fields: {
+          ...endpointFields(),
+          tokenIn: { kind: 'enum', values: ['bearer', 'form', 'json'] },
+          field: { kind: 'string' },
+          extraFields: { kind: 'fields' },
+        },
       },
-    },
-    expiredStatuses: { kind: 'statuses' },
-    expiry: {
-      kind: 'object',
-      fields: {
-        source: { kind: 'enum', values: ['auto', 'expires_in', 'jwt', 'fixed'] },
-        lifetimeSeconds: seconds(0, { above: true, nullable: true }),
-        leewaySeconds: seconds(0),
-        jitterSeconds: seconds(0),
+      protected: { kind: 'object', fields: endpointFields() },
+      logout: {
+        kind: 'object',
+        nullable: true,
+        fields: endpointFields(),
+        whenPresent: { method: 'POST' },
       },
-    },
-    retry: {
-      kind: 'object',
-      fields: {
-        maxAttempts: { kind: 'number', min: 1, integer: true },
-        baseDelayMs: seconds(0),
-        maxDelayMs: seconds(0),
-        retryAfterMaxSeconds: seconds(0),
+      session: {
+        kind: 'object',
+        fields: {
+          cookieName: { kind: 'nullableString' },
+          loginPagePath: { kind: 'nullableString' },
+        },
       },
+      expiredStatuses: { kind: 'statuses' },
+      expiry: {
+        kind: 'object',
+        fields: {
+          source: { kind: 'enum', values: ['auto', 'expires_in', 'jwt', 'fixed'] },
+          lifetimeSeconds: seconds(0, { above: true, nullable: true }),
+          leewaySeconds: seconds(0),
+          jitterSeconds: seconds(0),
+        },
+      },
+      retry: {
+        kind: 'object',
+        fields: {
+          maxAttempts: { kind: 'number', min: 1, integer: true },
+          baseDelayMs: seconds(0),
+          maxDelayMs: seconds(0),
+          retryAfterMaxSeconds: seconds(0),
+        },
+      },
+      requestTimeoutSeconds: seconds(0, { above: true }),
     },
-    requestTimeoutSeconds: seconds(0, { above: true }),
-  },
-};
+  };
+}
 
 /**
  * The flat `-e NAME=value` overrides, one row per setting (documented in profiles/README.md).
@@ -241,7 +248,8 @@ export function resolveProfile(input: {
   const fromFile =
     input.profileJson === undefined ? {} : parseProfileJson(input.profileJson, source);
   const fromEnv = envLayer(input.env);
-  const mode = pickMode(fromEnv, fromFile, source);
+  const schema = profileSchema();
+  const mode = pickMode(schema, fromEnv, fromFile, source);
   const defaults = defaultProfile(mode);
 
   const profileLabel: Label = (path) => `profile.${path} (${source})`;
@@ -251,8 +259,8 @@ export function resolveProfile(input: {
     return name === undefined ? `profile.${path}` : `-e ${name}`;
   };
 
-  const withFile = resolveObject(PROFILE_SCHEMA, fromFile, defaults, '', profileLabel, false);
-  const resolved = resolveObject(PROFILE_SCHEMA, fromEnv, withFile, '', envLabel, true);
+  const withFile = resolveObject(schema, fromFile, defaults, '', profileLabel, false);
+  const resolved = resolveObject(schema, fromEnv, withFile, '', envLabel, true);
   deriveDefaults(resolved);
   const profile = resolved as unknown as TargetProfile;
   // Name the place the user can fix: the `-e` that set it, else the file, else the `-e` to use.
@@ -320,11 +328,12 @@ function setAtPath(target: Record<string, unknown>, path: string, value: unknown
 
 /** The mode decides some defaults (login format, access token field), so it is settled first. */
 function pickMode(
+  schema: ObjectRule,
   fromEnv: Record<string, unknown>,
   fromFile: Record<string, unknown>,
   source: string,
 ): AuthMode {
-  const rule = PROFILE_SCHEMA.fields.mode as Rule;
+  const rule = schema.fields.mode as Rule;
   if (fromEnv.mode !== undefined)
     return checkLeaf(rule, fromEnv.mode, '-e AUTH_MODE', true) as AuthMode;
   if (fromFile.mode !== undefined) {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import {
   buildCsrfRequest,
@@ -8,19 +7,10 @@ import {
   buildProtectedRequest,
   buildRefreshRequest,
 } from '../../lib/core/auth-requests.ts';
-import type { TargetProfile } from '../../lib/core/profile.ts';
 import { resolveProfile } from '../../lib/core/profile-resolve.ts';
+import { exampleProfile, profileFromJson } from '../helpers/profiles.ts';
 
 const user1 = { username: 'user1', password: 'pass1' };
-
-function example(name: string, env: Record<string, string> = {}): TargetProfile {
-  const path = `profiles/${name}.json`;
-  const profileJson = readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
-  return resolveProfile({ env, profileJson, profileSource: path });
-}
-
-const withSettings = (json: unknown, env: Record<string, string> = {}): TargetProfile =>
-  resolveProfile({ env, profileJson: JSON.stringify(json), profileSource: 'p.json' });
 
 /** RFC 6749 §2.3.1 computed the long way, with Node's encoders. */
 function basicAuth(clientId: string, secret: string): string {
@@ -29,7 +19,7 @@ function basicAuth(clientId: string, secret: string): string {
 }
 
 describe('the article’s JSON shape (reference server)', () => {
-  const profile = example('article');
+  const profile = exampleProfile('article');
 
   test('dual mode logs in with a JSON body and asks for JSON', () => {
     assert.deepEqual(buildLoginRequest(profile, user1), {
@@ -43,7 +33,7 @@ describe('the article’s JSON shape (reference server)', () => {
   });
 
   test('session mode logs in with a form body and no JSON Accept header', () => {
-    const session = example('article', { AUTH_MODE: 'session' });
+    const session = exampleProfile('article', { AUTH_MODE: 'session' });
     assert.deepEqual(buildLoginRequest(session, user1), {
       endpoint: 'login',
       method: 'POST',
@@ -75,7 +65,7 @@ describe('the article’s JSON shape (reference server)', () => {
   });
 
   test('a protected request in session mode carries no header: the cookie jar has the session', () => {
-    const session = example('article', { AUTH_MODE: 'session' });
+    const session = exampleProfile('article', { AUTH_MODE: 'session' });
     assert.deepEqual(buildProtectedRequest(session, 'at-1').headers, {});
   });
 
@@ -94,13 +84,13 @@ describe('the article’s JSON shape (reference server)', () => {
   });
 
   test('a base path in the base URL prefixes every path', () => {
-    const behindProxy = example('article', { BASE_URL: 'https://example.test/api/' });
+    const behindProxy = exampleProfile('article', { BASE_URL: 'https://example.test/api/' });
     assert.equal(buildLoginRequest(behindProxy, user1).url, 'https://example.test/api/login');
   });
 });
 
 describe('an OAuth 2.0 token endpoint (RFC 6749)', () => {
-  const profile = example('oauth2-password', { CLIENT_SECRET: 'client-secret' });
+  const profile = exampleProfile('oauth2-password', { CLIENT_SECRET: 'client-secret' });
 
   test('login is a form-encoded password grant with HTTP Basic client authentication (§4.3.2)', () => {
     assert.deepEqual(buildLoginRequest(profile, user1), {
@@ -139,7 +129,7 @@ describe('an OAuth 2.0 token endpoint (RFC 6749)', () => {
       ['abc', 'de'],
       ['my client', 'p:ss wörd/+'],
     ] as const) {
-      const odd = withSettings(
+      const odd = profileFromJson(
         { clientAuth: { method: 'basic', clientId: id, clientSecret: secret } },
         { REFRESH_TOKEN_IN: 'form' },
       );
@@ -148,7 +138,7 @@ describe('an OAuth 2.0 token endpoint (RFC 6749)', () => {
   });
 
   test('client authentication in the body sends client_id and client_secret fields', () => {
-    const inBody = withSettings({
+    const inBody = profileFromJson({
       login: { format: 'form', extraFields: { grant_type: 'password' } },
       clientAuth: { method: 'body', clientId: 'cid', clientSecret: 'cs' },
       refresh: { tokenIn: 'form', extraFields: { grant_type: 'refresh_token' } },
@@ -166,7 +156,7 @@ describe('an OAuth 2.0 token endpoint (RFC 6749)', () => {
   });
 
   test('a public client still identifies itself with client_id (§3.2.1)', () => {
-    const publicClient = withSettings(
+    const publicClient = profileFromJson(
       { clientAuth: { clientId: 'spa' } },
       { AUTH_MODE: 'session' },
     );
@@ -177,7 +167,7 @@ describe('an OAuth 2.0 token endpoint (RFC 6749)', () => {
   });
 
   test('a Bearer refresh with body client authentication sends the fields in the login format', () => {
-    const mixed = withSettings({
+    const mixed = profileFromJson({
       clientAuth: { method: 'body', clientId: 'cid', clientSecret: 'cs' },
     });
     const refresh = buildRefreshRequest(mixed, 'rt');
@@ -187,7 +177,7 @@ describe('an OAuth 2.0 token endpoint (RFC 6749)', () => {
   });
 
   test('a refresh token in a JSON field goes in a JSON body', () => {
-    const json = withSettings({ refresh: { tokenIn: 'json', field: 'refreshToken' } });
+    const json = profileFromJson({ refresh: { tokenIn: 'json', field: 'refreshToken' } });
     const refresh = buildRefreshRequest(json, 'rt-2');
     assert.equal(refresh.headers['Content-Type'], 'application/json');
     assert.equal(refresh.body, '{"refreshToken":"rt-2"}');
@@ -198,7 +188,7 @@ describe('an OAuth 2.0 token endpoint (RFC 6749)', () => {
   });
 
   test('logout sends the refresh token in the body when refresh tokens go in a body field', () => {
-    const revocable = example('oauth2-password', { LOGOUT_PATH: '/oauth/revoke' });
+    const revocable = exampleProfile('oauth2-password', { LOGOUT_PATH: '/oauth/revoke' });
     assert.deepEqual(buildLogoutRequest(revocable, { accessToken: 'at', refreshToken: 'rt' }), {
       endpoint: 'logout',
       method: 'POST',
@@ -213,13 +203,13 @@ describe('an OAuth 2.0 token endpoint (RFC 6749)', () => {
   });
 
   test('an access token header without a scheme sends the bare token', () => {
-    const custom = withSettings({ accessToken: { header: 'X-Auth-Token', scheme: '' } });
+    const custom = profileFromJson({ accessToken: { header: 'X-Auth-Token', scheme: '' } });
     assert.deepEqual(buildProtectedRequest(custom, 'at').headers, { 'X-Auth-Token': 'at' });
   });
 });
 
 describe('a server-rendered form with a CSRF token', () => {
-  const profile = example('csrf-form');
+  const profile = exampleProfile('csrf-form');
 
   test('the CSRF request fetches the login page and may follow its redirects', () => {
     assert.deepEqual(buildCsrfRequest(profile), {
@@ -243,7 +233,7 @@ describe('a server-rendered form with a CSRF token', () => {
   });
 
   test('a CSRF token sent as a header stays out of the body', () => {
-    const header = withSettings({
+    const header = profileFromJson({
       mode: 'session',
       csrf: { from: 'cookie', name: 'XSRF-TOKEN', sendAs: 'header', sendName: 'X-XSRF-TOKEN' },
     });
@@ -253,7 +243,7 @@ describe('a server-rendered form with a CSRF token', () => {
   });
 
   test('asking for a CSRF request without a CSRF step is a caller error with a code', () => {
-    assert.throws(() => buildCsrfRequest(example('article')), {
+    assert.throws(() => buildCsrfRequest(exampleProfile('article')), {
       name: 'ToolkitError',
       code: 'CSRF_NOT_CONFIGURED',
       message: 'Cannot build the CSRF request; reason: expected profile.csrf to be set, got null',
@@ -261,7 +251,7 @@ describe('a server-rendered form with a CSRF token', () => {
   });
 
   test('a session-mode logout sends no token: the cookie jar carries the session', () => {
-    const session = example('article', { AUTH_MODE: 'session' });
+    const session = exampleProfile('article', { AUTH_MODE: 'session' });
     assert.deepEqual(buildLogoutRequest(session, {})?.headers, {});
   });
 });

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import {
   extractCsrfToken,
@@ -9,19 +8,9 @@ import {
   parseTokenResponse,
 } from '../../lib/core/auth-responses.ts';
 import type { ResponseView } from '../../lib/core/http-types.ts';
-import type { TargetProfile } from '../../lib/core/profile.ts';
-import { resolveProfile } from '../../lib/core/profile-resolve.ts';
+import { exampleProfile, profileFromJson } from '../helpers/profiles.ts';
 
 const RECEIVED_AT_MS = Date.UTC(2026, 0, 1);
-
-function example(name: string, env: Record<string, string> = {}): TargetProfile {
-  const path = `profiles/${name}.json`;
-  const profileJson = readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
-  return resolveProfile({ env, profileJson, profileSource: path });
-}
-
-const withSettings = (json: unknown, env: Record<string, string> = {}): TargetProfile =>
-  resolveProfile({ env, profileJson: JSON.stringify(json), profileSource: 'p.json' });
 
 function response(parts: Partial<ResponseView> & { json?: unknown }): ResponseView {
   const { json, ...rest } = parts;
@@ -36,8 +25,8 @@ function response(parts: Partial<ResponseView> & { json?: unknown }): ResponseVi
 }
 
 describe('parseTokenResponse', () => {
-  const article = example('article');
-  const oauth2 = example('oauth2-password');
+  const article = exampleProfile('article');
+  const oauth2 = exampleProfile('oauth2-password');
   const articleAnswer = { token: 'at', accessToken: 'at', refreshToken: 'rt', expiresIn: 900 };
 
   test('the article’s dual answer gives the access token, refresh token and lifetime', () => {
@@ -48,7 +37,7 @@ describe('parseTokenResponse', () => {
   });
 
   test('token mode reads the article’s "token" field', () => {
-    const token = example('article', { AUTH_MODE: 'token' });
+    const token = exampleProfile('article', { AUTH_MODE: 'token' });
     const answer = { ...articleAnswer, token: 'only-token' };
     assert.deepEqual(parseTokenResponse(token, response({ json: answer })), {
       ok: true,
@@ -94,7 +83,7 @@ describe('parseTokenResponse', () => {
   });
 
   test('dotted paths reach into nested objects and arrays', () => {
-    const nested = withSettings({
+    const nested = profileFromJson({
       tokens: { access: 'data.tokens.0.value', refresh: 'data.refresh', expiresIn: 'data.ttl' },
     });
     const answer = { data: { tokens: [{ value: 'deep' }], refresh: 'r', ttl: 30 } };
@@ -160,20 +149,20 @@ describe('parseTokenResponse', () => {
 
 describe('isLoginSuccess', () => {
   test('token modes need a success status', () => {
-    const article = example('article');
+    const article = exampleProfile('article');
     assert.equal(isLoginSuccess(article, response({ status: 200 })), true);
     assert.equal(isLoginSuccess(article, response({ status: 401 })), false);
   });
 
   test('session mode also needs a cookie, any cookie when no name is set', () => {
-    const session = example('article', { AUTH_MODE: 'session' });
+    const session = exampleProfile('article', { AUTH_MODE: 'session' });
     assert.equal(isLoginSuccess(session, response({ setCookies: { sid: 'abc' } })), true);
     assert.equal(isLoginSuccess(session, response({ setCookies: {} })), false);
     assert.equal(isLoginSuccess(session, response({ setCookies: { sid: '' } })), false);
   });
 
   test('a form login succeeds with a 302 that sets the named session cookie', () => {
-    const form = example('csrf-form');
+    const form = exampleProfile('csrf-form');
     const ok = response({
       status: 302,
       headers: { location: '/dashboard' },
@@ -185,7 +174,7 @@ describe('isLoginSuccess', () => {
   });
 
   test('a form login sent back to the login page has failed, whatever cookies it set', () => {
-    const form = example('csrf-form');
+    const form = exampleProfile('csrf-form');
     const back = response({
       status: 302,
       headers: { location: '/login?error=1' },
@@ -197,15 +186,18 @@ describe('isLoginSuccess', () => {
 
 describe('extractCsrfToken', () => {
   const html = (body: string) => response({ body });
-  const form = example('csrf-form');
+  const form = exampleProfile('csrf-form');
 
   test('it reads a cookie', () => {
-    const profile = withSettings({ mode: 'session', csrf: { from: 'cookie', name: 'XSRF-TOKEN' } });
+    const profile = profileFromJson({
+      mode: 'session',
+      csrf: { from: 'cookie', name: 'XSRF-TOKEN' },
+    });
     assert.equal(extractCsrfToken(profile, response({ setCookies: { 'XSRF-TOKEN': 'c1' } })), 'c1');
   });
 
   test('it reads a header whatever the case of its name', () => {
-    const profile = withSettings({
+    const profile = profileFromJson({
       mode: 'session',
       csrf: { from: 'header', name: 'X-CSRF-Token' },
     });
@@ -213,7 +205,7 @@ describe('extractCsrfToken', () => {
   });
 
   test('it reads a dotted JSON path', () => {
-    const profile = withSettings({ mode: 'session', csrf: { from: 'json', name: 'meta.csrf' } });
+    const profile = profileFromJson({ mode: 'session', csrf: { from: 'json', name: 'meta.csrf' } });
     assert.equal(extractCsrfToken(profile, response({ json: { meta: { csrf: 'j1' } } })), 'j1');
     assert.equal(extractCsrfToken(profile, response({ body: 'not json' })), undefined);
   });
@@ -267,7 +259,10 @@ describe('extractCsrfToken', () => {
   });
 
   test('it reads a meta tag’s content, as Rails and Laravel render it', () => {
-    const profile = withSettings({ mode: 'session', csrf: { from: 'html', name: 'csrf-token' } });
+    const profile = profileFromJson({
+      mode: 'session',
+      csrf: { from: 'html', name: 'csrf-token' },
+    });
     const page = '<head><meta content="m1" name="csrf-token"></head>';
     assert.equal(extractCsrfToken(profile, html(page)), 'm1');
   });
@@ -277,7 +272,7 @@ describe('extractCsrfToken', () => {
     assert.equal(extractCsrfToken(form, html('<input name="csrf_token" value="">')), undefined);
     assert.equal(extractCsrfToken(form, html('<input name="csrf_token">')), undefined);
     assert.equal(
-      extractCsrfToken(example('article'), html('<input name="csrf_token" value="x">')),
+      extractCsrfToken(exampleProfile('article'), html('<input name="csrf_token" value="x">')),
       undefined,
     );
   });
@@ -285,14 +280,14 @@ describe('extractCsrfToken', () => {
 
 describe('isExpiredRejection', () => {
   test('a 401 means expired by default and a 403 does not', () => {
-    const article = example('article');
+    const article = exampleProfile('article');
     assert.equal(isExpiredRejection(article, response({ status: 401 })), true);
     assert.equal(isExpiredRejection(article, response({ status: 403 })), false);
     assert.equal(isExpiredRejection(article, response({ status: 200 })), false);
   });
 
   test('the profile’s statuses and a redirect to the login page mean expired', () => {
-    const form = example('csrf-form');
+    const form = exampleProfile('csrf-form');
     const redirect = (location: string) => response({ status: 302, headers: { location } });
     assert.equal(isExpiredRejection(form, response({ status: 403 })), true);
     assert.equal(isExpiredRejection(form, redirect('/login?next=%2Fdashboard')), true);
@@ -307,7 +302,7 @@ describe('isExpiredRejection', () => {
   });
 
   test('a login page under the base URL’s path counts too', () => {
-    const form = example('csrf-form', { BASE_URL: 'https://example.test/app' });
+    const form = exampleProfile('csrf-form', { BASE_URL: 'https://example.test/app' });
     const redirect = response({ status: 303, headers: { location: '/app/login' } });
     assert.equal(isExpiredRejection(form, redirect), true);
   });

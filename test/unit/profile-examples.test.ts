@@ -1,35 +1,31 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import type { TargetProfile } from '../../lib/core/profile.ts';
 import { ENV_OVERRIDES, resolveProfile } from '../../lib/core/profile-resolve.ts';
+import { exampleProfile } from '../helpers/profiles.ts';
 
 const profilesDir = new URL('../../profiles/', import.meta.url);
-const load = (name: string, env: Record<string, string> = {}): TargetProfile =>
-  resolveProfile({
-    env,
-    profileJson: readFileSync(new URL(name, profilesDir), 'utf8'),
-    profileSource: `profiles/${name}`,
-  });
 
 describe('example profiles', () => {
   test('every example profile in profiles/ resolves without error', () => {
     const names = readdirSync(profilesDir).filter((name) => name.endsWith('.json'));
     assert.deepEqual(names.sort(), ['article.json', 'csrf-form.json', 'oauth2-password.json']);
-    for (const name of names) assert.doesNotThrow(() => load(name), name);
+    for (const name of names) {
+      assert.doesNotThrow(() => exampleProfile(name.replace(/\.json$/, '')), name);
+    }
   });
 
   test('article.json is the built-in default, so it works in every auth mode', () => {
     for (const mode of ['session', 'token', 'dual']) {
       assert.deepEqual(
-        load('article.json', { AUTH_MODE: mode }),
+        exampleProfile('article', { AUTH_MODE: mode }),
         resolveProfile({ env: { AUTH_MODE: mode } }),
       );
     }
   });
 
   test('oauth2-password.json speaks the RFC 6749 password and refresh_token grants', () => {
-    const profile = load('oauth2-password.json');
+    const profile = exampleProfile('oauth2-password');
     assert.equal(profile.mode, 'dual');
     assert.deepEqual(profile.login, {
       method: 'POST',
@@ -60,11 +56,14 @@ describe('example profiles', () => {
     assert.deepEqual(profile.protected, { method: 'GET', path: '/api/me' });
     assert.equal(profile.logout, null);
     assert.equal(profile.expiry.source, 'expires_in');
-    assert.equal(load('oauth2-password.json', { CLIENT_SECRET: 'x' }).clientAuth.clientSecret, 'x');
+    assert.equal(
+      exampleProfile('oauth2-password', { CLIENT_SECRET: 'x' }).clientAuth.clientSecret,
+      'x',
+    );
   });
 
   test('csrf-form.json logs in through a form with a hidden CSRF input and a custom cookie', () => {
-    const profile = load('csrf-form.json');
+    const profile = exampleProfile('csrf-form');
     assert.equal(profile.mode, 'session');
     assert.equal(profile.login.format, 'form');
     assert.deepEqual(profile.login.successStatuses, [302, 303]);
@@ -91,7 +90,7 @@ describe('profiles/README.md', () => {
   });
 
   test('it documents every setting of a profile, CSRF step included', () => {
-    const profile = load('csrf-form.json');
+    const profile = exampleProfile('csrf-form');
     const leaves = (node: unknown, prefix: string): string[] =>
       typeof node === 'object' &&
       node !== null &&

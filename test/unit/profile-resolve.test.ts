@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { TargetProfile } from '../../lib/core/profile.ts';
 import { ENV_OVERRIDES, resolveProfile } from '../../lib/core/profile-resolve.ts';
-
-const fromFile = (json: unknown, env: Record<string, string> = {}): TargetProfile =>
-  resolveProfile({ env, profileJson: JSON.stringify(json), profileSource: 'p.json' });
+import { profileFromJson } from '../helpers/profiles.ts';
 
 const configError = (code: string, message: string) => ({ name: 'ConfigError', code, message });
 
@@ -62,12 +59,12 @@ describe('resolveProfile defaults', () => {
   });
 
   test('the mode from the profile decides the defaults when -e AUTH_MODE is absent', () => {
-    assert.equal(fromFile({ mode: 'session' }).login.format, 'form');
+    assert.equal(profileFromJson({ mode: 'session' }).login.format, 'form');
   });
 
   test('an explicit login format wins over the mode’s default', () => {
     assert.equal(
-      fromFile({ login: { format: 'json' } }, { AUTH_MODE: 'session' }).login.format,
+      profileFromJson({ login: { format: 'json' } }, { AUTH_MODE: 'session' }).login.format,
       'json',
     );
   });
@@ -75,8 +72,8 @@ describe('resolveProfile defaults', () => {
 
 describe('resolveProfile layering', () => {
   test('a profile value overrides the default and an -e value overrides the profile', () => {
-    assert.equal(fromFile({ login: { path: '/api/login' } }).login.path, '/api/login');
-    const both = fromFile({ login: { path: '/api/login' } }, { LOGIN_PATH: '/v2/login' });
+    assert.equal(profileFromJson({ login: { path: '/api/login' } }).login.path, '/api/login');
+    const both = profileFromJson({ login: { path: '/api/login' } }, { LOGIN_PATH: '/v2/login' });
     assert.equal(both.login.path, '/v2/login');
     assert.equal(both.login.method, 'POST');
   });
@@ -138,20 +135,23 @@ describe('resolveProfile layering', () => {
   });
 
   test('-e TOKEN_LIFETIME=none clears a lifetime set by the profile', () => {
-    const profile = fromFile({ expiry: { lifetimeSeconds: 60 } }, { TOKEN_LIFETIME: 'none' });
+    const profile = profileFromJson(
+      { expiry: { lifetimeSeconds: 60 } },
+      { TOKEN_LIFETIME: 'none' },
+    );
     assert.equal(profile.expiry.lifetimeSeconds, null);
   });
 
   test('-e LOGOUT_PATH turns logout back on with POST when the profile has none', () => {
-    assert.deepEqual(fromFile({ logout: null }, { LOGOUT_PATH: '/bye' }).logout, {
+    assert.deepEqual(profileFromJson({ logout: null }, { LOGOUT_PATH: '/bye' }).logout, {
       method: 'POST',
       path: '/bye',
     });
-    assert.equal(fromFile({ logout: null }).logout, null);
+    assert.equal(profileFromJson({ logout: null }).logout, null);
   });
 
   test('a CSRF step takes the login path and its own name as defaults', () => {
-    assert.deepEqual(fromFile({ csrf: { from: 'cookie', name: 'XSRF-TOKEN' } }).csrf, {
+    assert.deepEqual(profileFromJson({ csrf: { from: 'cookie', name: 'XSRF-TOKEN' } }).csrf, {
       method: 'GET',
       path: '/login',
       from: 'cookie',
@@ -163,15 +163,15 @@ describe('resolveProfile layering', () => {
 
   test('the CSRF page follows an -e LOGIN_PATH unless the profile sets its own', () => {
     const csrf = { from: 'html', name: 'csrf' };
-    assert.equal(fromFile({ csrf }, { LOGIN_PATH: '/signin' }).csrf?.path, '/signin');
+    assert.equal(profileFromJson({ csrf }, { LOGIN_PATH: '/signin' }).csrf?.path, '/signin');
     assert.equal(
-      fromFile({ csrf: { ...csrf, path: '/form' } }, { LOGIN_PATH: '/x' }).csrf?.path,
+      profileFromJson({ csrf: { ...csrf, path: '/form' } }, { LOGIN_PATH: '/x' }).csrf?.path,
       '/form',
     );
   });
 
   test('a description is allowed, since JSON has no comments', () => {
-    assert.equal(fromFile({ description: 'Staging API', mode: 'token' }).mode, 'token');
+    assert.equal(profileFromJson({ description: 'Staging API', mode: 'token' }).mode, 'token');
   });
 });
 
@@ -228,7 +228,7 @@ describe('resolveProfile validation', () => {
 
   test('an empty status list in the profile is refused', () => {
     assert.throws(
-      () => fromFile({ expiredStatuses: [] }),
+      () => profileFromJson({ expiredStatuses: [] }),
       configError(
         'PROFILE_BAD_VALUE',
         'Invalid setting profile.expiredStatuses (p.json); reason: expected a non-empty list of HTTP statuses (100-599), got []',
@@ -265,7 +265,7 @@ describe('resolveProfile validation', () => {
 
   test('a profile that is not a JSON object is refused', () => {
     assert.throws(
-      () => fromFile([{ mode: 'token' }]),
+      () => profileFromJson([{ mode: 'token' }]),
       configError(
         'PROFILE_INVALID_JSON',
         'Cannot read profile p.json; reason: expected a JSON object, got [an object]',
@@ -275,7 +275,7 @@ describe('resolveProfile validation', () => {
 
   test('an unknown top-level key is an error, so a typo is never silent', () => {
     assert.throws(
-      () => fromFile({ protectd: { path: '/me' } }),
+      () => profileFromJson({ protectd: { path: '/me' } }),
       configError(
         'PROFILE_UNKNOWN_KEY',
         'Unknown setting profile.protectd (p.json); reason: expected one of mode, baseUrl, login, csrf, clientAuth, tokens, accessToken, refresh, protected, logout, session, expiredStatuses, expiry, retry, requestTimeoutSeconds, got "protectd"',
@@ -285,7 +285,7 @@ describe('resolveProfile validation', () => {
 
   test('an unknown nested key names its dotted path', () => {
     assert.throws(
-      () => fromFile({ refresh: { tokenin: 'form' } }),
+      () => profileFromJson({ refresh: { tokenin: 'form' } }),
       configError(
         'PROFILE_UNKNOWN_KEY',
         'Unknown setting profile.refresh.tokenin (p.json); reason: expected one of method, path, tokenIn, field, extraFields, got "tokenin"',
@@ -295,7 +295,7 @@ describe('resolveProfile validation', () => {
 
   test('a value outside its choices names the setting and the choices', () => {
     assert.throws(
-      () => fromFile({ refresh: { tokenIn: 'header' } }),
+      () => profileFromJson({ refresh: { tokenIn: 'header' } }),
       configError(
         'PROFILE_BAD_VALUE',
         'Invalid setting profile.refresh.tokenIn (p.json); reason: expected one of "bearer", "form", "json", got "header"',
@@ -305,7 +305,7 @@ describe('resolveProfile validation', () => {
 
   test('a wrongly typed client secret is reported by type only', () => {
     assert.throws(
-      () => fromFile({ clientAuth: { clientSecret: 982451653 } }),
+      () => profileFromJson({ clientAuth: { clientSecret: 982451653 } }),
       configError(
         'PROFILE_BAD_VALUE',
         'Invalid setting profile.clientAuth.clientSecret (p.json); reason: expected a string, got a number (hidden)',
@@ -315,7 +315,7 @@ describe('resolveProfile validation', () => {
 
   test('a path without its leading slash is refused', () => {
     assert.throws(
-      () => fromFile({ protected: { path: 'api/me' } }),
+      () => profileFromJson({ protected: { path: 'api/me' } }),
       configError(
         'PROFILE_BAD_VALUE',
         'Invalid setting profile.protected.path (p.json); reason: expected a path starting with "/", got "api/me"',
@@ -335,7 +335,7 @@ describe('resolveProfile validation', () => {
 
   test('a dotted path with an empty step is refused', () => {
     assert.throws(
-      () => fromFile({ tokens: { access: 'data..token' } }),
+      () => profileFromJson({ tokens: { access: 'data..token' } }),
       configError(
         'PROFILE_BAD_VALUE',
         'Invalid setting profile.tokens.access (p.json); reason: expected a dotted path into the JSON body, like "data.access_token", got "data..token"',
@@ -345,7 +345,7 @@ describe('resolveProfile validation', () => {
 
   test('a section given as a string is refused', () => {
     assert.throws(
-      () => fromFile({ login: '/login' }),
+      () => profileFromJson({ login: '/login' }),
       configError(
         'PROFILE_BAD_VALUE',
         'Invalid setting profile.login (p.json); reason: expected an object, got "/login"',
@@ -355,7 +355,7 @@ describe('resolveProfile validation', () => {
 
   test('extra fields must all be strings', () => {
     assert.throws(
-      () => fromFile({ login: { extraFields: { scope: ['a'] } } }),
+      () => profileFromJson({ login: { extraFields: { scope: ['a'] } } }),
       configError(
         'PROFILE_BAD_VALUE',
         'Invalid setting profile.login.extraFields (p.json); reason: expected an object of string values, got an object',
@@ -365,7 +365,7 @@ describe('resolveProfile validation', () => {
 
   test('a CSRF step without its token name is reported missing', () => {
     assert.throws(
-      () => fromFile({ csrf: { from: 'html' } }),
+      () => profileFromJson({ csrf: { from: 'html' } }),
       configError(
         'PROFILE_MISSING',
         'Missing setting profile.csrf.name (p.json); reason: expected a non-empty string, got nothing',
@@ -375,7 +375,7 @@ describe('resolveProfile validation', () => {
 
   test('a non-string description is refused', () => {
     assert.throws(
-      () => fromFile({ description: 3 }),
+      () => profileFromJson({ description: 3 }),
       configError(
         'PROFILE_BAD_VALUE',
         'Invalid setting profile.description (p.json); reason: expected a string, got 3',
@@ -387,7 +387,7 @@ describe('resolveProfile validation', () => {
 describe('resolveProfile combinations', () => {
   test('client authentication without a client id names the profile setting', () => {
     assert.throws(
-      () => fromFile({ clientAuth: { method: 'body' } }),
+      () => profileFromJson({ clientAuth: { method: 'body' } }),
       configError(
         'PROFILE_MISSING',
         'Missing setting profile.clientAuth.clientId (p.json); reason: expected a client id for client authentication "body", got nothing',
@@ -407,7 +407,7 @@ describe('resolveProfile combinations', () => {
 
   test('HTTP Basic client authentication cannot share the header with a Bearer refresh token', () => {
     assert.throws(
-      () => fromFile({ clientAuth: { method: 'basic', clientId: 'c' } }),
+      () => profileFromJson({ clientAuth: { method: 'basic', clientId: 'c' } }),
       configError(
         'PROFILE_CONFLICT',
         'Conflicting settings profile.refresh.tokenIn (p.json) and profile.clientAuth.method (p.json); reason: expected the refresh token in a body field ("form" or "json") when the client authenticates with HTTP Basic, got "bearer" (both need the Authorization header)',

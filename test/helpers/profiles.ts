@@ -1,0 +1,19 @@
+/**
+ * Target profiles for unit tests: an example from profiles/ as a user would pass it with
+ * `-e PROFILE`, or settings written inline, both through the real resolver.
+ */
+import { readFileSync } from 'node:fs';
+import type { TargetProfile } from '../../lib/core/profile.ts';
+import { resolveProfile } from '../../lib/core/profile-resolve.ts';
+
+/** `profiles/<name>.json` resolved with `env` as the `-e` overrides. */
+export function exampleProfile(name: string, env: Record<string, string> = {}): TargetProfile {
+  const path = `profiles/${name}.json`;
+  const profileJson = readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+  return resolveProfile({ env, profileJson, profileSource: path });
+}
+
+/** `json` as the content of a profile file named p.json, with `env` as the `-e` overrides. */
+export function profileFromJson(json: unknown, env: Record<string, string> = {}): TargetProfile {
+  return resolveProfile({ env, profileJson: JSON.stringify(json), profileSource: 'p.json' });
+}

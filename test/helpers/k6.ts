@@ -4,14 +4,14 @@
  * independent of the toolkit's results writer). Optionally the per-request data points too
  * (`--out json=<file>`), for timing assertions.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { provisionK6 } from '../../scripts/provision-k6.ts';
+import { REPO_ROOT, runToEnd } from './run-process.ts';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// Integration tests resolve paths against it alongside runK6.
+export { REPO_ROOT };
 
 export interface K6RunOptions {
   /** The bundle to run, relative to the repository root (e.g. "dist/smoke.js") or absolute. */
@@ -89,7 +89,11 @@ export async function runK6(options: K6RunOptions): Promise<K6Run> {
     resolve(REPO_ROOT, options.script),
   ];
   try {
-    const result = await spawnBounded(k6, args, options.timeoutMs);
+    const { code, timedOut, stdout, stderr } = await runToEnd(k6, args, {
+      // k6 itself needs only HOME/PATH-like basics; nothing from here reaches __ENV (see above).
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir() },
+      timeoutMs: options.timeoutMs,
+    });
     const summaryText = await readFile(summaryFile, 'utf8').catch(() => '');
     const points = options.collectPoints ? await readPoints(pointsFile) : [];
     const resultFiles: Record<string, string> = {};
@@ -97,7 +101,10 @@ export async function runK6(options: K6RunOptions): Promise<K6Run> {
       resultFiles[name] = await readFile(join(resultsDir, name), 'utf8');
     }
     return {
-      ...result,
+      code,
+      timedOut,
+      stdout,
+      stderr,
       summary: summaryText === '' ? undefined : (JSON.parse(summaryText) as K6Summary),
       summaryText,
       resultFiles,
@@ -106,43 +113,6 @@ export async function runK6(options: K6RunOptions): Promise<K6Run> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-function spawnBounded(
-  command: string,
-  args: string[],
-  timeoutMs: number,
-): Promise<{ code: number | null; timedOut: boolean; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, {
-      cwd: REPO_ROOT,
-      // k6 itself needs only HOME/PATH-like basics; nothing from here reaches __ENV (see above).
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir() },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (text: string) => {
-      stdout += text;
-    });
-    child.stderr.setEncoding('utf8').on('data', (text: string) => {
-      stderr += text;
-    });
-    const killer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(killer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      resolvePromise({ code, timedOut, stdout, stderr });
-    });
-  });
 }
 
 async function readPoints(file: string): Promise<K6Point[]> {

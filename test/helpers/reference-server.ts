@@ -4,10 +4,10 @@
  * process-level tests. Always `await server.stop()` (e.g. in `after`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { type App, type AppOptions, createApp } from '../../server/app.ts';
 import { startServer } from '../../server/listen.ts';
 import type { StatsSnapshot } from '../../server/stats.ts';
+import { REPO_ROOT } from './run-process.ts';
 
 /** The JSON of `GET /_admin/stats` (see server/stats.ts for each field). */
 export type Stats = StatsSnapshot;
@@ -28,7 +28,6 @@ export interface ReferenceServer {
   stop(): Promise<void>;
 }
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LISTENING = /Reference server listening on (http:\/\/127\.0\.0\.1:\d+)/;
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;

@@ -7,8 +7,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { counterCount, ensureBuilt, REPO_ROOT, runK6 } from '../helpers/k6.ts';
+import { counterCount, ensureBuilt, runK6 } from '../helpers/k6.ts';
 import { type ReferenceServer, startReferenceServer } from '../helpers/reference-server.ts';
+import { REPO_ROOT } from '../helpers/run-process.ts';
 
 /** k6's exit code for an exception in init code (the script's configuration). */
 const SCRIPT_EXCEPTION = 107;

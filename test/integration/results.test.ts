@@ -4,7 +4,6 @@
  * a loopback port, resolves a threshold profile and exports the toolkit's handleSummary.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { provisionK6 } from '../../scripts/provision-k6.ts';
 import { parseJunit } from '../helpers/fixtures/parse-junit.ts';
+import { type Finished, runScript, runToEnd } from '../helpers/run-process.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../helpers/fixtures/results-scenario.js', import.meta.url));
 // The secrets the fixture carries (see the fixture); none may reach a result file.
 const PASSWORD = 's3cret-Fixture-pw';
@@ -27,31 +26,9 @@ const SECRETS = [
   'Q7f2Lk9xPz3Rt8Vb1Nm4',
 ];
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command to its end, killing it after `timeoutMs` so a hang fails the test, not CI. */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000) {
-  return new Promise<Finished>((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** `npm run scenario -- args…` with `env`. */
+function runScenario(args: string[], env: NodeJS.ProcessEnv): Promise<Finished> {
+  return runScript('scripts/run-scenario.ts', args, { env, timeoutMs: 60_000 });
 }
 
 describe('results files from a real k6 run', () => {
@@ -93,12 +70,8 @@ describe('results files from a real k6 run', () => {
   it('exits 99 on an impossible threshold and still publishes every result file', async () => {
     const resultsDir = join(workDir, 'crossed');
     const before = requests;
-    const result = await run(
-      process.execPath,
+    const result = await runScenario(
       [
-        '--import',
-        'tsx',
-        'scripts/run-scenario.ts',
         bundle,
         '--quiet',
         '-e',
@@ -187,10 +160,10 @@ describe('results files from a real k6 run', () => {
   it('writes into RESULTS_DIR under a plain k6 run and passes when thresholds hold', async () => {
     const resultsDir = join(workDir, 'plain');
     await mkdir(resultsDir);
-    const result = await run(
+    const result = await runToEnd(
       k6,
       ['run', '--quiet', '-e', `BASE_URL=${baseUrl}`, '-e', `RESULTS_DIR=${resultsDir}`, bundle],
-      process.env,
+      { timeoutMs: 60_000 },
     );
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual((await readdir(resultsDir)).sort(), [
@@ -207,19 +180,8 @@ describe('results files from a real k6 run', () => {
   it('fails at init with the override message and publishes nothing on a bad -e value', async () => {
     const resultsDir = join(workDir, 'bad-override');
     const before = requests;
-    const result = await run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'scripts/run-scenario.ts',
-        bundle,
-        '--quiet',
-        '-e',
-        `BASE_URL=${baseUrl}`,
-        '-e',
-        'P95_PROTECTED_MS=fast',
-      ],
+    const result = await runScenario(
+      [bundle, '--quiet', '-e', `BASE_URL=${baseUrl}`, '-e', 'P95_PROTECTED_MS=fast'],
       { ...process.env, RESULTS_DIR: resultsDir },
     );
     assert.equal(result.code, 107);

@@ -3,47 +3,18 @@
  * in-process reference server, smoke in every auth mode), with its results in a temporary folder.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REPO_ROOT } from '../helpers/k6.ts';
+import { type Finished, runScript } from '../helpers/run-process.ts';
 
 const MODES = ['session', 'token', 'dual'];
 /** The script promises under a minute; the slack is for a busy two-core machine. */
 const TIMEOUT_MS = 120_000;
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  elapsedMs: number;
-}
-
-function runStart(env: NodeJS.ProcessEnv): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const startedMs = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-      cwd: REPO_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => {
-      stdout += text;
-    });
-    child.stderr.setEncoding('utf8').on('data', (text: string) => {
-      stderr += text;
-    });
-    const timer = setTimeout(() => child.kill('SIGTERM'), TIMEOUT_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, elapsedMs: Date.now() - startedMs });
-    });
-  });
+function runStart(args: string[], env: NodeJS.ProcessEnv): Promise<Finished> {
+  return runScript('scripts/start.ts', args, { env, timeoutMs: TIMEOUT_MS });
 }
 
 describe('npm start', () => {
@@ -53,7 +24,11 @@ describe('npm start', () => {
   before(async () => {
     resultsDir = join(await mkdtemp(join(tmpdir(), 'start-')), 'demo');
     // USERNAME in a user's shell must not reach k6's __ENV (it would pick a single account).
-    finished = await runStart({ ...process.env, RESULTS_DIR: resultsDir, USERNAME: 'someone' });
+    finished = await runStart([], {
+      ...process.env,
+      RESULTS_DIR: resultsDir,
+      USERNAME: 'someone',
+    });
     console.log(`npm start took ${(finished.elapsedMs / 1000).toFixed(1)} s`);
   });
 
@@ -137,32 +112,14 @@ describe('npm start with a threshold that cannot hold', () => {
     const dir = await mkdtemp(join(tmpdir(), 'start-99-'));
     try {
       const resultsDir = join(dir, 'demo');
-      const finished = await new Promise<Finished>((resolve, reject) => {
-        const startedMs = Date.now();
-        const child = spawn(
-          process.execPath,
-          [
-            '--import',
-            'tsx',
-            'scripts/start.ts',
-            // Extra arguments reach every k6 run; the later -e wins.
-            ...['-e', 'DURATION=2s'],
-            ...['-e', 'THRESHOLDS_OVERRIDE={"http_reqs{endpoint:protected}":["count<1"]}'],
-          ],
-          { cwd: REPO_ROOT, env: { ...process.env, RESULTS_DIR: resultsDir } },
-        );
-        let stdout = '';
-        child.stdout?.setEncoding('utf8').on('data', (text: string) => {
-          stdout += text;
-        });
-        child.stderr?.resume();
-        const timer = setTimeout(() => child.kill('SIGTERM'), TIMEOUT_MS);
-        child.on('error', reject);
-        child.on('close', (code) => {
-          clearTimeout(timer);
-          resolve({ code, stdout, stderr: '', elapsedMs: Date.now() - startedMs });
-        });
-      });
+      const finished = await runStart(
+        [
+          // Extra arguments reach every k6 run; the later -e wins.
+          ...['-e', 'DURATION=2s'],
+          ...['-e', 'THRESHOLDS_OVERRIDE={"http_reqs{endpoint:protected}":["count<1"]}'],
+        ],
+        { ...process.env, RESULTS_DIR: resultsDir },
+      );
       assert.equal(finished.code, 99, finished.stdout);
       assert.match(
         finished.stdout,

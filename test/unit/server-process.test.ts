@@ -1,35 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { startAppServer, startReferenceServer } from '../helpers/reference-server.ts';
-
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { type Finished, REPO_ROOT, runScript } from '../helpers/run-process.ts';
 
 /** Runs main.ts to its exit with `env`, for settings that must stop it before it listens. */
-function runToExit(
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, PORT: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => {
-      stdout += text;
-    });
-    child.stderr.setEncoding('utf8').on('data', (text: string) => {
-      stderr += text;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+function runToExit(env: Record<string, string>): Promise<Finished> {
+  return runScript('server/main.ts', [], {
+    env: { ...process.env, PORT: '0', ...env },
+    timeoutMs: 15_000,
   });
 }
 

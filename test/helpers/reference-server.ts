@@ -4,6 +4,7 @@
  * process-level tests. Always `await server.stop()` (e.g. in `after`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { after, before } from 'node:test';
 import { type App, type AppOptions, createApp } from '../../server/app.ts';
 import { startServer } from '../../server/listen.ts';
 import type { StatsSnapshot } from '../../server/stats.ts';
@@ -93,6 +94,36 @@ export async function startReferenceServer(
     },
     output: () => output,
     stop: () => stopChild(child, exited),
+  };
+}
+
+/**
+ * For a `describe` block: starts the server (as `startReferenceServer(env)`) before its tests and
+ * stops it after them. The object returned stands for that server from the first test on.
+ */
+export function referenceServerForSuite(env: Record<string, string> = {}): ReferenceServer {
+  let started: ReferenceServer | undefined;
+  before(async () => {
+    started = await startReferenceServer(env);
+  });
+  after(async () => {
+    await started?.stop();
+  });
+  const live = (): ReferenceServer => {
+    if (started === undefined)
+      throw new Error('the reference server is used before its suite began');
+    return started;
+  };
+  return {
+    get url() {
+      return live().url;
+    },
+    stats: () => live().stats(),
+    setFaults: (body) => live().setFaults(body),
+    clearFaults: () => live().clearFaults(),
+    resetStats: () => live().resetStats(),
+    output: () => live().output(),
+    stop: () => live().stop(),
   };
 }
 

@@ -8,26 +8,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { counterCount, ensureBuilt, runK6 } from '../helpers/k6.ts';
-import { type ReferenceServer, startReferenceServer } from '../helpers/reference-server.ts';
+import { referenceServerForSuite } from '../helpers/reference-server.ts';
 import { REPO_ROOT } from '../helpers/run-process.ts';
 
 /** k6's exit code for an exception in init code (the script's configuration). */
 const SCRIPT_EXCEPTION = 107;
 
 describe('configuration at init', () => {
-  let server: ReferenceServer;
   let dir: string;
 
   before(async () => {
     await ensureBuilt();
-    server = await startReferenceServer();
     dir = await mkdtemp(join(tmpdir(), 'auth-config-'));
   });
 
   after(async () => {
-    await server.stop();
     await rm(dir, { recursive: true, force: true });
   });
+
+  const server = referenceServerForSuite();
 
   async function requestsSeen(): Promise<number> {
     const { requests } = await server.stats();

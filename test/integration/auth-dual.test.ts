@@ -3,7 +3,7 @@
  * at the expected rate, and parallel requests sharing one refresh when the server forgets them.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   checkTotals,
   counterCount,
@@ -14,22 +14,14 @@ import {
   THRESHOLDS_FOR_FAULTS,
   waitFor,
 } from '../helpers/k6.ts';
-import { type ReferenceServer, startReferenceServer } from '../helpers/reference-server.ts';
+import { referenceServerForSuite } from '../helpers/reference-server.ts';
 
 /** Renew 0.2–0.4 s before expiry: with 2-second tokens, about one refresh per token. */
 const SHORT_LEEWAY = { REFRESH_LEEWAY: '0.2', REFRESH_JITTER: '0.2' };
 
 describe('dual mode against the reference server', () => {
-  let server: ReferenceServer;
-
-  before(async () => {
-    await ensureBuilt();
-    server = await startReferenceServer({ ACCESS_TTL: '2' });
-  });
-
-  after(async () => {
-    await server.stop();
-  });
+  before(() => ensureBuilt());
+  const server = referenceServerForSuite({ ACCESS_TTL: '2' });
 
   it('refreshes about VUs × duration / TTL times with 20 VUs for 30 s, and never sends an expired token', async () => {
     await server.resetStats();

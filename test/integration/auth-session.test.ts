@@ -4,7 +4,7 @@
  * the server ends an idle session.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   checkTotals,
   counterCount,
@@ -14,7 +14,7 @@ import {
   runK6,
   THRESHOLDS_FOR_FAULTS,
 } from '../helpers/k6.ts';
-import { type ReferenceServer, startReferenceServer } from '../helpers/reference-server.ts';
+import { referenceServerForSuite } from '../helpers/reference-server.ts';
 
 describe('session mode against the reference server', () => {
   before(async () => {
@@ -22,13 +22,7 @@ describe('session mode against the reference server', () => {
   });
 
   describe('with sessions that outlive the run', () => {
-    let server: ReferenceServer;
-    before(async () => {
-      server = await startReferenceServer();
-    });
-    after(async () => {
-      await server.stop();
-    });
+    const server = referenceServerForSuite();
 
     it('logs each VU in once over many iterations', async () => {
       const vus = 10;
@@ -56,13 +50,7 @@ describe('session mode against the reference server', () => {
   });
 
   describe('with an idle timeout shorter than the pause between iterations', () => {
-    let server: ReferenceServer;
-    before(async () => {
-      server = await startReferenceServer({ SESSION_IDLE_TTL: '1' });
-    });
-    after(async () => {
-      await server.stop();
-    });
+    const server = referenceServerForSuite({ SESSION_IDLE_TTL: '1' });
 
     it('logs in again after each expired session, counts it, and fails no check', async () => {
       const vus = 4;

@@ -3,7 +3,7 @@
  * login shortly before it expires (there is no refresh token to use).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   checkTotals,
   counterCount,
@@ -12,19 +12,11 @@ import {
   rateSamples,
   runK6,
 } from '../helpers/k6.ts';
-import { type ReferenceServer, startReferenceServer } from '../helpers/reference-server.ts';
+import { referenceServerForSuite } from '../helpers/reference-server.ts';
 
 describe('token mode against the reference server', () => {
-  let server: ReferenceServer;
-
-  before(async () => {
-    await ensureBuilt();
-    server = await startReferenceServer({ ACCESS_TTL: '2' });
-  });
-
-  after(async () => {
-    await server.stop();
-  });
+  before(() => ensureBuilt());
+  const server = referenceServerForSuite({ ACCESS_TTL: '2' });
 
   it('logs in again before each 2-second token expires, and never sends an expired one', async () => {
     const vus = 5;

@@ -18,7 +18,7 @@ import {
   rateSamples,
   runK6,
 } from '../helpers/k6.ts';
-import { type ReferenceServer, startReferenceServer } from '../helpers/reference-server.ts';
+import { referenceServerForSuite, startReferenceServer } from '../helpers/reference-server.ts';
 
 const TIMEOUT_MS = 60_000;
 
@@ -69,15 +69,7 @@ after(async () => {
 });
 
 describe('arrival-rate scenarios against the reference server (access tokens of 3 s)', () => {
-  let server: ReferenceServer;
-
-  before(async () => {
-    server = await startReferenceServer({ ACCESS_TTL: '3' });
-  });
-
-  after(async () => {
-    await server.stop();
-  });
+  const server = referenceServerForSuite({ ACCESS_TTL: '3' });
 
   it('load holds a constant arrival rate in dual mode and writes every result file', async () => {
     await server.resetStats();
@@ -242,15 +234,7 @@ describe('arrival-rate scenarios against the reference server (access tokens of 
 });
 
 describe('storm scenarios against the reference server (access tokens of 10 s)', () => {
-  let server: ReferenceServer;
-
-  before(async () => {
-    server = await startReferenceServer({ ACCESS_TTL: '10' });
-  });
-
-  after(async () => {
-    await server.stop();
-  });
+  const server = referenceServerForSuite({ ACCESS_TTL: '10' });
 
   /** Renews 1 s + U(0, jitter) before expiry: with jitter 0, all VUs in the same second. */
   async function refreshStorm(jitterSeconds: number) {

@@ -3,8 +3,8 @@
  * a requests.Session login, a single bearer token, and an access + refresh pair.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { type ReferenceServer, startReferenceServer } from '../helpers/reference-server.ts';
+import { describe, it } from 'node:test';
+import { referenceServerForSuite } from '../helpers/reference-server.ts';
 
 /** What requests.Session does with cookies: keep what the server sets, send it back. */
 class CookieJarClient {
@@ -29,12 +29,7 @@ class CookieJarClient {
 }
 
 describe("the article's three clients against npm run server", () => {
-  let server: ReferenceServer;
-
-  before(async () => {
-    server = await startReferenceServer();
-  });
-  after(() => server.stop());
+  const server = referenceServerForSuite();
 
   it('logs in with a form body in a cookie session and reads /protected (article §1.1)', async () => {
     const session = new CookieJarClient();

@@ -6,8 +6,8 @@
  * Users are `user<N>` / `pass<N>`. Listens on 127.0.0.1, port 0.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isDemoUser, listenOnLoopback, readBodyText } from './loopback-http.ts';
 
 export const SESSION_COOKIE = 'APPSESSION';
 export const CSRF_COOKIE = 'csrf_binding';
@@ -86,7 +86,7 @@ export async function startCsrfFormServer(
   };
 
   const login = async (req: IncomingMessage, res: ServerResponse) => {
-    const form = new URLSearchParams(await readBody(req));
+    const form = new URLSearchParams(await readBodyText(req));
     const binding = parseCookies(req.headers.cookie)[CSRF_COOKIE] ?? '';
     const expected = csrfTokens.get(binding);
     csrfTokens.delete(binding);
@@ -99,7 +99,7 @@ export async function startCsrfFormServer(
       return res.end('<!doctype html><title>Forbidden</title><p>Invalid CSRF token.</p>');
     }
     const username = form.get('username') ?? '';
-    if (!isValidUser(username, form.get('password') ?? '', users)) {
+    if (!isDemoUser(username, form.get('password') ?? '', users)) {
       stats.loginFailures += 1;
       res.writeHead(302, { Location: '/login?error=1' });
       return res.end();
@@ -131,7 +131,7 @@ export async function startCsrfFormServer(
     );
   };
 
-  const server = createServer((req, res) => {
+  const server = await listenOnLoopback((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/login') loginPage(res);
     else if (req.method === 'POST' && path === '/login') {
@@ -145,17 +145,11 @@ export async function startCsrfFormServer(
       res.end('<!doctype html><title>Not found</title>');
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     stats: () => ({ ...stats }),
     issuedSecrets: () => [...issued],
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    stop: () => server.stop(),
   };
 }
 
@@ -193,15 +187,4 @@ function parseCookies(header: string | undefined): Record<string, string> {
     if (eq > 0) cookies[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
   }
   return cookies;
-}
-
-function isValidUser(username: string, password: string, users: number): boolean {
-  const n = Number(/^user([1-9]\d*)$/.exec(username)?.[1] ?? 0);
-  return n >= 1 && n <= users && password === `pass${n}`;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

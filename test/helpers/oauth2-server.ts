@@ -6,8 +6,8 @@
  * Users are `user<N>` / `pass<N>`. Listens on 127.0.0.1, port 0.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isDemoUser, listenOnLoopback, readBodyText } from './loopback-http.ts';
 
 export interface OAuth2ServerOptions {
   /** Access token lifetime (`expires_in`). Default 60. */
@@ -94,7 +94,7 @@ export async function startOAuth2Server(
   };
 
   const token = async (req: IncomingMessage, res: ServerResponse) => {
-    const body = await readBody(req);
+    const body = await readBodyText(req);
     if (!isAuthenticClient(req.headers.authorization, clientId, clientSecret)) {
       stats.invalidClient += 1;
       res.setHeader('WWW-Authenticate', 'Basic realm="oauth"');
@@ -107,7 +107,7 @@ export async function startOAuth2Server(
     const grantType = form.get('grant_type');
     if (grantType === 'password') {
       const username = form.get('username') ?? '';
-      if (!isValidUser(username, form.get('password') ?? '', users)) {
+      if (!isDemoUser(username, form.get('password') ?? '', users)) {
         stats.invalidGrant += 1;
         return sendJson(res, 400, { error: 'invalid_grant' });
       }
@@ -143,24 +143,18 @@ export async function startOAuth2Server(
     return sendJson(res, 200, { username: grant.username });
   };
 
-  const server = createServer((req, res) => {
+  const server = await listenOnLoopback((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'POST' && path === '/oauth/token') {
       token(req, res).catch(() => sendJson(res, 500, { error: 'server_error' }));
     } else if (req.method === 'GET' && path === '/api/me') me(req, res);
     else sendJson(res, 404, { error: 'not_found' });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     stats: () => structuredClone(stats),
     issuedSecrets: () => [...issued],
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    stop: () => server.stop(),
   };
 }
 
@@ -182,19 +176,8 @@ function isAuthenticClient(header: string | undefined, clientId: string, secret:
   }
 }
 
-function isValidUser(username: string, password: string, users: number): boolean {
-  const n = Number(/^user([1-9]\d*)$/.exec(username)?.[1] ?? 0);
-  return n >= 1 && n <= users && password === `pass${n}`;
-}
-
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   // Token responses must not be cached (RFC 6749 §5.1).
   res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -5,8 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { provisionK6 } from '../../scripts/provision-k6.ts';
 import { parseJunit } from '../helpers/fixtures/parse-junit.ts';
+import { type LoopbackServer, listenOnLoopback } from '../helpers/loopback-http.ts';
 import { type Finished, runScript, runToEnd } from '../helpers/run-process.ts';
 
 const FIXTURE = fileURLToPath(new URL('../helpers/fixtures/results-scenario.js', import.meta.url));
@@ -32,7 +31,7 @@ function runScenario(args: string[], env: NodeJS.ProcessEnv): Promise<Finished> 
 }
 
 describe('results files from a real k6 run', () => {
-  let server: Server;
+  let server: LoopbackServer;
   let baseUrl = '';
   let workDir = '';
   let bundle = '';
@@ -40,13 +39,12 @@ describe('results files from a real k6 run', () => {
   let requests = 0;
 
   before(async () => {
-    server = createServer((request, response) => {
+    server = await listenOnLoopback((request, response) => {
       requests += 1;
       request.resume();
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    baseUrl = server.url;
     workDir = await mkdtemp(join(tmpdir(), 'results-test-'));
     bundle = join(workDir, 'results-fixture.js');
     await build({
@@ -63,7 +61,7 @@ describe('results files from a real k6 run', () => {
   });
 
   after(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.stop();
     await rm(workDir, { recursive: true, force: true });
   });
 

@@ -66,7 +66,7 @@ export const SIZES: Record<BenchSize['name'], BenchSize> = {
     name: 'tiny',
     overhead: {
       rate: 50,
-      vus: 4,
+      vus: 10,
       durationSeconds: 3,
       warmupMs: 500,
       windowMs: 1000,

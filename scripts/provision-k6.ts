@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 
 /** The one k6 version the toolkit is built and tested against; `@types/k6` is pinned to match. */
 export const K6_VERSION = '2.2.0';
-export const K6_MODULE = 'go.k6.io/k6/v2';
+const K6_MODULE = 'go.k6.io/k6/v2';
 
 const execFileAsync = promisify(execFile);
 

@@ -25,11 +25,11 @@ import { type ListeningServer, startServer } from '../server/listen.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
 import { planRun, publishResults } from './run-scenario.ts';
 
-export const MODES = ['session', 'token', 'dual'] as const;
+const MODES = ['session', 'token', 'dual'] as const;
 /** Short enough that dual mode refreshes a few times per VU during a run (and token mode logs in again). */
-export const DEMO_ACCESS_TTL_SECONDS = 5;
-export const DEMO_VUS = 5;
-export const DEMO_DURATION_SECONDS = 10;
+const DEMO_ACCESS_TTL_SECONDS = 5;
+const DEMO_VUS = 5;
+const DEMO_DURATION_SECONDS = 10;
 /** A run that takes this much longer than planned is stopped (SIGTERM: k6 still writes results). */
 const RUN_GRACE_MS = 60_000;
 const HEARTBEAT_MS = 5000;

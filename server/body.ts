@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { HttpError } from './respond.ts';
 
 /** Far above any login or refresh body; bounds memory per request. */
-export const BODY_LIMIT_BYTES = 16 * 1024;
+const BODY_LIMIT_BYTES = 16 * 1024;
 
 export type ParsedBody =
   | { kind: 'none' }
@@ -14,7 +14,7 @@ export type ParsedBody =
   | { kind: 'json'; value: unknown };
 
 /** The media type of a request, lower case without parameters; '' when there is none. */
-export function mediaTypeOf(req: IncomingMessage): string {
+function mediaTypeOf(req: IncomingMessage): string {
   const header = req.headers['content-type'] ?? '';
   return header.split(';', 1)[0]?.trim().toLowerCase() ?? '';
 }
@@ -59,7 +59,7 @@ export async function readParsedBody(req: IncomingMessage): Promise<ParsedBody> 
 }
 
 /** Reads the whole body as UTF-8, refusing (413) more than `limitBytes`. */
-export function readBody(req: IncomingMessage, limitBytes: number): Promise<string> {
+function readBody(req: IncomingMessage, limitBytes: number): Promise<string> {
   const tooLarge = () =>
     new HttpError(
       413,

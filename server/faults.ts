@@ -6,12 +6,7 @@
 import { ToolkitError } from '../lib/core/errors.ts';
 import type { CountedEndpoint } from './stats.ts';
 
-export const FAULT_ENDPOINTS: readonly CountedEndpoint[] = [
-  'login',
-  'refresh',
-  'protected',
-  'logout',
-];
+const FAULT_ENDPOINTS: readonly CountedEndpoint[] = ['login', 'refresh', 'protected', 'logout'];
 
 /** The JSON body of `POST /_admin/faults`, as validated. Every field is optional; fields merge. */
 export interface FaultPatch {

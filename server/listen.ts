@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { App } from './app.ts';
 
 /** Node's default, stated: a larger request head gets the app's JSON 431, not a silent drop. */
-export const MAX_HEADER_BYTES = 16 * 1024;
+const MAX_HEADER_BYTES = 16 * 1024;
 
 /** Loopback only: the admin API and the demo users must never be reachable from elsewhere. */
 const HOST = '127.0.0.1';

@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http';
 
 /** The realm of every `WWW-Authenticate` challenge (RFC 6750 §3). */
-export const REALM = 'k6-auth-toolkit';
+const REALM = 'k6-auth-toolkit';
 
 /** An expected failure with its HTTP answer; the app turns it into a JSON error response. */
 export class HttpError extends Error {

@@ -20,7 +20,7 @@ import type { SummaryData } from './summary-data.ts';
 export const MIN_ACHIEVED_SHARE = 0.9;
 
 /** At most this much (and 5 % of the hold) short of a step's end still counts as completed. */
-export const COMPLETION_SLACK_MAX_MS = 1000;
+const COMPLETION_SLACK_MAX_MS = 1000;
 
 export interface StepResult {
   /** 1-based. */
@@ -119,7 +119,7 @@ function describeCapacity(
 }
 
 /** Why a step did not hold, in words. */
-export function whyNotHeld(step: StepResult): string {
+function whyNotHeld(step: StepResult): string {
   const at = `step ${step.step} (${step.targetRate}/s)`;
   const first = step.breaches[0];
   if (first !== undefined) {

@@ -1,6 +1,7 @@
 /**
- * Where to look for a file the user named with `-e` (a profile): k6 resolves a relative `open()`
- * from the script's folder (dist/), but users type paths from the folder they run k6 in.
+ * Where to look for a file the user named with `-e` (a profile, a credentials pool): k6 resolves a
+ * relative `open()` from the script's folder (dist/), but users type paths from the folder they
+ * run k6 in.
  */
 
 /**

@@ -33,7 +33,7 @@ export interface ModeRow {
   verdict: 'passed' | 'thresholds crossed' | 'failed';
 }
 
-export const MODE_HEADERS = [
+const MODE_HEADERS = [
   'mode',
   'protected req/s',
   'p95 protected ms',

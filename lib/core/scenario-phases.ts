@@ -41,7 +41,7 @@ const KNOWN_KINDS: Record<string, MetricKind> = {
 };
 
 /** Metrics the soak report reads per window, on top of the profile's SLOs. */
-export const SOAK_METRICS = [
+const SOAK_METRICS = [
   'http_reqs{endpoint:protected}',
   'http_req_duration{endpoint:protected}',
   'http_req_duration{endpoint:refresh}',
@@ -51,7 +51,7 @@ export const SOAK_METRICS = [
 ] as const;
 
 /** Metrics the capacity report reads per step, on top of the profile's SLOs. */
-export const CAPACITY_METRICS = ['http_reqs{endpoint:protected}'] as const;
+const CAPACITY_METRICS = ['http_reqs{endpoint:protected}'] as const;
 
 /** `name{tags}` → `name{tags,phase:<phase>}`; `name` → `name{phase:<phase>}`. */
 export function phaseMetricKey(metric: string, phase: string): string {
@@ -104,7 +104,7 @@ export function listSlos(thresholds: ThresholdMap): Slo[] {
 }
 
 /** The metrics a report reads per phase. */
-export function phaseMetrics(report: PhaseReport, slos: readonly Slo[]): string[] {
+function phaseMetrics(report: PhaseReport, slos: readonly Slo[]): string[] {
   const fromSlos = slos.map((slo) => slo.metric);
   switch (report) {
     case 'capacity':

@@ -132,11 +132,7 @@ function stormSection(title: string, peaks: StormPeaks) {
   return section(title, sentence, ['busiest seconds', what, `${what}/s`], rows, false);
 }
 
-/**
- * The scenario's extra section, or null when it has none (load, stress, spike).
- *
- * @param vus - the storm's VU count (from the plan).
- */
+/** The scenario's extra section, or null when it has none (smoke, load, stress, spike). */
 export function renderPhaseReport(
   plan: ScenarioPlan,
   slos: readonly Slo[],

@@ -34,7 +34,7 @@ type KnobKind =
   | 'parallelVia';
 
 /** How smoke sends its parallel requests: `http.batch` or `http.asyncRequest`. */
-export const PARALLEL_VIA = ['batch', 'async'] as const;
+const PARALLEL_VIA = ['batch', 'async'] as const;
 
 export type ParallelVia = (typeof PARALLEL_VIA)[number];
 
@@ -186,7 +186,7 @@ export const SCENARIO_KNOBS: Readonly<Record<ScenarioName, readonly KnobSpec[]>>
 };
 
 /** The threshold profile each scenario uses unless `-e THRESHOLDS` names another. */
-export const DEFAULT_THRESHOLDS: Readonly<Record<ScenarioName, string>> = {
+const DEFAULT_THRESHOLDS: Readonly<Record<ScenarioName, string>> = {
   smoke: 'smoke',
   load: 'load',
   // Degraded latency is the expected finding of a stress or a spike; errors are not.
@@ -262,7 +262,7 @@ export interface ScenarioPlan {
 /** Storm timelines are cut into at most this many buckets, to bound metric cardinality. */
 export const MAX_STORM_BUCKETS = 600;
 /** More steps than this makes a capacity run unreadable (and many sub-metrics). */
-export const MAX_CAPACITY_STEPS = 50;
+const MAX_CAPACITY_STEPS = 50;
 
 /** Milliseconds as a k6 duration: 90000 → "90s", 1500 → "1500ms". */
 export function formatDuration(ms: number): string {

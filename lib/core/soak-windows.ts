@@ -56,9 +56,9 @@ export interface SoakComparison {
 }
 
 /** A ratio beyond this (either way for the refresh rate, up for latency) counts as drift. */
-export const DRIFT_LIMIT = 1.5;
+const DRIFT_LIMIT = 1.5;
 /** Latency changes smaller than this are noise, whatever the ratio (1 ms → 2 ms is not drift). */
-export const DRIFT_FLOOR_MS = 10;
+const DRIFT_FLOOR_MS = 10;
 
 /**
  * True when two windows' refresh rates differ by more than counting noise allows: three standard

@@ -52,7 +52,7 @@ export interface ThresholdResult {
 }
 
 /** Bytes with k6's decimal units: 3100 → "3.1 kB". */
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;

@@ -9,9 +9,6 @@ import { sanitizeSummary } from './summary-sanitize.ts';
 import { formatEndpointTable } from './summary-table.ts';
 import { formatTextSummary } from './summary-text.ts';
 
-/** The result file names inside a results folder. report.html comes from k6's web dashboard. */
-export const RESULT_FILES = ['summary.json', 'junit.xml', 'summary.md', 'report.html'] as const;
-
 /** A UTC timestamp that is safe in a file name and sorts by time: 2025-11-30T07:27:12Z → "20251130T072712Z". */
 export function formatUtcTimestamp(atMs: number): string {
   return new Date(atMs)

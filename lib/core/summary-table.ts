@@ -84,7 +84,7 @@ export function collectAuthCounts(data: SummaryData): AuthCounts {
   };
 }
 
-export function formatNumber(value: number | null): string {
+function formatNumber(value: number | null): string {
   return value === null ? MISSING : round(value);
 }
 

@@ -18,8 +18,8 @@ import {
   parseCredentialsJson,
 } from '../core/credentials.ts';
 import { ConfigError } from '../core/errors.ts';
-import { candidatePaths } from '../core/file-paths.ts';
 import type { Credentials } from '../core/profile.ts';
+import { openSettingFile } from './open-file.ts';
 
 interface PoolSettings {
   file: string | undefined;
@@ -70,22 +70,6 @@ export async function credentialsForThisVuAsync(): Promise<Credentials> {
   }
   mine = { username: account.username, password };
   return mine;
-}
-
-/**
- * Call from `setup()`: fails before any load when the run plans more VUs than there are
- * accounts. k6 knows the planned VUs only after init; with execution segments each instance
- * sees only its share, so the per-VU check in `credentialsForThisVu` covers that case.
- */
-export function assertCredentialsCoverVus(): void {
-  if (exec.test.options.executionSegment) return;
-  const plannedVus = exec.instance.vusInitialized;
-  if (plannedVus > 0) credentialsIndexForVu(plannedVus, pool.length, settings.shared);
-}
-
-/** How many accounts the pool holds (for the summary: a count, never the accounts). */
-export function credentialsPoolSize(): number {
-  return pool.length;
 }
 
 function pickAccount(): Credentials {
@@ -167,28 +151,12 @@ function loadPool(pool: PoolSettings): Credentials[] {
     return [{ username: pool.username, password: pool.password ?? '' }];
   }
   if (pool.file === undefined) return demoCredentials(pool.users);
-  const text = readPoolFile(pool.file);
+  const text = openSettingFile('CREDENTIALS', pool.file);
   if (/\.csv$/i.test(pool.file)) return parseCredentialsCsv(text, pool.file);
   if (/\.json$/i.test(pool.file)) return parseCredentialsJson(text, pool.file);
   throw new ConfigError(
     'CREDENTIALS_INVALID',
     `Invalid -e CREDENTIALS; reason: expected a .csv or .json file, got ${JSON.stringify(pool.file)}`,
-  );
-}
-
-/** Relative paths are taken from the folder k6 runs in, like `-e PROFILE` (lib/core/file-paths.ts). */
-function readPoolFile(path: string): string {
-  const tried = candidatePaths(path, __ENV.PWD);
-  for (const candidate of tried) {
-    try {
-      return open(candidate);
-    } catch {
-      // Not there: try the next place.
-    }
-  }
-  throw new ConfigError(
-    'CREDENTIALS_NOT_FOUND',
-    `Cannot open -e CREDENTIALS=${path}; reason: expected a readable file, got none at ${tried.join(' or ')}`,
   );
 }
 

@@ -6,14 +6,15 @@
  */
 import { check } from 'k6';
 import http from 'k6/http';
+import { readEnvValue } from '../core/env-values.ts';
 import { profile } from './config.ts';
 
 /** The k6 `exec` function of login-storm's session-loss scenario. */
 export function loseAllSessions(): void {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   // The reference server's optional admin token (its ADMIN_TOKEN), never printed.
-  const adminToken = __ENV.ADMIN_TOKEN?.trim();
-  if (adminToken) headers.Authorization = `Bearer ${adminToken}`;
+  const adminToken = readEnvValue(__ENV, 'ADMIN_TOKEN');
+  if (adminToken !== undefined) headers.Authorization = `Bearer ${adminToken}`;
   const res = http.post(`${profile.baseUrl}/_admin/faults`, JSON.stringify({ forgetAll: true }), {
     headers,
     tags: { endpoint: 'admin', auth: profile.mode, name: 'reference-admin-faults' },

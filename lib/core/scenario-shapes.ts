@@ -224,6 +224,11 @@ export type ExecutorConfig =
     }
   | { executor: 'constant-vus'; vus: number; duration: string };
 
+/** The most VUs an executor can run at once: each needs an account of its own. */
+export function peakVus(executor: ExecutorConfig): number {
+  return executor.executor === 'constant-vus' ? executor.vus : executor.maxVUs;
+}
+
 /**
  * A named stretch of the run, as offsets from the scenario's start. Requests are tagged with the
  * phase they start in, so the summary can judge each phase on its own samples.

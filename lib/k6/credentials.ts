@@ -72,6 +72,14 @@ export async function credentialsForThisVuAsync(): Promise<Credentials> {
   return mine;
 }
 
+/**
+ * Stops the run at init, before any request, when the scenario may start more VUs than there are
+ * accounts (the check at a VU's first request would come after the other VUs had started).
+ */
+export function assertAccountsFor(vus: number): void {
+  credentialsIndexForVu(vus, pool.length, settings.shared);
+}
+
 function pickAccount(): Credentials {
   let index: number;
   try {

@@ -20,6 +20,7 @@ import { listSlos, NO_PHASE, PHASE_TAG, phaseThresholds } from '../core/scenario
 import { renderPhaseReport } from '../core/scenario-report.ts';
 import {
   formatDuration,
+  peakVus,
   phaseAt,
   planScenario,
   type ScenarioName,
@@ -28,6 +29,7 @@ import {
 } from '../core/scenario-shapes.ts';
 import type { SummaryData } from '../core/summary-data.ts';
 import { resolveThresholds, SUMMARY_TREND_STATS } from '../core/thresholds.ts';
+import { assertAccountsFor } from './credentials.ts';
 import { authClient, profile, protectedCall, protectedCalls } from './index.ts';
 import { summaryHandler } from './summary.ts';
 
@@ -45,6 +47,7 @@ export interface Scenario {
 /** Builds the scenario at init; a bad knob or threshold throws here, before any request. */
 export function defineScenario(name: ScenarioName): Scenario {
   const plan = planScenario(name, __ENV);
+  assertAccountsFor(peakVus(plan.executor));
   const thresholds = resolveThresholds(thresholdEnv(plan, __ENV, profile.mode), {
     defaultProfile: plan.defaultThresholds,
   });

@@ -6,6 +6,7 @@ import {
   formatDuration,
   MAX_STORM_BUCKETS,
   PLANNED_SCENARIOS,
+  peakVus,
   phaseAt,
   planScenario,
   readKnobs,
@@ -358,6 +359,16 @@ describe('planScenario', () => {
       () => planScenario('refresh-storm', { PAUSE_SECONDS: '-1' }),
       /Invalid -e PAUSE_SECONDS; reason: expected a number of seconds >= 0, got "-1"/,
     );
+  });
+});
+
+describe('peakVus', () => {
+  it('is the VU count of a VU-based scenario', () => {
+    assert.equal(peakVus(planScenario('login-storm', { VUS: '30' }).executor), 30);
+  });
+  it('is maxVUs of an arrival-rate scenario, since k6 may start that many', () => {
+    assert.equal(peakVus(planScenario('load', { MAX_VUS: '70' }).executor), 70);
+    assert.equal(peakVus(planScenario('capacity', { MAX_VUS: '90' }).executor), 90);
   });
 });
 

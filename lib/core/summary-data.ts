@@ -82,8 +82,16 @@ function statOf(expression: string): string {
   return /^\s*([a-z]+(?:\([\d.]+\))?)/.exec(expression)?.[1] ?? '';
 }
 
+/** A trend or rate with no sample reports zeros, which would read as a measured 0 ms or 0 %. */
+function hasNoSamples(metric: MetricSummary): boolean {
+  if (metric.type === 'trend') return metric.values.count === 0;
+  if (metric.type === 'rate') return metric.values.passes === 0 && metric.values.fails === 0;
+  return false;
+}
+
 function observedValue(metric: MetricSummary, expression: string): string | undefined {
   const stat = statOf(expression);
+  if (stat !== 'count' && hasNoSamples(metric)) return 'no samples';
   // k6 accepts p(50) for the median, but the summary only has the stats it was asked for.
   const key = stat === 'p(50)' && metric.values[stat] === undefined ? 'med' : stat;
   const value = metric.values[key];

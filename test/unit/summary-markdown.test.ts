@@ -65,6 +65,37 @@ describe('formatMarkdown', () => {
     assert.ok(markdown.includes('- Thresholds profile: scenario default\n'));
   });
 
+  it('says "no samples" instead of a zero for a threshold on an endpoint that saw no request', () => {
+    const data = makeSummaryData();
+    data.metrics['http_req_duration{endpoint:refresh}'] = {
+      type: 'trend',
+      contains: 'time',
+      values: { avg: 0, min: 0, med: 0, max: 0, 'p(90)': 0, 'p(95)': 0, 'p(99)': 0, count: 0 },
+      thresholds: { 'p(95)<800': { ok: true } },
+    };
+    data.metrics['http_req_failed{endpoint:refresh}'] = {
+      type: 'rate',
+      contains: 'default',
+      values: { rate: 0, passes: 0, fails: 0 },
+      thresholds: { 'rate<0.01': { ok: true } },
+    };
+    const markdown = formatMarkdown(data, {
+      scenario: 'smoke',
+      thresholdsProfile: '',
+      generatedAtMs,
+    });
+    assert.ok(
+      markdown.includes(
+        '| ✓ | `http_req_duration{endpoint:refresh}` | `p(95)<800` | `no samples` |\n',
+      ),
+    );
+    assert.ok(
+      markdown.includes(
+        '| ✓ | `http_req_failed{endpoint:refresh}` | `rate<0.01` | `no samples` |\n',
+      ),
+    );
+  });
+
   it('escapes pipes and markup so a cell cannot break the table', () => {
     assert.equal(escapeCell('a|b *c* <d>\nnext'), 'a\\|b \\*c\\* \\<d\\> next');
     assert.equal(codeCell('x{tag:a|b}`'), "`x{tag:a\\|b}'`");

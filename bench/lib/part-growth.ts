@@ -5,7 +5,7 @@
  * (k6 hands iterations to idle VUs in turn): `auth_logins` equals the VU count.
  */
 import type { BenchContext } from './context.ts';
-import { type K6Measurement, measureK6 } from './k6-run.ts';
+import { type K6Measurement, measureK6Quietly } from './k6-run.ts';
 import { startReferenceServer } from './servers.ts';
 import { type BenchSize, CHEAP_SCRYPT_COST, LONG_ACCESS_TTL_SECONDS } from './sizes.ts';
 
@@ -29,21 +29,25 @@ export async function runGrowth(
     const runs: K6Measurement[][] = size.vuCounts.map(() => []);
     for (let repetition = 1; repetition <= size.repetitions; repetition += 1) {
       for (const [index, vus] of size.vuCounts.entries()) {
-        const measurement = await measureK6({
-          k6: context.k6,
-          script: context.bundles.toolkit,
-          env: {
-            BENCH_SHAPE: 'rate',
-            BENCH_RATE: String(size.rate),
-            BENCH_VUS: String(vus),
-            BENCH_DURATION: `${size.durationSeconds}s`,
-            AUTH_MODE: 'dual',
-            USERS: String(users),
+        const measurement = await measureK6Quietly(
+          {
+            k6: context.k6,
+            script: context.bundles.toolkit,
+            env: {
+              BENCH_SHAPE: 'rate',
+              BENCH_RATE: String(size.rate),
+              BENCH_VUS: String(vus),
+              BENCH_DURATION: `${size.durationSeconds}s`,
+              AUTH_MODE: 'dual',
+              USERS: String(users),
+            },
+            server,
+            steady: { warmupMs: size.warmupMs, windowMs: size.windowMs },
+            timeoutMs: (size.durationSeconds + 120) * 1000,
           },
-          server,
-          steady: { warmupMs: size.warmupMs, windowMs: size.windowMs },
-          timeoutMs: (size.durationSeconds + 120) * 1000,
-        });
+          size.quiet,
+          context.log,
+        );
         runs[index]?.push(measurement);
         const steady = measurement.steady;
         const perK =

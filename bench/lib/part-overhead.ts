@@ -5,7 +5,7 @@
  * (d) session mode. Run interleaved (a b c d a b c d …) so drifting machine load hits all alike.
  */
 import type { BenchContext } from './context.ts';
-import { type K6Measurement, measureK6 } from './k6-run.ts';
+import { type K6Measurement, measureK6Quietly } from './k6-run.ts';
 import { startReferenceServer } from './servers.ts';
 import { type BenchSize, CHEAP_SCRYPT_COST, LONG_ACCESS_TTL_SECONDS } from './sizes.ts';
 
@@ -68,14 +68,18 @@ export async function runOverhead(
             BENCH_DURATION: `${size.durationSeconds}s`,
           };
           if (variant.authMode !== undefined) env.AUTH_MODE = variant.authMode;
-          const measurement = await measureK6({
-            k6: context.k6,
-            script: context.bundles[variant.script],
-            env,
-            server: variant.ttl === 'long' ? longTtl : shortTtl,
-            steady: { warmupMs: size.warmupMs, windowMs: size.windowMs },
-            timeoutMs: (size.durationSeconds + 60) * 1000,
-          });
+          const measurement = await measureK6Quietly(
+            {
+              k6: context.k6,
+              script: context.bundles[variant.script],
+              env,
+              server: variant.ttl === 'long' ? longTtl : shortTtl,
+              steady: { warmupMs: size.warmupMs, windowMs: size.windowMs },
+              timeoutMs: (size.durationSeconds + 60) * 1000,
+            },
+            size.quiet,
+            context.log,
+          );
           runs[variant.id].push(measurement);
           context.log(
             `overhead ${repetition}/${size.repetitions} ${variant.id}: ` +

@@ -20,6 +20,21 @@ export function readCpuSeconds(pid: number): number {
   return (userTicks + systemTicks) / TICKS_PER_SECOND;
 }
 
+/**
+ * CPU seconds the whole machine has spent busy since boot (every core: user, nice, system, irq,
+ * softirq, steal from /proc/stat's first line), to see how much other processes ran meanwhile.
+ */
+export function readMachineBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const [user, nice, system, , , irq, softirq, steal] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const ticks = [user, nice, system, irq, softirq, steal].reduce<number>((t, v) => t + (v ?? 0), 0);
+  return ticks / TICKS_PER_SECOND;
+}
+
 /** The first child of `pid`, or undefined while it has none (e.g. GNU time before its fork). */
 export function findChildPid(pid: number): number | undefined {
   for (const name of readdirSync('/proc')) {

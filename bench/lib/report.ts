@@ -4,7 +4,7 @@
  * between `<!-- notes:start -->` and `<!-- notes:end -->` in the previous file (the hand-written
  * profiling notes, fixes with before/after numbers) is carried over unchanged.
  */
-import type { K6Measurement } from './k6-run.ts';
+import type { K6Measurement, QuietPolicy } from './k6-run.ts';
 import type { GrowthResult } from './part-growth.ts';
 import type { MemoryResult } from './part-memory.ts';
 import { type OverheadResult, perThousand, VARIANTS } from './part-overhead.ts';
@@ -101,8 +101,7 @@ function renderOverhead(result: OverheadResult, goals: string[]): string {
   const rss = mapVariants(result, (m) => m.peakRssKiB / 1024);
   const rows = VARIANTS.map((variant) => {
     const runs = result.runs[variant.id];
-    const k6Load = spreadOf(runs.map((m) => percentOf(m.steady, 'k6CpuSeconds')));
-    const serverLoad = spreadOf(runs.map((m) => percentOf(m.steady, 'serverCpuSeconds')));
+    const load = loadCell(runs);
     return [
       `${variant.id}: ${variant.label}`,
       formatSpread(cpu[variant.id], 3),
@@ -112,7 +111,7 @@ function renderOverhead(result: OverheadResult, goals: string[]): string {
       String(sum(runs, (m) => m.refreshes + m.logins)),
       String(sum(runs, (m) => m.checksFailed)),
       String(sum(runs, (m) => m.droppedIterations)),
-      `${k6Load.median.toFixed(0)} / ${serverLoad.median.toFixed(0)}`,
+      load,
     ];
   });
   const ratioRows = (['b', 'c', 'd'] as const).map((id) => {
@@ -129,7 +128,7 @@ function renderOverhead(result: OverheadResult, goals: string[]): string {
   });
   return `## 1. Toolkit overhead per request
 
-\`GET /protected\` at ${size.rate} requests/s (constant-arrival-rate, ${size.vus} VUs, all used) for ${size.durationSeconds} s, ${size.repetitions} rounds of a b c d interleaved. The reference server runs with cheap scrypt (cost ${CHEAP_SCRYPT_COST}) and an access TTL of ${LONG_ACCESS_TTL_SECONDS} s (a, b, d) or ${size.shortAccessTtlSeconds} s (c: the default refresh leeway and jitter are capped at half the lifetime, so each VU refreshes every ${(size.shortAccessTtlSeconds / 2).toFixed(2)}–${((size.shortAccessTtlSeconds * 5) / 8).toFixed(2)} s). The steady window starts ${size.warmupMs / 1000} s after the first protected request and lasts ${size.windowMs / 1000} s. The bare script logs in once in \`setup()\` and sends that token from every VU; both scripts check each response.
+\`GET /protected\` at ${size.rate} requests/s (constant-arrival-rate, ${size.vus} VUs, all used) for ${size.durationSeconds} s, ${size.repetitions} rounds of a b c d interleaved. The reference server runs with cheap scrypt (cost ${CHEAP_SCRYPT_COST}) and an access TTL of ${LONG_ACCESS_TTL_SECONDS} s (a, b, d) or ${size.shortAccessTtlSeconds} s (c: the default refresh leeway and jitter are capped at half the lifetime, so each VU refreshes every ${(size.shortAccessTtlSeconds / 2).toFixed(2)}–${((size.shortAccessTtlSeconds * 5) / 8).toFixed(2)} s). The steady window starts ${size.warmupMs / 1000} s after the first protected request and lasts ${size.windowMs / 1000} s. The bare script logs in once in \`setup()\` and sends that token from every VU; both scripts check each response. ${repeatedRuns(Object.values(result.runs).flat(), size.quiet)}
 
 ${table(
   [
@@ -141,7 +140,7 @@ ${table(
     'logins + refreshes (all runs)',
     'failed checks (all runs)',
     'dropped iterations (all runs)',
-    'k6 / server CPU % of one core (steady)',
+    'k6 / server / other processes, CPU % of one core (steady)',
   ],
   rows,
 )}
@@ -252,15 +251,14 @@ function renderGrowth(result: GrowthResult, goals: string[]): string {
   );
   const rows = size.vuCounts.map((vus, index) => {
     const runs = result.runs[index] ?? [];
-    const k6Load = spreadOf(runs.map((m) => percentOf(m.steady, 'k6CpuSeconds')));
-    const serverLoad = spreadOf(runs.map((m) => percentOf(m.steady, 'serverCpuSeconds')));
+    const load = loadCell(runs);
     return [
       String(vus),
       formatSpread(steady[index] as Spread, 3),
       formatSpread(spreadOf(runs.map((m) => perThousand(m.cpuSeconds, m.protectedRequests))), 3),
       formatSpread(spreadOf(runs.map((m) => m.peakRssKiB / 1024)), 1),
       runs.map((m) => m.logins).join(', '),
-      `${k6Load.median.toFixed(0)} / ${serverLoad.median.toFixed(0)}`,
+      load,
     ];
   });
   const medians = steady.map((s) => s.median);
@@ -270,7 +268,7 @@ function renderGrowth(result: GrowthResult, goals: string[]): string {
   );
   return `## 4. Growth
 
-The toolkit (dual, access TTL ${LONG_ACCESS_TTL_SECONDS} s) at ${size.rate} requests/s in total for ${size.durationSeconds} s, with ${size.vuCounts.join(', ')} VUs (all used: logins per run below), ${size.repetitions} rounds interleaved. The steady window (${size.warmupMs / 1000} s after the first protected request, ${size.windowMs / 1000} s long) leaves out the start-up of the VUs, which the whole-run column includes.
+The toolkit (dual, access TTL ${LONG_ACCESS_TTL_SECONDS} s) at ${size.rate} requests/s in total for ${size.durationSeconds} s, with ${size.vuCounts.join(', ')} VUs (all used: logins per run below), ${size.repetitions} rounds interleaved. The steady window (${size.warmupMs / 1000} s after the first protected request, ${size.windowMs / 1000} s long) leaves out the start-up of the VUs, which the whole-run column includes. ${repeatedRuns(result.runs.flat(), size.quiet)}
 
 ${table(
   [
@@ -279,7 +277,7 @@ ${table(
     'k6 CPU s / 1k req (whole run)',
     'k6 peak RSS MiB',
     'logins per run',
-    'k6 / server CPU % of one core (steady)',
+    'k6 / server / other processes, CPU % of one core (steady)',
   ],
   rows,
 )}
@@ -299,9 +297,24 @@ function mapVariants(
   };
 }
 
+/** Medians of k6's, the server's and everything else's CPU in the steady windows. */
+function loadCell(runs: readonly K6Measurement[]): string {
+  const fields = ['k6CpuSeconds', 'serverCpuSeconds', 'othersCpuSeconds'] as const;
+  return fields
+    .map((field) => spreadOf(runs.map((m) => percentOf(m.steady, field))).median.toFixed(0))
+    .join(' / ');
+}
+
+/** How many runs were made again because other processes were busy. */
+function repeatedRuns(runs: readonly K6Measurement[], quiet: QuietPolicy): string {
+  const repeated = sum(runs, (m) => m.attempts - 1);
+  if (!Number.isFinite(quiet.maxOthersShare)) return 'Runs are never repeated at this size.';
+  return `A run is repeated (up to ${quiet.attempts} attempts, the least disturbed kept) when other processes used more than ${quiet.maxOthersShare * 100} % of a core during its window: ${repeated} extra run${repeated === 1 ? '' : 's'} this time.`;
+}
+
 function percentOf(
   steady: K6Measurement['steady'],
-  field: 'k6CpuSeconds' | 'serverCpuSeconds',
+  field: 'k6CpuSeconds' | 'serverCpuSeconds' | 'othersCpuSeconds',
 ): number {
   return steady === undefined ? Number.NaN : (steady[field] / steady.wallSeconds) * 100;
 }

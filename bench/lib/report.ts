@@ -170,7 +170,7 @@ function renderMemory(result: MemoryResult, info: RunInfo, goals: string[]): str
   const logins = result.toolkit.map((r) => r.many.logins);
   return `## 2. Memory per VU
 
-${size.vus} VUs each send one protected request (a toolkit VU logs in first) and then sleep; the test ends after ${size.durationSeconds} s (\`gracefulStop: 0s\` interrupts the sleepers). Per VU = (peak RSS at ${size.vus} VUs − peak RSS of the same script at 1 VU) / ${size.vus - 1}. ${size.repetitions} rounds, bare and toolkit interleaved. Toolkit logins at ${size.vus} VUs: ${logins.join(', ')} (one per VU). Bundles as built by build.mjs's settings (k6 parses the bundle in every VU).
+${size.vus} VUs each send one protected request (a toolkit VU logs in first) and then sleep; the test ends after ${size.durationSeconds} s (\`gracefulStop: 0s\` interrupts the sleepers). Per VU = (peak RSS at ${size.vus} VUs − peak RSS of the same script at 1 VU) / ${size.vus - 1}. ${size.repetitions} rounds, bare and toolkit interleaved. Toolkit logins at ${size.vus} VUs: ${logins.join(', ')} (one per VU). Bundles as built with build.mjs's settings (the notes say what the memory per VU is made of).
 
 ${table(
   [
@@ -230,7 +230,7 @@ ${table(
     'server and request',
     'req/s',
     'server CPU µs / req',
-    'latency mean / p99 ms',
+    'latency mean / p99 ms (autocannon: 1 ms resolution)',
     'vs bare, req/s',
     'vs bare, CPU / req',
   ],

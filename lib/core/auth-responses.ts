@@ -159,14 +159,14 @@ function kindOf(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-const TAG = /<(input|meta)\b((?:[^>"']|"[^"]*"|'[^']*')*)>/gi;
-const ATTRIBUTE = /([^\s"'=<>`/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
+// The patterns and the entity table live inside the functions, not in module constants: only a
+// CSRF login reads HTML, and a module constant would stay alive in every k6 VU (bench/RESULTS.md).
 
 /** The value of `<input name=…>` or the content of `<meta name=…>`; comments are skipped. */
 function findHtmlFieldValue(html: string, name: string): string | undefined {
   const text = html.replace(/<!--[\s\S]*?-->/g, '');
-  TAG.lastIndex = 0;
-  for (let tag = TAG.exec(text); tag !== null; tag = TAG.exec(text)) {
+  const tagPattern = /<(input|meta)\b((?:[^>"']|"[^"]*"|'[^']*')*)>/gi;
+  for (let tag = tagPattern.exec(text); tag !== null; tag = tagPattern.exec(text)) {
     const attributes = parseAttributes(tag[2] ?? '');
     if (attributes.get('name') !== name) continue;
     const value = attributes.get(tag[1]?.toLowerCase() === 'meta' ? 'content' : 'value');
@@ -178,8 +178,8 @@ function findHtmlFieldValue(html: string, name: string): string | undefined {
 /** HTML attributes: names are case-insensitive, and the first of a repeated name wins. */
 function parseAttributes(text: string): Map<string, string> {
   const attributes = new Map<string, string>();
-  ATTRIBUTE.lastIndex = 0;
-  for (let match = ATTRIBUTE.exec(text); match !== null; match = ATTRIBUTE.exec(text)) {
+  const attribute = /([^\s"'=<>`/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
+  for (let match = attribute.exec(text); match !== null; match = attribute.exec(text)) {
     const key = (match[1] ?? '').toLowerCase();
     if (!attributes.has(key))
       attributes.set(key, decodeEntities(match[2] ?? match[3] ?? match[4] ?? ''));
@@ -187,18 +187,17 @@ function parseAttributes(text: string): Map<string, string> {
   return attributes;
 }
 
-const NAMED_ENTITIES = new Map([
-  ['amp', '&'],
-  ['lt', '<'],
-  ['gt', '>'],
-  ['quot', '"'],
-  ['apos', "'"],
-  ['nbsp', '\u00a0'],
-]);
-
 function decodeEntities(text: string): string {
+  const namedEntities = new Map([
+    ['amp', '&'],
+    ['lt', '<'],
+    ['gt', '>'],
+    ['quot', '"'],
+    ['apos', "'"],
+    ['nbsp', '\u00a0'],
+  ]);
   return text.replace(/&(?:#(\d+)|#x([0-9a-f]+)|([a-z]+));/gi, (entity, dec, hex, named) => {
-    if (named !== undefined) return NAMED_ENTITIES.get(named.toLowerCase()) ?? entity;
+    if (named !== undefined) return namedEntities.get(named.toLowerCase()) ?? entity;
     const codePoint = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex, 16);
     return codePoint > 0 && codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : entity;
   });

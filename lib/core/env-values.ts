@@ -16,21 +16,18 @@ export function readEnvValue(env: EnvValues, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-// Digits only: no sign, exponent, hex or leading dot, so "1e3" or ".5" is a typo, not a number.
-const DECIMAL = /^\d+(?:\.\d+)?$/;
-const WHOLE = /^\d+$/;
-// The k6 duration units the toolkit takes; k6 itself also knows "us" and "ns", never useful here.
-const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+// The patterns live inside the functions, not in module constants: these parsers run at init,
+// and a module constant would stay alive in every k6 VU for the whole test (bench/RESULTS.md).
 
 /** A number >= 0 written with digits and an optional fraction ("0", "0.25", "300"); else NaN. */
 export function parseDecimal(text: string): number {
-  return DECIMAL.test(text) ? Number(text) : Number.NaN;
+  // Digits only: no sign, exponent, hex or leading dot, so "1e3" or ".5" is a typo, not a number.
+  return /^\d+(?:\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
 }
 
 /** A whole number written with digits only, from `min` to `max`; else NaN. */
 export function parseWholeNumber(text: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
-  const value = WHOLE.test(text) ? Number(text) : Number.NaN;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   return value >= min && value <= max ? value : Number.NaN;
 }
 
@@ -42,12 +39,14 @@ export function parseRate(text: string): number {
 
 /** A k6 duration ("1m30s", "500ms", "2h") in milliseconds; NaN when it is not one. */
 export function parseDurationMs(text: string): number {
-  if (!DURATION.test(text)) return Number.NaN;
+  // The k6 duration units the toolkit takes; k6 itself also knows "us" and "ns", never useful here.
+  if (!/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(text)) return Number.NaN;
+  const unitMs: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
   // exec() in a loop, not String.prototype.matchAll: k6's runtime is not guaranteed to have it.
   const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
   let total = 0;
   for (let match = part.exec(text); match !== null; match = part.exec(text)) {
-    total += Number(match[1]) * (UNIT_MS[match[2] ?? ''] ?? Number.NaN);
+    total += Number(match[1]) * (unitMs[match[2] ?? ''] ?? Number.NaN);
   }
   return total;
 }

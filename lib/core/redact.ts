@@ -20,24 +20,29 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
   return result;
 }
 
-const PATTERNS: readonly [RegExp, string][] = [
-  // Authorization values: "Bearer <token>", "Basic <credentials>" (RFC 6750 §2.1, RFC 7617).
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/gi, `$1 ${REDACTED}`],
-  // Anything shaped like a JWS: three base64url parts, the first a JSON header ("eyJ").
-  [/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, REDACTED],
-  // Cookie and Set-Cookie header values.
-  [/\b((?:set-)?cookie\s*[:=]\s*)[^\r\n]*/gi, `$1${REDACTED}`],
-  // JSON or form fields whose name says secret, in bodies and serialized objects.
-  [
-    /("?[\w-]*(?:token|password|passwd|secret|session|csrf)[\w-]*"?\s*[:=]\s*)("[^"]*"|[^\s&,;}]+)/gi,
-    `$1${REDACTED}`,
-  ],
-];
+// Built on each call (only warnings are redacted, at most a few per VU), not in a module constant
+// that every k6 VU would keep alive for the whole test (bench/RESULTS.md).
+function redactionPatterns(): [RegExp, string][] {
+  return [
+    // Authorization values: "Bearer <token>", "Basic <credentials>" (RFC 6750 §2.1, RFC 7617).
+    [/\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/gi, `$1 ${REDACTED}`],
+    // Anything shaped like a JWS: three base64url parts, the first a JSON header ("eyJ").
+    [/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, REDACTED],
+    // Cookie and Set-Cookie header values.
+    [/\b((?:set-)?cookie\s*[:=]\s*)[^\r\n]*/gi, `$1${REDACTED}`],
+    // JSON or form fields whose name says secret, in bodies and serialized objects.
+    [
+      /("?[\w-]*(?:token|password|passwd|secret|session|csrf)[\w-]*"?\s*[:=]\s*)("[^"]*"|[^\s&,;}]+)/gi,
+      `$1${REDACTED}`,
+    ],
+  ];
+}
 
 /** Masks secret-shaped text whose value the caller does not know: bearer tokens, JWTs, cookies. */
 export function redactPatterns(text: string): string {
   let result = text;
-  for (const [pattern, replacement] of PATTERNS) result = result.replace(pattern, replacement);
+  for (const [pattern, replacement] of redactionPatterns())
+    result = result.replace(pattern, replacement);
   return result;
 }
 

@@ -159,8 +159,9 @@ function kindOf(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-// The patterns and the entity table live inside the functions, not in module constants: only a
-// CSRF login reads HTML, and a module constant would stay alive in every k6 VU (bench/RESULTS.md).
+// The patterns, the entity table and the helpers live inside this function, not at module level:
+// only a CSRF login reads HTML, and every module-level function or constant is an object kept
+// alive in every k6 VU for the whole test (bench/RESULTS.md).
 
 /** The value of `<input name=…>` or the content of `<meta name=…>`; comments are skipped. */
 function findHtmlFieldValue(html: string, name: string): string | undefined {
@@ -173,32 +174,32 @@ function findHtmlFieldValue(html: string, name: string): string | undefined {
     if (value !== undefined && value !== '') return value;
   }
   return undefined;
-}
 
-/** HTML attributes: names are case-insensitive, and the first of a repeated name wins. */
-function parseAttributes(text: string): Map<string, string> {
-  const attributes = new Map<string, string>();
-  const attribute = /([^\s"'=<>`/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
-  for (let match = attribute.exec(text); match !== null; match = attribute.exec(text)) {
-    const key = (match[1] ?? '').toLowerCase();
-    if (!attributes.has(key))
-      attributes.set(key, decodeEntities(match[2] ?? match[3] ?? match[4] ?? ''));
+  /** HTML attributes: names are case-insensitive, and the first of a repeated name wins. */
+  function parseAttributes(text: string): Map<string, string> {
+    const attributes = new Map<string, string>();
+    const attribute = /([^\s"'=<>`/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
+    for (let match = attribute.exec(text); match !== null; match = attribute.exec(text)) {
+      const key = (match[1] ?? '').toLowerCase();
+      if (!attributes.has(key))
+        attributes.set(key, decodeEntities(match[2] ?? match[3] ?? match[4] ?? ''));
+    }
+    return attributes;
   }
-  return attributes;
-}
 
-function decodeEntities(text: string): string {
-  const namedEntities = new Map([
-    ['amp', '&'],
-    ['lt', '<'],
-    ['gt', '>'],
-    ['quot', '"'],
-    ['apos', "'"],
-    ['nbsp', '\u00a0'],
-  ]);
-  return text.replace(/&(?:#(\d+)|#x([0-9a-f]+)|([a-z]+));/gi, (entity, dec, hex, named) => {
-    if (named !== undefined) return namedEntities.get(named.toLowerCase()) ?? entity;
-    const codePoint = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex, 16);
-    return codePoint > 0 && codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : entity;
-  });
+  function decodeEntities(text: string): string {
+    const namedEntities = new Map([
+      ['amp', '&'],
+      ['lt', '<'],
+      ['gt', '>'],
+      ['quot', '"'],
+      ['apos', "'"],
+      ['nbsp', '\u00a0'],
+    ]);
+    return text.replace(/&(?:#(\d+)|#x([0-9a-f]+)|([a-z]+));/gi, (entity, dec, hex, named) => {
+      if (named !== undefined) return namedEntities.get(named.toLowerCase()) ?? entity;
+      const codePoint = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex, 16);
+      return codePoint > 0 && codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : entity;
+    });
+  }
 }

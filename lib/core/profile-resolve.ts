@@ -120,9 +120,12 @@ export function resolveProfile(input: {
   const defaults = defaultProfile(mode);
 
   const profileLabel: Label = (path) => `profile.${path} (${source})`;
-  const envNames = new Map(overrides.map((row) => [row.path, row.env]));
+  // A search, not a Map: the first Map a VU creates builds k6's Map constructor and prototype in
+  // that VU (about 10 KiB each, kept for the whole test), and this runs once per VU at init.
+  const envNameOf = (path: string): string | undefined =>
+    overrides.find((row) => row.path === path)?.env;
   const envLabel: Label = (path) => {
-    const name = envNames.get(path);
+    const name = envNameOf(path);
     return name === undefined ? `profile.${path}` : `-e ${name}`;
   };
 
@@ -132,8 +135,7 @@ export function resolveProfile(input: {
   const profile = resolved as unknown as TargetProfile;
   // Name the place the user can fix: the `-e` that set it, else the file, else the `-e` to use.
   const settingLabel: Label = (path) =>
-    readEnvValue(input.env, envNames.get(path) ?? '') === undefined &&
-    input.profileJson !== undefined
+    readEnvValue(input.env, envNameOf(path) ?? '') === undefined && input.profileJson !== undefined
       ? profileLabel(path)
       : envLabel(path);
   checkCombinations(profile, settingLabel);

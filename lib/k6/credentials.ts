@@ -31,7 +31,22 @@ interface PoolSettings {
 }
 
 const settings = readPoolSettings(__ENV);
-const pool = new SharedArray<Credentials>('k6-auth-toolkit credentials', () => loadPool(settings));
+// The loader is written inside the callback, not as a module-level function: k6 calls it once per
+// test, while a module-level function would be an object kept in every VU (bench/RESULTS.md).
+const pool = new SharedArray<Credentials>('k6-auth-toolkit credentials', () => {
+  if (settings.username !== undefined) {
+    // With a secret the password is fetched per VU; the pool only holds the user name.
+    return [{ username: settings.username, password: settings.password ?? '' }];
+  }
+  if (settings.file === undefined) return demoCredentials(settings.users);
+  const text = openSettingFile('CREDENTIALS', settings.file);
+  if (/\.csv$/i.test(settings.file)) return parseCredentialsCsv(text, settings.file);
+  if (/\.json$/i.test(settings.file)) return parseCredentialsJson(text, settings.file);
+  throw new ConfigError(
+    'CREDENTIALS_INVALID',
+    `Invalid -e CREDENTIALS; reason: expected a .csv or .json file, got ${JSON.stringify(settings.file)}`,
+  );
+});
 /** This VU's account, once picked (each VU has its own copy of this module). */
 let mine: Credentials | undefined;
 
@@ -98,6 +113,12 @@ function stopTest(error: unknown): never {
 }
 
 function readPoolSettings(env: Record<string, string | undefined>): PoolSettings {
+  // Inside, not at module level: only init reads the settings (see the pool's loader above).
+  const conflict = (setting: string, expected: string, got: string): ConfigError =>
+    new ConfigError(
+      'CREDENTIALS_CONFLICT',
+      `Conflicting credentials settings at ${setting}; reason: expected ${expected}, got ${got}`,
+    );
   const read = (name: string): string | undefined => {
     const value = env[name];
     return value === undefined || value === '' ? undefined : value;
@@ -151,26 +172,4 @@ function readPoolSettings(env: Record<string, string | undefined>): PoolSettings
   }
   result.shared = shared === 'true';
   return result;
-}
-
-function loadPool(pool: PoolSettings): Credentials[] {
-  if (pool.username !== undefined) {
-    // With a secret the password is fetched per VU; the pool only holds the user name.
-    return [{ username: pool.username, password: pool.password ?? '' }];
-  }
-  if (pool.file === undefined) return demoCredentials(pool.users);
-  const text = openSettingFile('CREDENTIALS', pool.file);
-  if (/\.csv$/i.test(pool.file)) return parseCredentialsCsv(text, pool.file);
-  if (/\.json$/i.test(pool.file)) return parseCredentialsJson(text, pool.file);
-  throw new ConfigError(
-    'CREDENTIALS_INVALID',
-    `Invalid -e CREDENTIALS; reason: expected a .csv or .json file, got ${JSON.stringify(pool.file)}`,
-  );
-}
-
-function conflict(setting: string, expected: string, got: string): ConfigError {
-  return new ConfigError(
-    'CREDENTIALS_CONFLICT',
-    `Conflicting credentials settings at ${setting}; reason: expected ${expected}, got ${got}`,
-  );
 }

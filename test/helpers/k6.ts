@@ -207,6 +207,15 @@ export function findLeaks(run: K6Run, secrets: readonly string[] = []): string[]
 }
 
 /**
+ * Renew 0.2–0.4 s before expiry: with 2-second tokens, about one refresh per token (the default
+ * 15 s leeway, capped at half the lifetime, would refresh every second).
+ */
+export const SHORT_LEEWAY: Record<string, string> = {
+  REFRESH_LEEWAY: '0.2',
+  REFRESH_JITTER: '0.2',
+};
+
+/**
  * `-e` values that drop the error-rate and expired-rejection thresholds of the scenario's profile,
  * for runs where errors are the point (faults, expiring sessions): those runs are judged by the
  * test's own assertions, and must still end with exit code 0 rather than 99.

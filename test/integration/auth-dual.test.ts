@@ -11,13 +11,11 @@ import {
   findLeaks,
   rateSamples,
   runK6,
+  SHORT_LEEWAY,
   THRESHOLDS_FOR_FAULTS,
   waitFor,
 } from '../helpers/k6.ts';
 import { referenceServerForSuite } from '../helpers/reference-server.ts';
-
-/** Renew 0.2–0.4 s before expiry: with 2-second tokens, about one refresh per token. */
-const SHORT_LEEWAY = { REFRESH_LEEWAY: '0.2', REFRESH_JITTER: '0.2' };
 
 describe('dual mode against the reference server', () => {
   before(() => ensureBuilt());

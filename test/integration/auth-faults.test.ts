@@ -15,6 +15,7 @@ import {
   type K6Point,
   rateSamples,
   runK6,
+  SHORT_LEEWAY,
   THRESHOLDS_FOR_FAULTS,
   waitFor,
 } from '../helpers/k6.ts';
@@ -24,7 +25,6 @@ import { type ReferenceServer, startReferenceServer } from '../helpers/reference
 const MAX_DELAY_MS = 5000;
 /** Scheduling noise on a shared 2-core machine. */
 const SLACK_MS = 1500;
-const SHORT_LEEWAY = { REFRESH_LEEWAY: '0.2', REFRESH_JITTER: '0.2' };
 /** How long the "restarted" server stays down: longer than the 2-second tokens. */
 const DOWNTIME_MS = 3000;
 

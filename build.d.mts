@@ -1,6 +1,6 @@
 /** Types of build.mjs, for the TypeScript tests that import it. */
 export interface BuiltBundle {
-  /** Absolute path of `<outDir>/<name>.js`. */
+  /** Absolute path of `<outDir>/<name>.js` (or `<outDir>/controller.js`). */
   file: string;
   bytes: number;
 }
@@ -9,3 +9,5 @@ export function buildScenarios(options?: {
   scenariosDir?: string;
   outDir?: string;
 }): Promise<BuiltBundle[]>;
+
+export function bundleForK6(entryPoints: string[], outDir: string): Promise<BuiltBundle[]>;

@@ -6,8 +6,13 @@
  * binary provides. Anything else left unresolved, or a Node built-in, fails the build here,
  * naming the import, instead of failing later inside k6.
  *
+ * Beside the scenarios it writes `<out dir>/controller.js` from lib/k6/controller.ts: the code only
+ * VU 0 runs (settings, planning, results; see lib/k6/vu-zero.ts), which VU 0 loads with `require`
+ * so that the other VUs never instantiate it.
+ *
  * `node build.mjs [<scenarios dir> [<out dir>]]` builds another folder (tests use it); the bundles
- * are also importable as `buildScenarios({ scenariosDir, outDir })`.
+ * are also importable as `buildScenarios({ scenariosDir, outDir })`, and any entry files as
+ * `bundleForK6(entryPoints, outDir)`.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
@@ -16,6 +21,9 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
+
+const CONTROLLER_ENTRY = join(ROOT, 'lib', 'k6', 'controller.ts');
+const CONTROLLER_REQUIRE = './controller.js';
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 
@@ -39,8 +47,19 @@ const rejectNodeBuiltins = {
   },
 };
 
+/** lib/k6/vu-zero.ts's `require('./controller.js')` stays a runtime load of the file beside the bundle. */
+const keepControllerApart = {
+  name: 'keep-controller-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/controller\.js$/ }, (args) =>
+      args.kind === 'require-call' ? { path: CONTROLLER_REQUIRE, external: true } : undefined,
+    );
+  },
+};
+
 /**
- * Bundles each `*.ts` file directly in `scenariosDir` into `<outDir>/<name>.js`.
+ * Bundles each `*.ts` file directly in `scenariosDir` into `<outDir>/<name>.js`, plus
+ * `<outDir>/controller.js`.
  * Resolves to the bundles written, with their sizes; rejects with esbuild's error (which names
  * each offending import and where it is) when any import cannot go into a k6 bundle.
  */
@@ -48,19 +67,32 @@ export async function buildScenarios({
   scenariosDir = join(ROOT, 'scenarios'),
   outDir = join(ROOT, 'dist'),
 } = {}) {
-  const entries = (await readdir(scenariosDir))
+  const names = (await readdir(scenariosDir))
     .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))
-    .sort()
-    .map((name) => join(scenariosDir, name));
-  if (entries.length === 0) {
+    .sort();
+  if (names.length === 0) {
     throw new Error(
       `nothing to build; reason: expected scenarios/*.ts files, got none in ${scenariosDir}`,
     );
   }
-  await esbuild.build({
-    entryPoints: entries,
-    outdir: outDir,
-    outbase: scenariosDir,
+  if (names.includes('controller.ts')) {
+    throw new Error(
+      `cannot build ${join(scenariosDir, 'controller.ts')}; reason: expected another name, got "controller", which the toolkit's dist/controller.js uses`,
+    );
+  }
+  return bundleForK6(
+    names.map((name) => join(scenariosDir, name)),
+    outDir,
+  );
+}
+
+/**
+ * Bundles `entryPoints` (from one folder) into `<outDir>/<name>.js` each, and the toolkit's VU 0
+ * code into `<outDir>/controller.js`, which the bundles load at run time. Resolves to the bundles
+ * written, with their sizes, controller.js last.
+ */
+export async function bundleForK6(entryPoints, outDir) {
+  const settings = {
     bundle: true,
     format: 'esm',
     // k6's JavaScript engine (sobek) lacks newer syntax such as `??=`; es2020 lowers it.
@@ -74,14 +106,18 @@ export async function buildScenarios({
     // Mappings are enough for stack traces; the sources themselves would double the size.
     sourcesContent: false,
     logLevel: 'silent',
-    plugins: [rejectNodeBuiltins],
-  });
-  const bundles = [];
-  for (const entry of entries) {
-    const file = join(outDir, `${basename(entry, '.ts')}.js`);
-    bundles.push({ file, bytes: (await stat(file)).size });
-  }
-  return bundles;
+    plugins: [rejectNodeBuiltins, keepControllerApart],
+  };
+  const controller = join(outDir, 'controller.js');
+  await Promise.all([
+    esbuild.build({ ...settings, entryPoints, outdir: outDir }),
+    esbuild.build({ ...settings, entryPoints: [CONTROLLER_ENTRY], outfile: controller }),
+  ]);
+  const files = entryPoints.map((entry) =>
+    join(outDir, `${basename(entry).replace(/\.[^.]+$/, '')}.js`),
+  );
+  files.push(controller);
+  return Promise.all(files.map(async (file) => ({ file, bytes: (await stat(file)).size })));
 }
 
 function formatSize(bytes) {

@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { buildScenarios } from '../build.mjs';
@@ -93,15 +93,21 @@ try {
   await rm(buildDir, { recursive: true, force: true });
 }
 
-/** bench/k6/*.ts with build.mjs's own settings (the same bundles a user's scenarios get). */
+/**
+ * bench/k6/*.ts and scenarios/*.ts with build.mjs's own settings (the same bundles a user's
+ * scenarios get).
+ */
 async function buildBundles(outDir: string): Promise<Bundles> {
-  const built = await buildScenarios({ scenariosDir: join(REPO_ROOT, 'bench/k6'), outDir });
-  const find = (name: string) => {
-    const bundle = built.find((b) => b.file.endsWith(`/${name}.js`));
-    if (bundle === undefined) throw new Error(`bench/k6/${name}.ts was not built`);
+  const built = [
+    ...(await buildScenarios({ scenariosDir: join(REPO_ROOT, 'bench/k6'), outDir })),
+    ...(await buildScenarios({ outDir: join(outDir, 'scenarios') })),
+  ];
+  const find = (path: string) => {
+    const bundle = built.find((b) => b.file.endsWith(`/${path}.js`));
+    if (bundle === undefined) throw new Error(`${path}.ts was not built`);
     return bundle.file;
   };
-  return { bare: find('bare'), toolkit: find('toolkit') };
+  return { bare: find('bare'), toolkit: find('toolkit'), scenario: find('scenarios/smoke') };
 }
 
 /** Bundle sizes, and the same without the inline source map comment (the code k6 runs). */
@@ -114,8 +120,11 @@ async function bundleBytes(bundles: Bundles) {
   return {
     bare: (await stat(bundles.bare)).size,
     toolkit: (await stat(bundles.toolkit)).size,
+    scenario: (await stat(bundles.scenario)).size,
     bareCode: await codeBytes(bundles.bare),
     toolkitCode: await codeBytes(bundles.toolkit),
+    scenarioCode: await codeBytes(bundles.scenario),
+    controller: (await stat(join(dirname(bundles.scenario), 'controller.js'))).size,
   };
 }
 

@@ -5,6 +5,8 @@ export interface Bundles {
   bare: string;
   /** bench/k6/toolkit.ts built: the same load through lib/k6. */
   toolkit: string;
+  /** scenarios/smoke.ts built: a catalogue scenario, as users run it (memory per VU). */
+  scenario: string;
 }
 
 export interface BenchContext {

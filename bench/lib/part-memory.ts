@@ -2,7 +2,12 @@
  * Part 2, memory per VU: many VUs that each send one protected request (the toolkit VU logs in
  * first) and then sleep, against a 1-VU run of the same script. Per VU = (peak RSS of the N-VU run
  * − peak RSS of the 1-VU run) / (N − 1): what each added VU costs, k6's own fixed memory left out.
+ * Three scripts: the bare one, the toolkit's client alone (bench/k6/toolkit.ts), and a catalogue
+ * scenario as users run it (scenarios/smoke.ts: constant VUs, with its thresholds and results).
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BenchContext } from './context.ts';
 import { type K6Measurement, measureK6 } from './k6-run.ts';
 import { startReferenceServer } from './servers.ts';
@@ -15,10 +20,25 @@ export interface MemoryRuns {
   perVuKiB: number;
 }
 
+export type MemoryScript = 'bare' | 'toolkit' | 'scenario';
+
 export interface MemoryResult {
   size: BenchSize['memory'];
   bare: MemoryRuns[];
   toolkit: MemoryRuns[];
+  scenario: MemoryRuns[];
+}
+
+/**
+ * The smoke scenario's knobs for the same shape: each VU's one iteration pauses as long as the
+ * test lasts, so it ends just after the test does and no VU starts a second one.
+ */
+function scenarioEnv(vus: number, durationSeconds: number): Record<string, string> {
+  return {
+    VUS: String(vus),
+    DURATION: `${durationSeconds}s`,
+    PAUSE_SECONDS: String(durationSeconds),
+  };
 }
 
 export async function runMemory(
@@ -31,24 +51,31 @@ export async function runMemory(
     // The toolkit's VUs take demo accounts user1..userN (one each).
     USERS: String(Math.max(size.vus, 1000)),
   });
+  // The scenario writes its result files; they are not wanted here.
+  const resultsDir = await mkdtemp(join(tmpdir(), 'bench-memory-results-'));
   try {
-    const result: MemoryResult = { size, bare: [], toolkit: [] };
-    const measure = (script: 'bare' | 'toolkit', vus: number) =>
+    const result: MemoryResult = { size, bare: [], toolkit: [], scenario: [] };
+    const measure = (script: MemoryScript, vus: number) =>
       measureK6({
         k6: context.k6,
         script: context.bundles[script],
         env: {
-          BENCH_SHAPE: 'idle',
-          BENCH_VUS: String(vus),
-          BENCH_DURATION: `${size.durationSeconds}s`,
+          ...(script === 'scenario'
+            ? scenarioEnv(vus, size.durationSeconds)
+            : {
+                BENCH_SHAPE: 'idle',
+                BENCH_VUS: String(vus),
+                BENCH_DURATION: `${size.durationSeconds}s`,
+              }),
           AUTH_MODE: 'dual',
           USERS: String(Math.max(size.vus, 1000)),
+          RESULTS_DIR: resultsDir,
         },
         server,
         timeoutMs: (size.durationSeconds + 120) * 1000,
       });
     for (let repetition = 1; repetition <= size.repetitions; repetition += 1) {
-      for (const script of ['bare', 'toolkit'] as const) {
+      for (const script of ['bare', 'toolkit', 'scenario'] as const) {
         const one = await measure(script, 1);
         const many = await measure(script, size.vus);
         const perVuKiB = (many.peakRssKiB - one.peakRssKiB) / (size.vus - 1);
@@ -62,5 +89,6 @@ export async function runMemory(
     return result;
   } finally {
     await server.stop();
+    await rm(resultsDir, { recursive: true, force: true });
   }
 }

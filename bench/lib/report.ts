@@ -6,7 +6,7 @@
  */
 import type { K6Measurement, QuietPolicy } from './k6-run.ts';
 import type { GrowthResult } from './part-growth.ts';
-import type { MemoryResult } from './part-memory.ts';
+import type { MemoryResult, MemoryScript } from './part-memory.ts';
 import { type OverheadResult, perThousand, VARIANTS } from './part-overhead.ts';
 import type { ServerCase, ServerResult } from './part-server.ts';
 import type { MachineInfo } from './proc.ts';
@@ -33,7 +33,16 @@ export interface RunInfo {
   loadAfter: number;
   /** Seconds spent waiting for a quiet machine before starting. */
   waitedSeconds: number;
-  bundleBytes: { bare: number; toolkit: number; bareCode: number; toolkitCode: number };
+  bundleBytes: {
+    bare: number;
+    toolkit: number;
+    scenario: number;
+    bareCode: number;
+    toolkitCode: number;
+    scenarioCode: number;
+    /** dist/controller.js, which only VU 0 loads. */
+    controller: number;
+  };
 }
 
 /** A part left out (`--parts`) is undefined and shows as "not run". */
@@ -150,27 +159,39 @@ ${table(['ratio of medians', 'CPU (whole run)', 'CPU (steady)', 'peak RSS'], rat
 
 function renderMemory(result: MemoryResult, info: RunInfo, goals: string[]): string {
   const { size } = result;
-  const row = (name: 'bare' | 'toolkit', bytes: number, codeBytes: number) => {
+  const labels: Record<MemoryScript, string> = {
+    bare: 'bare k6 script',
+    toolkit: 'toolkit client (dual, bench/k6/toolkit.ts)',
+    scenario: 'toolkit smoke scenario (dual, scenarios/smoke.ts)',
+  };
+  const bytes = info.bundleBytes;
+  const sizes: Record<MemoryScript, string> = {
+    bare: `${kib(bytes.bare)} (${kib(bytes.bareCode)} without the inline source map)`,
+    toolkit: `${kib(bytes.toolkit)} (${kib(bytes.toolkitCode)} without the inline source map)`,
+    scenario: `${kib(bytes.scenario)} (${kib(bytes.scenarioCode)} without the inline source map), and controller.js ${kib(bytes.controller)} in VU 0 only`,
+  };
+  const row = (name: MemoryScript) => {
     const runs = result[name];
     return [
-      name === 'bare' ? 'bare k6 script' : 'toolkit (dual)',
-      `${kib(bytes)} (${kib(codeBytes)} without the inline source map)`,
+      labels[name],
+      sizes[name],
       formatSpread(spreadOf(runs.map((r) => r.one.peakRssKiB / 1024)), 1),
       formatSpread(spreadOf(runs.map((r) => r.many.peakRssKiB / 1024)), 1),
       formatSpread(spreadOf(runs.map((r) => r.perVuKiB)), 0),
       formatSpread(spreadOf(runs.map((r) => r.many.cpuSeconds)), 2),
     ];
   };
-  const bare = spreadOf(result.bare.map((r) => r.perVuKiB));
-  const toolkit = spreadOf(result.toolkit.map((r) => r.perVuKiB));
-  const ratio = ratioOfMedians(toolkit, bare);
+  const perVu = (name: MemoryScript) => spreadOf(result[name].map((r) => r.perVuKiB));
+  const clientRatio = ratioOfMedians(perVu('toolkit'), perVu('bare'));
+  const scenarioRatio = ratioOfMedians(perVu('scenario'), perVu('bare'));
   goals.push(
-    `Memory per VU, toolkit/bare ≤ ${GOALS.memoryPerVu}: ${verdict(ratio <= GOALS.memoryPerVu)} (${ratio.toFixed(3)}).`,
+    `Memory per VU, toolkit client/bare ≤ ${GOALS.memoryPerVu}: ${verdict(clientRatio <= GOALS.memoryPerVu)} (${clientRatio.toFixed(3)}).`,
+    `Memory per VU, toolkit scenario/bare ≤ ${GOALS.memoryPerVu}: ${verdict(scenarioRatio <= GOALS.memoryPerVu)} (${scenarioRatio.toFixed(3)}).`,
   );
-  const logins = result.toolkit.map((r) => r.many.logins);
+  const logins = (name: MemoryScript) => result[name].map((r) => r.many.logins).join(', ');
   return `## 2. Memory per VU
 
-${size.vus} VUs each send one protected request (a toolkit VU logs in first) and then sleep; the test ends after ${size.durationSeconds} s (\`gracefulStop: 0s\` interrupts the sleepers). Per VU = (peak RSS at ${size.vus} VUs − peak RSS of the same script at 1 VU) / ${size.vus - 1}. ${size.repetitions} rounds, bare and toolkit interleaved. Toolkit logins at ${size.vus} VUs: ${logins.join(', ')} (one per VU). Bundles as built with build.mjs's settings (the notes say what the memory per VU is made of).
+${size.vus} VUs each send one protected request (a toolkit VU logs in first) and then sleep until the test ends after ${size.durationSeconds} s (the bench scripts' \`gracefulStop: 0s\` interrupts them; the smoke scenario's pause, \`-e PAUSE_SECONDS=${size.durationSeconds}\`, ends with the test). Per VU = (peak RSS at ${size.vus} VUs − peak RSS of the same script at 1 VU) / ${size.vus - 1}. ${size.repetitions} rounds, the three scripts interleaved. Logins at ${size.vus} VUs: client ${logins('toolkit')}, scenario ${logins('scenario')} (one per VU). Bundles as built with build.mjs's settings (the notes say what the memory per VU is made of).
 
 ${table(
   [
@@ -181,13 +202,10 @@ ${table(
     'KiB per VU',
     `k6 CPU s, ${size.vus}-VU run`,
   ],
-  [
-    row('bare', info.bundleBytes.bare, info.bundleBytes.bareCode),
-    row('toolkit', info.bundleBytes.toolkit, info.bundleBytes.toolkitCode),
-  ],
+  [row('bare'), row('toolkit'), row('scenario')],
 )}
 
-Toolkit/bare, KiB per VU (ratio of medians): **${ratio.toFixed(3)}**.`;
+KiB per VU, ratio of medians to bare: client **${clientRatio.toFixed(3)}**, scenario **${scenarioRatio.toFixed(3)}**.`;
 }
 
 const SERVER_LABELS: Record<ServerCase, string> = {

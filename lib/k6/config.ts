@@ -1,19 +1,14 @@
 /**
- * The target profile, resolved once per VU at init (k6 runs init code in every VU) from
- * `-e PROFILE=<file.json>` and the `-e` overrides (lib/core/profile-resolve.ts). A bad value throws
- * a `ConfigError` here, before any request is sent. The scenario's shape knobs are read by
- * lib/k6/scenario.ts.
+ * The run's settings in every VU: the target profile and the credentials settings, resolved and
+ * validated once by VU 0 (lib/k6/settings.ts, in dist/controller.js) and shared read-only with the
+ * other VUs (lib/k6/vu-zero.ts). A bad value throws a `ConfigError` in VU 0's init, before any
+ * request is sent. The scenario's shape knobs are read by lib/k6/scenario.ts.
  */
-import { readEnvValue } from '../core/env-values.ts';
 import type { TargetProfile } from '../core/profile.ts';
-import { resolveProfile } from '../core/profile-resolve.ts';
-import { openSettingFile } from './open-file.ts';
+import type { CredentialSettings } from './settings.ts';
+import { sharedFromVuZero, vuZero } from './vu-zero.ts';
 
-export const profile: TargetProfile = loadProfile(__ENV);
+const settings = sharedFromVuZero('k6-auth-toolkit settings', () => vuZero().loadSettings(__ENV));
 
-function loadProfile(env: Record<string, string | undefined>): TargetProfile {
-  const file = readEnvValue(env, 'PROFILE');
-  if (file === undefined) return resolveProfile({ env });
-  const profileJson = openSettingFile('PROFILE', file);
-  return resolveProfile({ env, profileJson, profileSource: file });
-}
+export const profile: TargetProfile = settings.profile;
+export const credentialSettings: CredentialSettings = settings.credentials;

@@ -11,6 +11,12 @@ declare global {
     error(...data: unknown[]): void;
     debug(...data: unknown[]): void;
   };
+
+  /**
+   * k6's CommonJS loader, available in init code: loads a module file relative to the calling
+   * script. The toolkit uses it for dist/controller.js only (lib/k6/vu-zero.ts).
+   */
+  function require(id: string): unknown;
 }
 
 export {};

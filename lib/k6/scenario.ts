@@ -9,34 +9,23 @@
  * export default scenario.iteration;
  * ```
  *
- * The executor comes from the `-e` knobs (lib/core/scenario-shapes.ts), the thresholds from
- * `-e THRESHOLDS` or the scenario's default profile, and the summary is the toolkit's, with the
- * scenario's own section (capacity figure, soak windows, storm peak) appended.
+ * VU 0 plans the run (lib/k6/scenario-plan.ts, in dist/controller.js): the options, and at the end
+ * the summary with the scenario's own section. The other VUs only get what an iteration needs.
  */
 import { sleep } from 'k6';
 import exec from 'k6/execution';
 import type { Options } from 'k6/options';
-import { listSlos, NO_PHASE, PHASE_TAG, phaseThresholds } from '../core/scenario-phases.ts';
-import { renderPhaseReport } from '../core/scenario-report.ts';
-import {
-  formatDuration,
-  peakVus,
-  phaseAt,
-  planScenario,
-  type ScenarioName,
-  type ScenarioPlan,
-  thresholdEnv,
-} from '../core/scenario-shapes.ts';
-import type { SummaryData } from '../core/summary-data.ts';
-import { resolveThresholds, SUMMARY_TREND_STATS } from '../core/thresholds.ts';
+import { NO_PHASE, PHASE_TAG } from '../core/scenario-phases.ts';
+import { phaseAt, type ScenarioName } from '../core/scenario-shapes.ts';
 import { assertAccountsFor } from './credentials.ts';
 import { authClient, profile, protectedCall, protectedCalls } from './index.ts';
-import { summaryHandler } from './summary.ts';
+import type { SummaryHandler } from './summary.ts';
+import { controller, sharedFromVuZero } from './vu-zero.ts';
 
 export interface Scenario {
-  plan: ScenarioPlan;
-  options: Options;
-  handleSummary: (data: SummaryData) => Record<string, string>;
+  /** k6's options in VU 0, where k6 reads them; undefined in the other VUs. */
+  options: Options | undefined;
+  handleSummary: SummaryHandler;
   /**
    * One iteration: one protected request (smoke: `-e PARALLEL` at once) with the login or refresh
    * it needs, then think time.
@@ -44,39 +33,15 @@ export interface Scenario {
   iteration: () => Promise<void>;
 }
 
-/** Builds the scenario at init; a bad knob or threshold throws here, before any request. */
+/** Builds the scenario at init; a bad knob or threshold throws here (VU 0), before any request. */
 export function defineScenario(name: ScenarioName): Scenario {
-  const plan = planScenario(name, __ENV);
-  assertAccountsFor(peakVus(plan.executor));
-  const thresholds = resolveThresholds(thresholdEnv(plan, __ENV, profile.mode), {
-    defaultProfile: plan.defaultThresholds,
-  });
-  const slos = listSlos(thresholds);
-  const scenarios: NonNullable<Options['scenarios']> = { [name]: plan.executor };
-  if (plan.sessionLossAtMs !== null) {
-    scenarios.session_loss = {
-      executor: 'shared-iterations',
-      vus: 1,
-      iterations: 1,
-      startTime: formatDuration(plan.sessionLossAtMs),
-      maxDuration: '30s',
-      exec: 'loseAllSessions',
-    };
-  }
-  const options: Options = {
-    scenarios,
-    thresholds: {
-      ...thresholds,
-      ...(plan.phaseReport === null
-        ? {}
-        : phaseThresholds(plan.phases, plan.phaseReport, thresholds)),
-    },
-    summaryTrendStats: [...SUMMARY_TREND_STATS],
-  };
-
-  const handleSummary = summaryHandler(name, (data) => {
-    const report = renderPhaseReport(plan, slos, data);
-    return report === null ? {} : { sections: [report], files: report.files };
+  const vuZero = controller;
+  const run = vuZero?.planScenarioRun(name, profile.mode);
+  if (run !== undefined) assertAccountsFor(run.peakVus);
+  const plan = sharedFromVuZero(`k6-auth-toolkit ${name} plan`, () => {
+    if (run === undefined)
+      throw new Error(`Cannot plan ${name}; reason: expected VU 0, got VU ${__VU}`);
+    return run.iteration;
   });
 
   const iteration = async (): Promise<void> => {
@@ -92,5 +57,12 @@ export function defineScenario(name: ScenarioName): Scenario {
     if (plan.pauseSeconds > 0) sleep(plan.pauseSeconds);
   };
 
-  return { plan, options, handleSummary, iteration };
+  return {
+    options: run?.options,
+    handleSummary:
+      vuZero === undefined
+        ? undefined
+        : (data) => vuZero.renderScenarioSummary(name, profile.mode, data),
+    iteration,
+  };
 }

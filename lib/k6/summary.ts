@@ -1,33 +1,20 @@
 /**
- * The k6 `handleSummary` every scenario exports. k6 calls it once at the end of the test, also
- * when thresholds were crossed (exit code 99), and writes each returned key as a file (or to
- * stdout). The formatting lives in lib/core; this file only reads k6's environment.
- *
- * Where files go: `-e RESULTS_DIR=<existing folder>` (scripts/run-scenario.ts passes a staging
- * folder and moves it into place). Without it — a plain `k6 run dist/<name>.js` — they go flat into
- * results/ as `<scenario>-<UTC timestamp>.summary.json` etc., because k6 cannot create folders.
- * report.html is k6's web dashboard export: `K6_WEB_DASHBOARD=true K6_WEB_DASHBOARD_PORT=-1
- * K6_WEB_DASHBOARD_EXPORT=<file>`, which run-scenario sets.
+ * The k6 `handleSummary` every scenario exports. k6 calls it once at the end of the test, in VU 0,
+ * also when thresholds were crossed (exit code 99); the rendering is VU 0's code
+ * (lib/k6/results.ts, in dist/controller.js), so the other VUs never carry it.
  */
-import { readEnvValue } from '../core/env-values.ts';
 import type { SummaryData } from '../core/summary-data.ts';
-import { renderSummaryOutputs, type SummaryExtras } from '../core/summary-results.ts';
-import { isSecretKey } from '../core/summary-sanitize.ts';
+import type { SummaryExtras } from '../core/summary-results.ts';
+import { controller } from './vu-zero.ts';
 
-/** Values of environment variables whose names say secret (PASSWORD, TOKEN, …): masked on sight. */
-function secretsFromEnv(env: Record<string, string | undefined>): string[] {
-  return Object.keys(env)
-    .filter((name) => isSecretKey(name))
-    .map((name) => env[name] ?? '')
-    .filter((value) => value !== '');
-}
+export type SummaryHandler = ((data: SummaryData) => Record<string, string>) | undefined;
 
 /**
- * Makes the scenario's `handleSummary`.
+ * Makes the script's `handleSummary`: a function in VU 0, undefined in the other VUs (k6 only
+ * calls it in VU 0).
  *
  * @param scenario - the scenario name, used in file names and report titles ("smoke").
- * @param extras - the scenario's own sections and files, made from the same data.
- * @param now - the clock, injectable for tests.
+ * @param extras - the script's own sections and files, made from the same data.
  * @example
  * import { summaryHandler } from '../lib/k6/summary.ts';
  * export const handleSummary = summaryHandler('orders');
@@ -35,18 +22,8 @@ function secretsFromEnv(env: Record<string, string | undefined>): string[] {
 export function summaryHandler(
   scenario: string,
   extras: (data: SummaryData) => SummaryExtras = () => ({}),
-  now: () => number = () => Date.now(),
-): (data: SummaryData) => Record<string, string> {
-  return (data) =>
-    renderSummaryOutputs(
-      data,
-      {
-        scenario,
-        resultsDir: readEnvValue(__ENV, 'RESULTS_DIR'),
-        generatedAtMs: now(),
-        thresholdsProfile: readEnvValue(__ENV, 'THRESHOLDS') ?? '',
-        knownSecrets: secretsFromEnv(__ENV),
-      },
-      extras(data),
-    );
+): SummaryHandler {
+  const vuZero = controller;
+  if (vuZero === undefined) return undefined;
+  return (data) => vuZero.renderResults(scenario, data, extras(data));
 }

@@ -66,7 +66,8 @@ describe('bench harness at tiny size', () => {
       '| c/a |',
       '| d/a |',
       '| bare k6 script |',
-      '| toolkit (dual) |',
+      '| toolkit client (dual, bench/k6/toolkit.ts) |',
+      '| toolkit smoke scenario (dual, scenarios/smoke.ts) |',
       '| bare node:http, answers 200 |',
       '| reference `GET /protected`, bearer JWT |',
       '| reference `GET /protected`, session cookie |',
@@ -75,7 +76,7 @@ describe('bench harness at tiny size', () => {
     ]) {
       assert.ok(report.includes(row), `missing row ${row}`);
     }
-    assert.equal(report.match(/^- .*\*\*(met|missed)\*\*/gm)?.length, 6);
+    assert.equal(report.match(/^- .*\*\*(met|missed)\*\*/gm)?.length, 7);
   });
 
   test('every measured cell holds a number, not NaN', () => {
@@ -107,7 +108,11 @@ describe('bench harness at tiny size', () => {
 
   test('every toolkit VU of the memory and growth runs logged in exactly once', () => {
     const { memory, growth } = SIZES.tiny;
-    assert.ok(report.includes(`Toolkit logins at ${memory.vus} VUs: ${memory.vus} (one per VU)`));
+    assert.ok(
+      report.includes(
+        `Logins at ${memory.vus} VUs: client ${memory.vus}, scenario ${memory.vus} (one per VU)`,
+      ),
+    );
     const growthSection = report.slice(report.indexOf('## 4. Growth'), report.indexOf('## Goals'));
     const growthRows = growthSection.match(/^\| \d+ \| .*$/gm) ?? [];
     assert.deepEqual(

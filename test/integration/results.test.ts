@@ -1,6 +1,6 @@
 /**
  * The results writer with the real k6: a small fixture scenario (test/helpers/fixtures/
- * results-scenario.js, bundled here with esbuild) sends tagged requests to a node:http server on
+ * results-scenario.js, bundled here by build.mjs) sends tagged requests to a node:http server on
  * a loopback port, resolves a threshold profile and exports the toolkit's handleSummary.
  */
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForK6 } from '../../build.mjs';
 import { provisionK6 } from '../../scripts/provision-k6.ts';
 import { parseJunit } from '../helpers/fixtures/parse-junit.ts';
 import { type LoopbackServer, listenOnLoopback } from '../helpers/loopback-http.ts';
@@ -46,17 +46,8 @@ describe('results files from a real k6 run', () => {
     });
     baseUrl = server.url;
     workDir = await mkdtemp(join(tmpdir(), 'results-test-'));
-    bundle = join(workDir, 'results-fixture.js');
-    await build({
-      entryPoints: [FIXTURE],
-      outfile: bundle,
-      bundle: true,
-      format: 'esm',
-      target: 'es2020',
-      platform: 'neutral',
-      external: ['k6', 'k6/*'],
-      logLevel: 'silent',
-    });
+    bundle = join(workDir, 'results-scenario.js');
+    await bundleForK6([FIXTURE], workDir);
     k6 = (await provisionK6()).path;
   });
 

@@ -38,7 +38,7 @@ describe('buildScenarios', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('bundles every scenarios/*.ts into dist/<name>.js and reports each size', async () => {
+  it('bundles every scenarios/*.ts into dist/<name>.js, plus dist/controller.js, and reports each size', async () => {
     const scenariosDir = await scenarios('many', {
       'scenarios/a.ts': 'export default function () {}\n',
       'scenarios/b.ts': 'export default function () {}\n',
@@ -49,9 +49,9 @@ describe('buildScenarios', () => {
     const bundles = await buildScenarios({ scenariosDir, outDir });
     assert.deepEqual(
       bundles.map((b) => b.file),
-      [join(outDir, 'a.js'), join(outDir, 'b.js')],
+      [join(outDir, 'a.js'), join(outDir, 'b.js'), join(outDir, 'controller.js')],
     );
-    assert.deepEqual((await readdir(outDir)).sort(), ['a.js', 'b.js']);
+    assert.deepEqual((await readdir(outDir)).sort(), ['a.js', 'b.js', 'controller.js']);
     for (const bundle of bundles) assert.ok(bundle.bytes > 0);
   });
 
@@ -129,6 +129,34 @@ describe('buildScenarios', () => {
       'Could not resolve "./nowhere.ts"',
       'Could not resolve "no-such-package-here"',
     ]);
+  });
+
+  it('leaves VU 0’s code to dist/controller.js, which the scenario loads at run time', async () => {
+    const scenariosDir = await scenarios('vu-zero', {
+      'scenarios/v.ts': [
+        `import { summaryHandler } from '${join(ROOT, 'lib/k6/summary.ts')}';`,
+        "export const handleSummary = summaryHandler('v');",
+        'export default function () {}',
+        '',
+      ].join('\n'),
+    });
+    const [bundle, controller] = await buildScenarios({
+      scenariosDir,
+      outDir: join(scenariosDir, '..', 'dist'),
+    });
+    const scenario = await readFile(bundle?.file ?? '', 'utf8');
+    assert.match(scenario, /require\("\.\/controller\.js"\)/);
+    assert.doesNotMatch(scenario, /function renderResults/);
+    assert.match(await readFile(controller?.file ?? '', 'utf8'), /function renderResults/);
+  });
+
+  it('refuses a scenario named controller, whose bundle would overwrite dist/controller.js', async () => {
+    const scenariosDir = await scenarios('clash', {
+      'scenarios/controller.ts': 'export default function () {}\n',
+    });
+    await assert.rejects(buildScenarios({ scenariosDir, outDir: join(dir, 'clash-dist') }), {
+      message: `cannot build ${join(scenariosDir, 'controller.ts')}; reason: expected another name, got "controller", which the toolkit's dist/controller.js uses`,
+    });
   });
 
   it('fails when there is no scenario to build', async () => {

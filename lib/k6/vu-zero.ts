@@ -1,0 +1,42 @@
+/**
+ * Where the toolkit's one-off work runs. k6 runs a script's init code in every VU, and every VU
+ * keeps its own copy of each function and object that code defines: about 0.6 KiB per function
+ * (bench/RESULTS.md). Most of the toolkit is needed once per test, not once per VU: resolving and
+ * validating the settings, reading the credentials pool, planning the options and thresholds, and
+ * rendering the results. k6 does all of that in VU 0, the VU in which it reads `options`, runs
+ * `setup()` and calls `handleSummary` (`__VU` is 0 there).
+ *
+ * So that code is bundled apart, into dist/controller.js beside the scenario bundles
+ * (lib/k6/controller.ts, built by build.mjs), and only VU 0 loads it, with k6's `require`. The
+ * other VUs receive what it computed through a `SharedArray`, which k6 fills once, in the first
+ * VU that creates it: VU 0.
+ */
+import { SharedArray } from 'k6/data';
+import type * as ControllerModule from './controller.ts';
+
+type Controller = typeof ControllerModule;
+
+/**
+ * dist/controller.js in VU 0, undefined in the VUs that run iterations. Loaded at init, the only
+ * time k6's `require` works; build.mjs keeps this `require` out of the bundle.
+ */
+export const controller: Controller | undefined =
+  __VU === 0 ? (require('./controller.js') as Controller) : undefined;
+
+/** The controller, for code that k6 runs in VU 0 only (a `SharedArray`'s `make`). */
+export function vuZero(): Controller {
+  if (controller === undefined) {
+    throw new Error(
+      `Cannot run VU 0's code here; reason: expected VU 0, where k6 fills each SharedArray first, got VU ${__VU}`,
+    );
+  }
+  return controller;
+}
+
+/**
+ * The value `make()` returns, computed once (by VU 0) and given to every VU as a read-only copy.
+ * `name` must be unique per value.
+ */
+export function sharedFromVuZero<T>(name: string, make: () => T): T {
+  return new SharedArray(name, () => [make()])[0] as T;
+}

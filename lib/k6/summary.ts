@@ -23,7 +23,7 @@ export function summaryHandler(
   scenario: string,
   extras: (data: SummaryData) => SummaryExtras = () => ({}),
 ): SummaryHandler {
-  const vuZero = controller;
+  const vuZero = controller; // narrowed once, for the closure below
   if (vuZero === undefined) return undefined;
   return (data) => vuZero.renderResults(scenario, data, extras(data));
 }

@@ -1,6 +1,7 @@
 /**
  * The bundles run in the real k6: inline source maps make k6's stack traces name the TypeScript
- * file and line, and the smoke bundle loads with k6's own module resolution only.
+ * file and line, and a scenario with dist/controller.js (VU 0's code) travels in a k6 archive,
+ * the form distributed and cloud runs take.
  */
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -8,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildScenarios } from '../../build.mjs';
-import { runK6 } from '../helpers/k6.ts';
+import { provisionK6 } from '../../scripts/provision-k6.ts';
+import { ensureBuilt, runK6 } from '../helpers/k6.ts';
+import { referenceServerForSuite } from '../helpers/reference-server.ts';
+import { runToEnd } from '../helpers/run-process.ts';
 
 describe('bundles in the real k6', () => {
   let dir: string;
@@ -51,5 +55,56 @@ describe('bundles in the real k6', () => {
     assert.match(run.stderr, /Error: boom from TypeScript/);
     assert.match(run.stderr, /at explode \(file:\/\/\S*\/scenarios\/boom\.ts:4:\d+/);
     assert.match(run.stderr, /\/scenarios\/boom\.ts:9:\d+/);
+  });
+});
+
+describe('a scenario in a k6 archive', () => {
+  const server = referenceServerForSuite();
+  let dir: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'archive-k6-'));
+    await ensureBuilt();
+  });
+
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('carries dist/controller.js, which VU 0 loads, and runs with every result file', async () => {
+    const { path: k6 } = await provisionK6();
+    const archive = join(dir, 'smoke.tar');
+    const made = await runToEnd(
+      k6,
+      [
+        'archive',
+        '--quiet',
+        '-O',
+        archive,
+        '-e',
+        `BASE_URL=${server.url}`,
+        '-e',
+        'VUS=2',
+        '-e',
+        'DURATION=2s',
+        'dist/smoke.js',
+      ],
+      {
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir() },
+        timeoutMs: 30_000,
+      },
+    );
+    assert.equal(made.code, 0, made.stderr);
+    const listing = await runToEnd('tar', ['-tf', archive], { timeoutMs: 10_000 });
+    assert.match(listing.stdout, /\/dist\/controller\.js$/m);
+
+    const run = await runK6({ script: archive, timeoutMs: 60_000 });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.summary?.metrics.auth_logins?.count, 2);
+    assert.deepEqual(Object.keys(run.resultFiles).sort(), [
+      'junit.xml',
+      'summary.json',
+      'summary.md',
+    ]);
   });
 });

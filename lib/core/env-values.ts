@@ -16,9 +16,6 @@ export function readEnvValue(env: EnvValues, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-// The patterns live inside the functions, not in module constants: these parsers run at init,
-// and a module constant would stay alive in every k6 VU for the whole test (bench/RESULTS.md).
-
 /** A number >= 0 written with digits and an optional fraction ("0", "0.25", "300"); else NaN. */
 export function parseDecimal(text: string): number {
   // Digits only: no sign, exponent, hex or leading dot, so "1e3" or ".5" is a typo, not a number.

@@ -52,6 +52,7 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
 export function loadCredentialPool(env: Record<string, string | undefined>): Credentials[] {
   const settings = readPoolSettings(env);
   if (settings.username !== undefined) {
+    // With a secret the password is read per VU; the pool only holds the user name.
     return [{ username: settings.username, password: settings.password ?? '' }];
   }
   if (settings.file === undefined) return demoCredentials(settings.users);
@@ -72,7 +73,6 @@ function loadProfile(env: Record<string, string | undefined>): TargetProfile {
 }
 
 function readPoolSettings(env: Record<string, string | undefined>): PoolSettings {
-  // Inside, not at module level: only init reads the settings (see the pool's loader above).
   const conflict = (setting: string, expected: string, got: string): ConfigError =>
     new ConfigError(
       'CREDENTIALS_CONFLICT',

@@ -23,7 +23,7 @@ import * as esbuild from 'esbuild';
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
 
 const CONTROLLER_ENTRY = join(ROOT, 'lib', 'k6', 'controller.ts');
-const CONTROLLER_REQUIRE = './controller.js';
+const CONTROLLER_LOADER = join(ROOT, 'lib', 'k6', 'vu-zero.ts');
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 
@@ -52,7 +52,7 @@ const keepControllerApart = {
   name: 'keep-controller-apart',
   setup(build) {
     build.onResolve({ filter: /^\.\/controller\.js$/ }, (args) =>
-      args.kind === 'require-call' ? { path: CONTROLLER_REQUIRE, external: true } : undefined,
+      args.importer === CONTROLLER_LOADER ? { path: args.path, external: true } : undefined,
     );
   },
 };

@@ -5,5 +5,5 @@
 
 export { thresholdOptions } from '../core/thresholds.ts';
 export { renderResults } from './results.ts';
-export { planScenarioRun, renderScenarioSummary } from './scenario-plan.ts';
+export { planScenarioRun } from './scenario-plan.ts';
 export { loadCredentialPool, loadSettings } from './settings.ts';

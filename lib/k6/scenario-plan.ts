@@ -35,6 +35,8 @@ export interface ScenarioRun {
   iteration: IterationPlan;
   /** The most VUs the executor may start: each needs its own account. */
   peakVus: number;
+  /** `handleSummary`: the toolkit's results with the scenario's own section appended. */
+  renderSummary: (data: SummaryData) => Record<string, string>;
 }
 
 /** Plans the run; a bad knob or threshold throws here, at init, before any request. */
@@ -64,6 +66,7 @@ export function planScenarioRun(name: ScenarioName, mode: AuthMode): ScenarioRun
     },
     summaryTrendStats: [...SUMMARY_TREND_STATS],
   };
+  const slos = listSlos(thresholds);
   return {
     options,
     iteration: {
@@ -73,23 +76,13 @@ export function planScenarioRun(name: ScenarioName, mode: AuthMode): ScenarioRun
       pauseSeconds: plan.pauseSeconds,
     },
     peakVus: peakVus(plan.executor),
+    renderSummary: (data) => {
+      const report = renderPhaseReport(plan, slos, data);
+      return renderResults(
+        name,
+        data,
+        report === null ? {} : { sections: [report], files: report.files },
+      );
+    },
   };
-}
-
-/** The scenario's results: the toolkit's summary with the scenario's own section appended. */
-export function renderScenarioSummary(
-  name: ScenarioName,
-  mode: AuthMode,
-  data: SummaryData,
-): Record<string, string> {
-  const plan = planScenario(name, __ENV);
-  const slos = listSlos(
-    resolveThresholds(thresholdEnv(plan, __ENV, mode), { defaultProfile: plan.defaultThresholds }),
-  );
-  const report = renderPhaseReport(plan, slos, data);
-  return renderResults(
-    name,
-    data,
-    report === null ? {} : { sections: [report], files: report.files },
-  );
 }

@@ -35,8 +35,7 @@ export interface Scenario {
 
 /** Builds the scenario at init; a bad knob or threshold throws here (VU 0), before any request. */
 export function defineScenario(name: ScenarioName): Scenario {
-  const vuZero = controller; // narrowed once, for the closure below
-  const run = vuZero?.planScenarioRun(name, profile.mode);
+  const run = controller?.planScenarioRun(name, profile.mode);
   if (run !== undefined) assertAccountsFor(run.peakVus);
   const plan = sharedFromVuZero(`k6-auth-toolkit ${name} plan`, () => {
     if (run === undefined)
@@ -59,10 +58,7 @@ export function defineScenario(name: ScenarioName): Scenario {
 
   return {
     options: run?.options,
-    handleSummary:
-      vuZero === undefined
-        ? undefined
-        : (data) => vuZero.renderScenarioSummary(name, profile.mode, data),
+    handleSummary: run?.renderSummary,
     iteration,
   };
 }

@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rmdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defaultResultsDir } from '../lib/core/summary-results.ts';
+import { defaultResultsDir } from '../lib/core/results/result-files.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
 
 export interface RunPlan {

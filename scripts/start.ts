@@ -17,9 +17,9 @@ import {
   formatModeTable,
   type ModeRun,
   overallExitCode,
-} from '../lib/core/mode-comparison.ts';
-import type { SummaryData } from '../lib/core/summary-data.ts';
-import { formatUtcTimestamp } from '../lib/core/summary-results.ts';
+} from '../lib/core/results/mode-comparison.ts';
+import { formatUtcTimestamp } from '../lib/core/results/result-files.ts';
+import type { SummaryData } from '../lib/core/results/summary-data.ts';
 import { createApp } from '../server/app.ts';
 import { type ListeningServer, startServer } from '../server/listen.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';

@@ -6,12 +6,15 @@
 import { sleep } from 'k6';
 import { b64decode } from 'k6/encoding';
 import http, { type CookieJar } from 'k6/http';
+import { classifyFailure, decideRetry, type FailureKind } from '../core/auth/backoff.ts';
+import { readJwtTimes } from '../core/auth/jwt.ts';
+import type { Credentials, TargetProfile } from '../core/auth/profile.ts';
 import {
   buildCsrfRequest,
   buildLoginRequest,
   buildProtectedRequest,
   buildRefreshRequest,
-} from '../core/auth-requests.ts';
+} from '../core/auth/requests.ts';
 import {
   extractCsrfToken,
   isExpiredRejection,
@@ -19,11 +22,7 @@ import {
   oauthError,
   parseTokenResponse,
   type TokenSet,
-} from '../core/auth-responses.ts';
-import { classifyFailure, decideRetry, type FailureKind } from '../core/backoff.ts';
-import type { HttpMethod, RequestSpec, ResponseView } from '../core/http-types.ts';
-import { readJwtTimes } from '../core/jwt.ts';
-import type { Credentials, TargetProfile } from '../core/profile.ts';
+} from '../core/auth/responses.ts';
 import {
   type AuthState,
   applyLogin,
@@ -33,7 +32,8 @@ import {
   decideOnRejection,
   initialAuthState,
   type TokenUpdate,
-} from '../core/token-state.ts';
+} from '../core/auth/token-state.ts';
+import type { HttpMethod, RequestSpec, ResponseView } from '../core/http-types.ts';
 import { warn } from './log.ts';
 import {
   authErrors,

@@ -4,7 +4,7 @@
  * other VUs (lib/k6/vu-zero.ts). A bad value throws a `ConfigError` in VU 0's init, before any
  * request is sent. The scenario's shape knobs are read by lib/k6/scenario.ts.
  */
-import type { TargetProfile } from '../core/profile.ts';
+import type { TargetProfile } from '../core/auth/profile.ts';
 import type { CredentialSettings } from './settings.ts';
 import { sharedFromVuZero, vuZero } from './vu-zero.ts';
 

@@ -7,9 +7,9 @@
 import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
 import secrets from 'k6/secrets';
-import { credentialsIndexForVu } from '../core/credentials.ts';
+import { credentialsIndexForVu } from '../core/auth/credentials.ts';
+import type { Credentials } from '../core/auth/profile.ts';
 import { ConfigError } from '../core/errors.ts';
-import type { Credentials } from '../core/profile.ts';
 import { credentialSettings as settings } from './config.ts';
 import { vuZero } from './vu-zero.ts';
 

@@ -13,7 +13,7 @@
  * lib/k6/config.ts, so a bad value stops the run before any request.
  */
 import { check } from 'k6';
-import type { ParallelVia } from '../core/scenario-shapes.ts';
+import type { ParallelVia } from '../core/scenario/shapes.ts';
 import { AuthClient, type AuthRequest, type AuthResponse } from './auth-client.ts';
 import { profile } from './config.ts';
 import { credentialsForThisVu, credentialsForThisVuAsync } from './credentials.ts';

@@ -1,6 +1,6 @@
 /**
  * k6 `options` for a script of your own, with the toolkit's thresholds. k6 reads `options` in VU 0
- * only, so the thresholds are resolved there (lib/core/thresholds.ts, in dist/controller.js) and the
+ * only, so the thresholds are resolved there (lib/core/scenario/thresholds.ts, in dist/controller.js) and the
  * other VUs carry none of that code.
  */
 import type { Options } from 'k6/options';

@@ -10,9 +10,9 @@
  * K6_WEB_DASHBOARD_EXPORT=<file>`, which run-scenario sets.
  */
 import { readEnvValue } from '../core/env-values.ts';
-import type { SummaryData } from '../core/summary-data.ts';
-import { renderSummaryOutputs, type SummaryExtras } from '../core/summary-results.ts';
-import { isSecretKey } from '../core/summary-sanitize.ts';
+import { renderSummaryOutputs, type SummaryExtras } from '../core/results/result-files.ts';
+import { isSecretKey } from '../core/results/sanitize.ts';
+import type { SummaryData } from '../core/results/summary-data.ts';
 
 /**
  * What `handleSummary` returns: summary.json, junit.xml, summary.md and the end-of-test text.

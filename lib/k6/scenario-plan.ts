@@ -1,13 +1,14 @@
 /**
  * A catalogue scenario's plan, made by VU 0 only (lib/k6/vu-zero.ts): the executor from the `-e`
- * knobs (lib/core/scenario-shapes.ts), the thresholds from `-e THRESHOLDS` or the scenario's
+ * knobs (lib/core/scenario/shapes.ts), the thresholds from `-e THRESHOLDS` or the scenario's
  * default profile, and, at the end, the scenario's own summary section (capacity figure, soak
  * windows, storm peak).
  */
 import type { Options } from 'k6/options';
-import type { AuthMode } from '../core/profile.ts';
-import { listSlos, phaseThresholds } from '../core/scenario-phases.ts';
-import { renderPhaseReport } from '../core/scenario-report.ts';
+import type { AuthMode } from '../core/auth/profile.ts';
+import { listSlos, phaseThresholds } from '../core/results/phases.ts';
+import { renderPhaseReport } from '../core/results/scenario-report.ts';
+import type { SummaryData } from '../core/results/summary-data.ts';
 import {
   formatDuration,
   type ParallelVia,
@@ -16,9 +17,8 @@ import {
   planScenario,
   type ScenarioName,
   thresholdEnv,
-} from '../core/scenario-shapes.ts';
-import type { SummaryData } from '../core/summary-data.ts';
-import { resolveThresholds, SUMMARY_TREND_STATS } from '../core/thresholds.ts';
+} from '../core/scenario/shapes.ts';
+import { resolveThresholds, SUMMARY_TREND_STATS } from '../core/scenario/thresholds.ts';
 import { renderResults } from './results.ts';
 
 /** What the VUs that run iterations need of the plan. */

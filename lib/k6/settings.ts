@@ -1,6 +1,6 @@
 /**
  * The run's settings, read and validated once by VU 0 (lib/k6/vu-zero.ts): the target profile
- * (`-e PROFILE=<file.json>` and the `-e` overrides, lib/core/profile-resolve.ts) and the
+ * (`-e PROFILE=<file.json>` and the `-e` overrides, lib/core/auth/profile-resolve.ts) and the
  * credentials settings and pool:
  * - `-e CREDENTIALS=<file.csv|file.json>`: a pool file (a relative path is taken from the folder
  *   k6 runs in);
@@ -9,11 +9,15 @@
  * - otherwise the reference server's demo users `user<N>`/`pass<N>`, N = 1..`-e USERS` (1000).
  * A bad value throws a `ConfigError` at init, before any request is sent.
  */
-import { demoCredentials, parseCredentialsCsv, parseCredentialsJson } from '../core/credentials.ts';
+import {
+  demoCredentials,
+  parseCredentialsCsv,
+  parseCredentialsJson,
+} from '../core/auth/credentials.ts';
+import type { Credentials, TargetProfile } from '../core/auth/profile.ts';
+import { resolveProfile } from '../core/auth/profile-resolve.ts';
 import { readEnvValue } from '../core/env-values.ts';
 import { ConfigError } from '../core/errors.ts';
-import type { Credentials, TargetProfile } from '../core/profile.ts';
-import { resolveProfile } from '../core/profile-resolve.ts';
 import { openSettingFile } from './open-file.ts';
 
 /** What every VU needs of the credentials settings to pick and finish its account. */

@@ -3,8 +3,9 @@
  * also when thresholds were crossed (exit code 99); the rendering is VU 0's code
  * (lib/k6/results.ts, in dist/controller.js), so the other VUs never carry it.
  */
-import type { SummaryData } from '../core/summary-data.ts';
-import type { SummaryExtras } from '../core/summary-results.ts';
+
+import type { SummaryExtras } from '../core/results/result-files.ts';
+import type { SummaryData } from '../core/results/summary-data.ts';
 import { controller } from './vu-zero.ts';
 
 export type SummaryHandler = ((data: SummaryData) => Record<string, string>) | undefined;

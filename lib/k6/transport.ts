@@ -9,8 +9,8 @@ import http, {
   type RefinedResponse,
   type ResponseType,
 } from 'k6/http';
+import type { AuthMode } from '../core/auth/profile.ts';
 import type { RequestSpec, ResponseView } from '../core/http-types.ts';
-import type { AuthMode } from '../core/profile.ts';
 
 export type K6Response = RefinedResponse<ResponseType | undefined>;
 

@@ -3,8 +3,8 @@
  * `-e PROFILE`, or settings written inline, both through the real resolver.
  */
 import { readFileSync } from 'node:fs';
-import type { TargetProfile } from '../../lib/core/profile.ts';
-import { resolveProfile } from '../../lib/core/profile-resolve.ts';
+import type { TargetProfile } from '../../lib/core/auth/profile.ts';
+import { resolveProfile } from '../../lib/core/auth/profile-resolve.ts';
 
 /** `profiles/<name>.json` resolved with `env` as the `-e` overrides. */
 export function exampleProfile(name: string, env: Record<string, string> = {}): TargetProfile {

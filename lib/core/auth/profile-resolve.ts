@@ -1,0 +1,553 @@
+/**
+ * Resolves the target profile: built-in defaults (the reference server, the article's shape), then
+ * the JSON profile file (`-e PROFILE=<file.json>`), then the flat `-e` overrides. Every value is
+ * validated here, at init, so a typo or a wrong type stops the run before any load is sent.
+ */
+import { parseDecimal, parseWholeNumber, readEnvValue } from '../env-values.ts';
+import { ConfigError } from '../errors.ts';
+import type { AuthMode, TargetProfile } from './profile.ts';
+
+/** What a setting may hold. The schema below mirrors `TargetProfile`, one rule per leaf. */
+type Rule =
+  | { kind: 'string'; allowEmpty?: boolean; secret?: boolean }
+  | { kind: 'nullableString' }
+  | { kind: 'path' }
+  | { kind: 'dottedPath' }
+  | { kind: 'url' }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'number'; min: number; above?: boolean; integer?: boolean; nullable?: boolean }
+  | { kind: 'statuses' }
+  | { kind: 'fields' }
+  | ObjectRule;
+
+interface ObjectRule {
+  kind: 'object';
+  fields: Record<string, Rule>;
+  nullable?: boolean;
+  /** Defaults for an object whose own default is null (csrf, logout) once the user sets it. */
+  whenPresent?: Record<string, unknown>;
+  /** Fields that may stay unset here because resolveProfile derives them afterwards. */
+  derived?: readonly string[];
+}
+
+/**
+ * The flat `-e NAME=value` overrides, one row per setting (documented in profiles/README.md).
+ * An empty value counts as unset, so `-e NAME=` in a wrapper script changes nothing.
+ */
+export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string }> = envOverrides();
+
+/** The rows of `ENV_OVERRIDES`, built on each call for the same reason as `profileSchema`. */
+function envOverrides(): { env: string; path: string }[] {
+  return [
+    { env: 'AUTH_MODE', path: 'mode' },
+    { env: 'BASE_URL', path: 'baseUrl' },
+    { env: 'LOGIN_PATH', path: 'login.path' },
+    { env: 'LOGIN_METHOD', path: 'login.method' },
+    { env: 'LOGIN_FORMAT', path: 'login.format' },
+    { env: 'USERNAME_FIELD', path: 'login.usernameField' },
+    { env: 'PASSWORD_FIELD', path: 'login.passwordField' },
+    { env: 'LOGIN_SUCCESS_STATUSES', path: 'login.successStatuses' },
+    { env: 'PROTECTED_PATH', path: 'protected.path' },
+    { env: 'PROTECTED_METHOD', path: 'protected.method' },
+    { env: 'REFRESH_PATH', path: 'refresh.path' },
+    { env: 'REFRESH_TOKEN_IN', path: 'refresh.tokenIn' },
+    { env: 'REFRESH_TOKEN_PARAM', path: 'refresh.field' },
+    { env: 'LOGOUT_PATH', path: 'logout.path' },
+    { env: 'ACCESS_TOKEN_FIELD', path: 'tokens.access' },
+    { env: 'REFRESH_TOKEN_FIELD', path: 'tokens.refresh' },
+    { env: 'EXPIRES_IN_FIELD', path: 'tokens.expiresIn' },
+    { env: 'ACCESS_TOKEN_HEADER', path: 'accessToken.header' },
+    { env: 'ACCESS_TOKEN_SCHEME', path: 'accessToken.scheme' },
+    { env: 'SESSION_COOKIE', path: 'session.cookieName' },
+    { env: 'LOGIN_PAGE_PATH', path: 'session.loginPagePath' },
+    { env: 'EXPIRED_STATUSES', path: 'expiredStatuses' },
+    { env: 'EXPIRY_SOURCE', path: 'expiry.source' },
+    { env: 'TOKEN_LIFETIME', path: 'expiry.lifetimeSeconds' },
+    { env: 'REFRESH_LEEWAY', path: 'expiry.leewaySeconds' },
+    { env: 'REFRESH_JITTER', path: 'expiry.jitterSeconds' },
+    { env: 'CLIENT_AUTH', path: 'clientAuth.method' },
+    { env: 'CLIENT_ID', path: 'clientAuth.clientId' },
+    { env: 'CLIENT_SECRET', path: 'clientAuth.clientSecret' },
+    { env: 'RETRY_MAX_ATTEMPTS', path: 'retry.maxAttempts' },
+    { env: 'RETRY_BASE_DELAY_MS', path: 'retry.baseDelayMs' },
+    { env: 'RETRY_MAX_DELAY_MS', path: 'retry.maxDelayMs' },
+    { env: 'RETRY_AFTER_MAX', path: 'retry.retryAfterMaxSeconds' },
+    { env: 'REQUEST_TIMEOUT', path: 'requestTimeoutSeconds' },
+  ];
+}
+
+/** Names one setting in messages: the profile's dotted path, or the `-e` variable that set it. */
+type Label = (path: string) => string;
+
+/**
+ * Builds the profile a run uses: defaults < the JSON profile < `-e` overrides.
+ *
+ * @param input.env `__ENV` (k6) or `process.env`; only the names in `ENV_OVERRIDES` are read.
+ * @param input.profileJson the text of the `-e PROFILE` file, if any.
+ * @param input.profileSource that file's name, for messages.
+ * @throws ConfigError PROFILE_INVALID_JSON, PROFILE_UNKNOWN_KEY, PROFILE_BAD_VALUE,
+ *   PROFILE_MISSING or PROFILE_CONFLICT, naming the setting; secrets are never echoed.
+ */
+export function resolveProfile(input: {
+  env: Record<string, string | undefined>;
+  profileJson?: string;
+  profileSource?: string;
+}): TargetProfile {
+  const source = input.profileSource ?? 'the profile';
+  const fromFile =
+    input.profileJson === undefined ? {} : parseProfileJson(input.profileJson, source);
+  const fromEnv = envLayer(input.env, ENV_OVERRIDES);
+  const schema = profileSchema();
+  const mode = pickMode(schema, fromEnv, fromFile, source);
+  const defaults = defaultProfile(mode);
+
+  const profileLabel: Label = (path) => `profile.${path} (${source})`;
+  const envNameOf = (path: string): string | undefined =>
+    ENV_OVERRIDES.find((row) => row.path === path)?.env;
+  const envLabel: Label = (path) => {
+    const name = envNameOf(path);
+    return name === undefined ? `profile.${path}` : `-e ${name}`;
+  };
+
+  const withFile = resolveObject(schema, fromFile, defaults, '', profileLabel, false);
+  const resolved = resolveObject(schema, fromEnv, withFile, '', envLabel, true);
+  deriveDefaults(resolved);
+  const profile = resolved as unknown as TargetProfile;
+  // Name the place the user can fix: the `-e` that set it, else the file, else the `-e` to use.
+  const settingLabel: Label = (path) =>
+    readEnvValue(input.env, envNameOf(path) ?? '') === undefined && input.profileJson !== undefined
+      ? profileLabel(path)
+      : envLabel(path);
+  checkCombinations(profile, settingLabel);
+  return profile;
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+function endpointFields(): Record<string, Rule> {
+  return { method: { kind: 'enum', values: METHODS }, path: { kind: 'path' } };
+}
+
+function seconds(min: number, extra: { above?: boolean; nullable?: boolean } = {}): Rule {
+  return { kind: 'number', min, ...extra };
+}
+
+/** What each setting may hold, field by field. */
+function profileSchema(): ObjectRule {
+  return {
+    kind: 'object',
+    fields: {
+      mode: { kind: 'enum', values: ['session', 'token', 'dual'] },
+      baseUrl: { kind: 'url' },
+      login: {
+        kind: 'object',
+        fields: {
+          ...endpointFields(),
+          format: { kind: 'enum', values: ['form', 'json'] },
+          usernameField: { kind: 'string' },
+          passwordField: { kind: 'string' },
+          extraFields: { kind: 'fields' },
+          successStatuses: { kind: 'statuses' },
+        },
+      },
+      csrf: {
+        kind: 'object',
+        nullable: true,
+        fields: {
+          ...endpointFields(),
+          from: { kind: 'enum', values: ['cookie', 'header', 'json', 'html'] },
+          name: { kind: 'string' },
+          sendAs: { kind: 'enum', values: ['field', 'header'] },
+          sendName: { kind: 'string' },
+        },
+        whenPresent: { method: 'GET', sendAs: 'field' },
+        derived: ['path', 'sendName'],
+      },
+      clientAuth: {
+        kind: 'object',
+        fields: {
+          method: { kind: 'enum', values: ['none', 'basic', 'body'] },
+          clientId: { kind: 'string', allowEmpty: true },
+          clientSecret: { kind: 'string', allowEmpty: true, secret: true },
+        },
+      },
+      tokens: {
+        kind: 'object',
+        fields: {
+          access: { kind: 'dottedPath' },
+          refresh: { kind: 'dottedPath' },
+          expiresIn: { kind: 'dottedPath' },
+        },
+      },
+      accessToken: {
+        kind: 'object',
+        fields: { header: { kind: 'string' }, scheme: { kind: 'string', allowEmpty: true } },
+      },
+      refresh: {
+        kind: 'object',
+        fields: {
+          ...endpointFields(),
+          tokenIn: { kind: 'enum', values: ['bearer', 'form', 'json'] },
+          field: { kind: 'string' },
+          extraFields: { kind: 'fields' },
+        },
+      },
+      protected: { kind: 'object', fields: endpointFields() },
+      logout: {
+        kind: 'object',
+        nullable: true,
+        fields: endpointFields(),
+        whenPresent: { method: 'POST' },
+      },
+      session: {
+        kind: 'object',
+        fields: {
+          cookieName: { kind: 'nullableString' },
+          loginPagePath: { kind: 'nullableString' },
+        },
+      },
+      expiredStatuses: { kind: 'statuses' },
+      expiry: {
+        kind: 'object',
+        fields: {
+          source: { kind: 'enum', values: ['auto', 'expires_in', 'jwt', 'fixed'] },
+          lifetimeSeconds: seconds(0, { above: true, nullable: true }),
+          leewaySeconds: seconds(0),
+          jitterSeconds: seconds(0),
+        },
+      },
+      retry: {
+        kind: 'object',
+        fields: {
+          maxAttempts: { kind: 'number', min: 1, integer: true },
+          baseDelayMs: seconds(0),
+          maxDelayMs: seconds(0),
+          retryAfterMaxSeconds: seconds(0),
+        },
+      },
+      requestTimeoutSeconds: seconds(0, { above: true }),
+    },
+  };
+}
+
+/**
+ * The built-in profile: the reference server, which is the article's shape. Login is a form in
+ * session mode (article §1) and JSON otherwise (§2, §3); token mode reads `token` (§2), dual
+ * reads `accessToken` + `refreshToken` and refreshes with the refresh token as a Bearer (§3).
+ */
+function defaultProfile(mode: AuthMode): TargetProfile {
+  return {
+    mode,
+    baseUrl: 'http://127.0.0.1:8080',
+    login: {
+      method: 'POST',
+      path: '/login',
+      format: mode === 'session' ? 'form' : 'json',
+      usernameField: 'username',
+      passwordField: 'password',
+      extraFields: {},
+      successStatuses: [200],
+    },
+    csrf: null,
+    clientAuth: { method: 'none', clientId: '', clientSecret: '' },
+    tokens: {
+      access: mode === 'token' ? 'token' : 'accessToken',
+      refresh: 'refreshToken',
+      expiresIn: 'expiresIn',
+    },
+    accessToken: { header: 'Authorization', scheme: 'Bearer' },
+    refresh: {
+      method: 'POST',
+      path: '/refresh',
+      tokenIn: 'bearer',
+      field: 'refresh_token',
+      extraFields: {},
+    },
+    protected: { method: 'GET', path: '/protected' },
+    logout: { method: 'POST', path: '/logout' },
+    session: { cookieName: null, loginPagePath: null },
+    expiredStatuses: [401],
+    expiry: { source: 'auto', lifetimeSeconds: null, leewaySeconds: 15, jitterSeconds: 5 },
+    retry: { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 5000, retryAfterMaxSeconds: 30 },
+    requestTimeoutSeconds: 30,
+  };
+}
+
+function parseProfileJson(text: string, source: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    // The parser's own message may quote the file's text, which can hold a client secret.
+    const position = /position (\d+)/.exec(String(error))?.[1];
+    const where = position === undefined ? '' : ` at ${lineAndColumn(text, Number(position))}`;
+    throw new ConfigError(
+      'PROFILE_INVALID_JSON',
+      `Cannot read profile ${source}; reason: expected valid JSON, got a syntax error${where}`,
+    );
+  }
+  if (!isPlainObject(parsed)) {
+    throw new ConfigError(
+      'PROFILE_INVALID_JSON',
+      `Cannot read profile ${source}; reason: expected a JSON object, got ${describe(parsed)}`,
+    );
+  }
+  // A profile may say what it is for; JSON has no comments.
+  const { description, ...settings } = parsed;
+  if (description !== undefined && typeof description !== 'string') {
+    throw badValue(`profile.description (${source})`, 'a string', describe(description));
+  }
+  return settings;
+}
+
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `line ${before.length}, column ${(before[before.length - 1]?.length ?? 0) + 1}`;
+}
+
+/** Turns the flat `-e` names into a partial profile (values still strings, parsed by the rules). */
+function envLayer(
+  env: Record<string, string | undefined>,
+  overrides: readonly { env: string; path: string }[],
+): Record<string, unknown> {
+  const layer: Record<string, unknown> = {};
+  for (const { env: name, path } of overrides) {
+    const value = readEnvValue(env, name);
+    if (value !== undefined) setAtPath(layer, path, value);
+  }
+  return layer;
+}
+
+function setAtPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    node[key] = isPlainObject(next) ? next : {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1] ?? path] = value;
+}
+
+/** The mode decides some defaults (login format, access token field), so it is settled first. */
+function pickMode(
+  schema: ObjectRule,
+  fromEnv: Record<string, unknown>,
+  fromFile: Record<string, unknown>,
+  source: string,
+): AuthMode {
+  const rule = schema.fields.mode as Rule;
+  if (fromEnv.mode !== undefined)
+    return checkLeaf(rule, fromEnv.mode, '-e AUTH_MODE', true) as AuthMode;
+  if (fromFile.mode !== undefined) {
+    return checkLeaf(rule, fromFile.mode, `profile.mode (${source})`, false) as AuthMode;
+  }
+  return 'dual';
+}
+
+function resolveObject(
+  rule: ObjectRule,
+  input: unknown,
+  fallback: unknown,
+  path: string,
+  label: Label,
+  fromEnv: boolean,
+): Record<string, unknown> | null {
+  if (input === undefined) return fallback as Record<string, unknown> | null;
+  if (input === null && rule.nullable) return null;
+  if (!isPlainObject(input)) {
+    const expected = rule.nullable ? 'an object or null' : 'an object';
+    throw badValue(label(path), expected, describe(input));
+  }
+  const known = Object.keys(rule.fields);
+  for (const key of Object.keys(input)) {
+    if (!known.includes(key)) {
+      throw new ConfigError(
+        'PROFILE_UNKNOWN_KEY',
+        `Unknown setting ${label(join(path, key))}; reason: expected one of ${known.join(', ')}, got "${key}"`,
+      );
+    }
+  }
+  const base = isPlainObject(fallback) ? fallback : (rule.whenPresent ?? {});
+  const result: Record<string, unknown> = {};
+  for (const key of known) {
+    const fieldRule = rule.fields[key] as Rule;
+    const fieldPath = join(path, key);
+    const value =
+      fieldRule.kind === 'object'
+        ? resolveObject(fieldRule, input[key], base[key], fieldPath, label, fromEnv)
+        : input[key] === undefined
+          ? base[key]
+          : checkLeaf(fieldRule, input[key], label(fieldPath), fromEnv);
+    if (value === undefined && !rule.derived?.includes(key)) {
+      throw new ConfigError(
+        'PROFILE_MISSING',
+        `Missing setting ${label(fieldPath)}; reason: expected ${expectation(fieldRule)}, got nothing`,
+      );
+    }
+    if (value !== undefined) result[key] = value;
+  }
+  return result;
+}
+
+function join(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
+}
+
+/** Validates one leaf; `-e` values arrive as strings and are parsed by the same rule. */
+function checkLeaf(rule: Rule, raw: unknown, where: string, fromEnv: boolean): unknown {
+  const value = fromEnv ? parseEnvValue(rule, raw as string) : raw;
+  const fail = (): never => {
+    // A secret's value is never shown, only its type.
+    const got = rule.kind === 'string' && rule.secret ? `a ${typeof raw} (hidden)` : describe(raw);
+    throw badValue(where, expectation(rule), got);
+  };
+  switch (rule.kind) {
+    case 'string':
+      if (typeof value !== 'string' || (!rule.allowEmpty && value === '')) fail();
+      return value;
+    case 'nullableString':
+      if (value !== null && (typeof value !== 'string' || value === '')) fail();
+      return value;
+    case 'path':
+      if (typeof value !== 'string' || !/^\/\S*$/.test(value)) fail();
+      return value;
+    case 'dottedPath':
+      if (typeof value !== 'string' || !/^[^.\s]+(\.[^.\s]+)*$/.test(value)) fail();
+      return value;
+    case 'url':
+      if (typeof value !== 'string' || !/^https?:\/\/[^/\s?#]+(\/[^\s?#]*)?$/.test(value)) fail();
+      return (value as string).replace(/\/+$/, '');
+    case 'enum':
+      if (typeof value !== 'string' || !rule.values.includes(value)) fail();
+      return value;
+    case 'number': {
+      if (value === null && rule.nullable) return null;
+      const ok =
+        typeof value === 'number' &&
+        Number.isFinite(value) &&
+        (rule.above ? value > rule.min : value >= rule.min) &&
+        (!rule.integer || Number.isInteger(value));
+      if (!ok) fail();
+      return value;
+    }
+    case 'statuses':
+      if (
+        !Array.isArray(value) ||
+        value.length === 0 ||
+        !value.every((s) => Number.isInteger(s) && s >= 100 && s <= 599)
+      ) {
+        fail();
+      }
+      return value;
+    case 'fields':
+      if (!isPlainObject(value) || !Object.values(value).every((v) => typeof v === 'string'))
+        fail();
+      return value;
+    case 'object':
+      return fail();
+  }
+}
+
+/** `-e` gives strings: numbers and status lists are parsed, "none" clears a nullable setting. */
+function parseEnvValue(rule: Rule, text: string): unknown {
+  const nullable = rule.kind === 'nullableString' || (rule.kind === 'number' && rule.nullable);
+  if (nullable && text === 'none') return null;
+  if (rule.kind === 'number') {
+    // No setting goes below 0, so a sign could only fail: left as text, it fails with its quotes.
+    const value = parseDecimal(text);
+    return Number.isNaN(value) ? text : value;
+  }
+  if (rule.kind === 'statuses') {
+    const statuses = text.split(',').map((part) => parseWholeNumber(part.trim()));
+    return statuses.some(Number.isNaN) ? text : statuses;
+  }
+  return text;
+}
+
+function expectation(rule: Rule): string {
+  switch (rule.kind) {
+    case 'string':
+      return rule.allowEmpty ? 'a string' : 'a non-empty string';
+    case 'nullableString':
+      return 'a non-empty string or null';
+    case 'path':
+      return 'a path starting with "/"';
+    case 'dottedPath':
+      return 'a dotted path into the JSON body, like "data.access_token"';
+    case 'url':
+      return 'an http:// or https:// URL without query or fragment';
+    case 'enum':
+      return `one of ${rule.values.map((v) => `"${v}"`).join(', ')}`;
+    case 'number': {
+      const what = rule.integer ? 'an integer' : 'a number';
+      return `${what} ${rule.above ? '>' : '>='} ${rule.min}${rule.nullable ? ' or null' : ''}`;
+    }
+    case 'statuses':
+      return 'a non-empty list of HTTP statuses (100-599)';
+    case 'fields':
+      return 'an object of string values';
+    case 'object':
+      return rule.nullable ? 'an object or null' : 'an object';
+  }
+}
+
+/** Fills the defaults that depend on other settings: the CSRF page is usually the login page. */
+function deriveDefaults(profile: Record<string, unknown> | null): void {
+  const csrf = profile?.csrf as Record<string, unknown> | null | undefined;
+  const login = profile?.login as Record<string, unknown>;
+  if (!csrf) return;
+  if (csrf.path === undefined) csrf.path = login.path;
+  if (csrf.sendName === undefined) csrf.sendName = csrf.name;
+}
+
+/** Rules that span settings; each one would otherwise fail only mid-run. */
+function checkCombinations(profile: TargetProfile, label: Label): void {
+  const conflict = (message: string): never => {
+    throw new ConfigError('PROFILE_CONFLICT', message);
+  };
+  const { clientAuth, refresh, expiry, retry } = profile;
+  if (clientAuth.method !== 'none' && clientAuth.clientId === '') {
+    throw new ConfigError(
+      'PROFILE_MISSING',
+      `Missing setting ${label('clientAuth.clientId')}; reason: expected a client id for client authentication "${clientAuth.method}", got nothing`,
+    );
+  }
+  if (profile.mode === 'dual' && clientAuth.method === 'basic' && refresh.tokenIn === 'bearer') {
+    conflict(
+      `Conflicting settings ${label('refresh.tokenIn')} and ${label('clientAuth.method')}; reason: expected the refresh token in a body field ("form" or "json") when the client authenticates with HTTP Basic, got "bearer" (both need the Authorization header)`,
+    );
+  }
+  if (expiry.source === 'fixed' && expiry.lifetimeSeconds === null) {
+    throw new ConfigError(
+      'PROFILE_MISSING',
+      `Missing setting ${label('expiry.lifetimeSeconds')}; reason: expected a lifetime in seconds when expiry.source is "fixed", got nothing`,
+    );
+  }
+  if (retry.baseDelayMs > retry.maxDelayMs) {
+    conflict(
+      `Conflicting settings ${label('retry.baseDelayMs')} and ${label('retry.maxDelayMs')}; reason: expected baseDelayMs <= maxDelayMs, got ${retry.baseDelayMs} > ${retry.maxDelayMs}`,
+    );
+  }
+}
+
+function badValue(where: string, expected: string, got: string): ConfigError {
+  return new ConfigError(
+    'PROFILE_BAD_VALUE',
+    `Invalid setting ${where}; reason: expected ${expected}, got ${got}`,
+  );
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`.slice(0, 80);
+  if (typeof value === 'string') {
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  }
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

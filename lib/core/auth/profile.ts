@@ -1,0 +1,115 @@
+/**
+ * The target profile: everything about the API under test that the reference server fixes and a
+ * real API may do differently. Read from `-e PROFILE=<file.json>` and `-e` overrides, validated at
+ * init. Field paths are dotted paths into a JSON body ("data.tokens.access").
+ */
+import type { HttpMethod } from '../http-types.ts';
+
+export type AuthMode = 'session' | 'token' | 'dual';
+export type BodyFormat = 'form' | 'json';
+
+export interface Credentials {
+  username: string;
+  /** Secret: never printed, tagged, put in a check name or written to a result. */
+  password: string;
+}
+
+/** How the client authenticates itself to a token endpoint (RFC 6749 §2.3.1). */
+export interface ClientAuth {
+  method: 'none' | 'basic' | 'body';
+  clientId: string;
+  /** Secret. */
+  clientSecret: string;
+}
+
+export interface EndpointRef {
+  method: HttpMethod;
+  /** Path relative to `baseUrl`, starting with "/". */
+  path: string;
+}
+
+export interface LoginSettings extends EndpointRef {
+  format: BodyFormat;
+  usernameField: string;
+  passwordField: string;
+  /** Sent with every login, e.g. `{ grant_type: "password", scope: "api" }` (RFC 6749 §4.3.2). */
+  extraFields: Record<string, string>;
+  /** Statuses that mean "logged in": `[200]`, or `[302, 303]` for a server-rendered form. */
+  successStatuses: number[];
+}
+
+/** A GET before login that yields an anti-CSRF token to send with the login. */
+export interface CsrfSettings extends EndpointRef {
+  from: 'cookie' | 'header' | 'json' | 'html';
+  /** Cookie name, header name, dotted JSON path, or the `name` of an HTML hidden input. */
+  name: string;
+  sendAs: 'field' | 'header';
+  /** Form field or header name the token is sent as. */
+  sendName: string;
+}
+
+export interface TokenFields {
+  /** Dotted path of the access token in login and refresh responses. */
+  access: string;
+  refresh: string;
+  /** Dotted path of the lifetime in seconds (RFC 6749 §5.1 `expires_in`). */
+  expiresIn: string;
+}
+
+export interface RefreshSettings extends EndpointRef {
+  /** Where the refresh token goes: `Authorization: Bearer`, or a form or JSON body field. */
+  tokenIn: 'bearer' | 'form' | 'json';
+  /** Body field name when `tokenIn` is form or json (RFC 6749 §6: "refresh_token"). */
+  field: string;
+  /** E.g. `{ grant_type: "refresh_token" }`. */
+  extraFields: Record<string, string>;
+}
+
+export interface ExpirySettings {
+  /**
+   * auto: `expires_in` when given, else the JWT `exp`, else `lifetimeSeconds`, else "never".
+   * The others use only that source.
+   */
+  source: 'auto' | 'expires_in' | 'jwt' | 'fixed';
+  lifetimeSeconds: number | null;
+  /** Refresh this long before expiry; capped at half the token's lifetime. */
+  leewaySeconds: number;
+  /** Each refresh happens up to this much earlier, at random, so VUs spread out. */
+  jitterSeconds: number;
+}
+
+export interface RetrySettings {
+  /** Attempts per login or refresh, the first included. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Longest `Retry-After` honoured; longer waits fail the attempt. */
+  retryAfterMaxSeconds: number;
+}
+
+export interface TargetProfile {
+  mode: AuthMode;
+  /** Origin (and optional base path) of the API, without a trailing slash. */
+  baseUrl: string;
+  login: LoginSettings;
+  csrf: CsrfSettings | null;
+  clientAuth: ClientAuth;
+  tokens: TokenFields;
+  /** How the access token is sent on protected requests. */
+  accessToken: { header: string; scheme: string };
+  refresh: RefreshSettings;
+  protected: EndpointRef;
+  logout: EndpointRef | null;
+  session: {
+    /** The session cookie's name; null takes whatever cookies the login sets. */
+    cookieName: string | null;
+    /** A redirect to this path from a protected request means the session has expired. */
+    loginPagePath: string | null;
+  };
+  /** Statuses on a protected request that mean "credentials expired or revoked". */
+  expiredStatuses: number[];
+  expiry: ExpirySettings;
+  retry: RetrySettings;
+  /** Per-request timeout. */
+  requestTimeoutSeconds: number;
+}

@@ -1,0 +1,205 @@
+/**
+ * Reads auth-related responses as plain data, by the field names and statuses the target profile
+ * sets. Nothing here returns a reason that contains a token, a cookie or a password: reasons
+ * name fields and types, never values.
+ */
+import type { ResponseView } from '../http-types.ts';
+import type { TargetProfile } from './profile.ts';
+
+/** Tokens from a login or refresh answer (RFC 6749 §5.1). */
+export interface TokenSet {
+  accessToken: string;
+  /** Absent when a refresh answer does not rotate it: the caller keeps the old one (§6). */
+  refreshToken?: string;
+  /** `expires_in`: the access token's lifetime in seconds, counted from `receivedAtMs`. */
+  expiresInSeconds?: number;
+}
+
+export type TokenParse = { ok: true; tokens: TokenSet } | { ok: false; reason: string };
+
+/**
+ * Parses a token response (login in token or dual mode, and refresh) by the profile's dotted
+ * paths. `expires_in` may be a number or a numeric string (some servers quote it).
+ */
+export function parseTokenResponse(profile: TargetProfile, res: ResponseView): TokenParse {
+  if (res.status < 200 || res.status > 299) {
+    const error = oauthError(res);
+    const got = res.status === 0 ? 'no response' : `status ${res.status}`;
+    return fail(`expected a 2xx token response, got ${got}${error ? ` (${error})` : ''}`);
+  }
+  const body = parseJson(res.body);
+  if (body === undefined)
+    return fail('expected a JSON token response, got a body that is not JSON');
+  const { tokens } = profile;
+
+  const accessToken = readPath(body, tokens.access);
+  if (typeof accessToken !== 'string' || accessToken === '') {
+    return fail(`expected a non-empty string at "${tokens.access}", got ${kindOf(accessToken)}`);
+  }
+  const result: TokenSet = { accessToken };
+
+  const refreshToken = readPath(body, tokens.refresh);
+  if (typeof refreshToken === 'string' && refreshToken !== '') result.refreshToken = refreshToken;
+  else if (refreshToken !== undefined && refreshToken !== null) {
+    return fail(`expected a non-empty string at "${tokens.refresh}", got ${kindOf(refreshToken)}`);
+  }
+
+  const expiresIn = readPath(body, tokens.expiresIn);
+  const seconds =
+    typeof expiresIn === 'string' && /^\d+(\.\d+)?$/.test(expiresIn)
+      ? Number(expiresIn)
+      : expiresIn;
+  if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0) {
+    result.expiresInSeconds = seconds;
+  } else if (seconds !== undefined && seconds !== null) {
+    return fail(
+      `expected a number of seconds >= 0 at "${tokens.expiresIn}", got ${kindOf(seconds)}`,
+    );
+  }
+  return { ok: true, tokens: result };
+}
+
+/**
+ * Did the login work? The status must be one of `login.successStatuses`. In session mode the
+ * session cookie (`session.cookieName`, or any cookie when null) must also have been set, and a
+ * redirect back to the login page is a failed login even when 302 counts as success.
+ */
+export function isLoginSuccess(profile: TargetProfile, res: ResponseView): boolean {
+  if (!profile.login.successStatuses.includes(res.status)) return false;
+  if (profile.mode !== 'session') return true;
+  if (isRedirectToLoginPage(profile, res)) return false;
+  const { cookieName } = profile.session;
+  if (cookieName === null) return Object.values(res.setCookies).some((value) => value !== '');
+  const value = res.setCookies[cookieName];
+  return value !== undefined && value !== '';
+}
+
+/**
+ * Finds the anti-CSRF token in the CSRF response: a cookie, a header, a dotted JSON path, or an
+ * HTML `<input name=…>` (its `value`) or `<meta name=…>` (its `content`), in any attribute
+ * order, quoted or not, with entities decoded.
+ */
+export function extractCsrfToken(profile: TargetProfile, res: ResponseView): string | undefined {
+  const { csrf } = profile;
+  if (csrf === null) return undefined;
+  let token: unknown;
+  if (csrf.from === 'cookie') token = res.setCookies[csrf.name];
+  else if (csrf.from === 'header') token = res.headers[csrf.name.toLowerCase()];
+  else if (csrf.from === 'json') token = readPath(parseJson(res.body), csrf.name);
+  else token = findHtmlFieldValue(res.body, csrf.name);
+  return typeof token === 'string' && token !== '' ? token : undefined;
+}
+
+/**
+ * Was a protected request turned away because the credentials expired or were revoked? Either a
+ * status in `expiredStatuses` (401, RFC 6750 §3.1 `invalid_token`), or a redirect whose
+ * Location's path is `session.loginPagePath` (a server-rendered app sending you to log in).
+ */
+export function isExpiredRejection(profile: TargetProfile, res: ResponseView): boolean {
+  return profile.expiredStatuses.includes(res.status) || isRedirectToLoginPage(profile, res);
+}
+
+/**
+ * The OAuth error code of an error response: the `error` field of a JSON body (RFC 6749 §5.2,
+ * e.g. "invalid_grant"), else the `error` parameter of `WWW-Authenticate` (RFC 6750 §3).
+ * Only a short code of letters, digits and `_.-` is returned, so it is safe to log and tag.
+ */
+export function oauthError(res: ResponseView): string | undefined {
+  const body = parseJson(res.body);
+  const fromBody = isObject(body) ? body.error : undefined;
+  const fromHeader = /\berror="?([^",\s]+)/i.exec(res.headers['www-authenticate'] ?? '')?.[1];
+  const code = typeof fromBody === 'string' ? fromBody : fromHeader;
+  return code !== undefined && /^[A-Za-z0-9_.-]{1,64}$/.test(code) ? code : undefined;
+}
+
+function fail(reason: string): TokenParse {
+  return { ok: false, reason };
+}
+
+function isRedirectToLoginPage(profile: TargetProfile, res: ResponseView): boolean {
+  const { loginPagePath } = profile.session;
+  const location = res.headers.location;
+  if (loginPagePath === null || location === undefined || res.status < 300 || res.status > 399) {
+    return false;
+  }
+  const path =
+    location.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/[?#].*$/, '') || '/';
+  const basePath = profile.baseUrl.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
+  return path === loginPagePath || path === `${basePath}${loginPagePath}`;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads "a.b.0.c" from parsed JSON; undefined when any step is missing. */
+function readPath(root: unknown, dotted: string): unknown {
+  let node = root;
+  for (const key of dotted.split('.')) {
+    if (!isObject(node) && !Array.isArray(node)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Describes a value by its type only: it may be a secret. */
+function kindOf(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (value === '') return 'an empty string';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+// The patterns, the entity table and the helpers live inside this function, not at module level:
+// only a CSRF login reads HTML, and every module-level function or constant is an object kept
+// alive in every k6 VU for the whole test (bench/RESULTS.md).
+
+/** The value of `<input name=…>` or the content of `<meta name=…>`; comments are skipped. */
+function findHtmlFieldValue(html: string, name: string): string | undefined {
+  const text = html.replace(/<!--[\s\S]*?-->/g, '');
+  const tagPattern = /<(input|meta)\b((?:[^>"']|"[^"]*"|'[^']*')*)>/gi;
+  for (let tag = tagPattern.exec(text); tag !== null; tag = tagPattern.exec(text)) {
+    const attributes = parseAttributes(tag[2] ?? '');
+    if (attributes.get('name') !== name) continue;
+    const value = attributes.get(tag[1]?.toLowerCase() === 'meta' ? 'content' : 'value');
+    if (value !== undefined && value !== '') return value;
+  }
+  return undefined;
+
+  /** HTML attributes: names are case-insensitive, and the first of a repeated name wins. */
+  function parseAttributes(text: string): Map<string, string> {
+    const attributes = new Map<string, string>();
+    const attribute = /([^\s"'=<>`/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
+    for (let match = attribute.exec(text); match !== null; match = attribute.exec(text)) {
+      const key = (match[1] ?? '').toLowerCase();
+      if (!attributes.has(key))
+        attributes.set(key, decodeEntities(match[2] ?? match[3] ?? match[4] ?? ''));
+    }
+    return attributes;
+  }
+
+  function decodeEntities(text: string): string {
+    const namedEntities = new Map([
+      ['amp', '&'],
+      ['lt', '<'],
+      ['gt', '>'],
+      ['quot', '"'],
+      ['apos', "'"],
+      ['nbsp', '\u00a0'],
+    ]);
+    return text.replace(/&(?:#(\d+)|#x([0-9a-f]+)|([a-z]+));/gi, (entity, dec, hex, named) => {
+      if (named !== undefined) return namedEntities.get(named.toLowerCase()) ?? entity;
+      const codePoint = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex, 16);
+      return codePoint > 0 && codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : entity;
+    });
+  }
+}

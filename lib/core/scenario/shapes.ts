@@ -1,0 +1,596 @@
+/**
+ * The scenario catalogue's load shapes: for each scenario, its `-e` knobs (one table, with
+ * defaults), their validation, and the k6 executor they make. Pure data: lib/k6/scenario.ts turns
+ * a plan into k6 `options`. A bad knob is a `ConfigError` at init, before any load is sent.
+ *
+ * Arrival-rate scenarios count iterations per second; one iteration is one protected request
+ * (plus the login or refresh it needs), so a rate reads as protected requests per second.
+ */
+import { parseDecimal, parseDurationMs, parseWholeNumber, readEnvValue } from '../env-values.ts';
+import { ConfigError } from '../errors.ts';
+
+/** The scenario catalogue: each one is planned from its `-e` knobs below. */
+export const PLANNED_SCENARIOS = [
+  'smoke',
+  'load',
+  'stress',
+  'spike',
+  'soak',
+  'capacity',
+  'refresh-storm',
+  'login-storm',
+] as const;
+
+export type ScenarioName = (typeof PLANNED_SCENARIOS)[number];
+
+type KnobKind =
+  | 'rate'
+  | 'duration'
+  | 'warmUp'
+  | 'vus'
+  | 'seconds'
+  | 'windows'
+  | 'parallel'
+  | 'parallelVia';
+
+/** How smoke sends its parallel requests: `http.batch` or `http.asyncRequest`. */
+const PARALLEL_VIA = ['batch', 'async'] as const;
+
+export type ParallelVia = (typeof PARALLEL_VIA)[number];
+
+/** One `-e` knob of one scenario. */
+export interface KnobSpec {
+  env: string;
+  kind: KnobKind;
+  /** As a user would type it; null: unset unless given. */
+  default: string | null;
+  description: string;
+}
+
+const PRE_ALLOCATED: (n: string) => KnobSpec = (n) => ({
+  env: 'PRE_ALLOCATED_VUS',
+  kind: 'vus',
+  default: n,
+  description: 'VUs started before the test (more are added up to MAX_VUS when needed)',
+});
+const MAX_VUS: (n: string) => KnobSpec = (n) => ({
+  env: 'MAX_VUS',
+  kind: 'vus',
+  default: n,
+  description: 'most VUs k6 may use to keep the arrival rate',
+});
+
+/**
+ * Every scenario's knobs with their defaults, sized so a default run means something against a
+ * real API; tests shorten them with `-e`. Documented in the README from this table.
+ */
+export const SCENARIO_KNOBS: Readonly<Record<ScenarioName, readonly KnobSpec[]>> = {
+  smoke: [
+    { env: 'VUS', kind: 'vus', default: '1', description: 'virtual users' },
+    { env: 'DURATION', kind: 'duration', default: '30s', description: 'how long' },
+    {
+      env: 'PARALLEL',
+      kind: 'parallel',
+      default: '1',
+      description: 'protected requests a VU sends at once per iteration',
+    },
+    {
+      env: 'PARALLEL_VIA',
+      kind: 'parallelVia',
+      default: 'batch',
+      description: 'how parallel requests are sent: http.batch or http.asyncRequest',
+    },
+    {
+      env: 'PAUSE_SECONDS',
+      kind: 'seconds',
+      default: '0.1',
+      description: 'think time per iteration',
+    },
+  ],
+  load: [
+    { env: 'RATE', kind: 'rate', default: '50', description: 'iterations per second' },
+    { env: 'DURATION', kind: 'duration', default: '5m', description: 'how long' },
+    PRE_ALLOCATED('20'),
+    MAX_VUS('200'),
+  ],
+  stress: [
+    { env: 'START_RATE', kind: 'rate', default: '10', description: 'iterations/s at the start' },
+    {
+      env: 'PEAK_RATE',
+      kind: 'rate',
+      default: '150',
+      description: 'iterations/s at the top: set it past your expected peak',
+    },
+    { env: 'RAMP_UP', kind: 'duration', default: '5m', description: 'climb to PEAK_RATE' },
+    { env: 'HOLD', kind: 'duration', default: '2m', description: 'stay at PEAK_RATE' },
+    { env: 'RAMP_DOWN', kind: 'duration', default: '1m', description: 'back down to 0' },
+    PRE_ALLOCATED('20'),
+    MAX_VUS('500'),
+  ],
+  spike: [
+    { env: 'RATE', kind: 'rate', default: '10', description: 'baseline iterations/s' },
+    { env: 'SPIKE_RATE', kind: 'rate', default: '200', description: 'iterations/s at the spike' },
+    { env: 'WARM_UP', kind: 'duration', default: '1m', description: 'baseline before the spike' },
+    { env: 'RAMP_UP', kind: 'duration', default: '10s', description: 'jump to SPIKE_RATE' },
+    { env: 'HOLD', kind: 'duration', default: '1m', description: 'stay at SPIKE_RATE' },
+    { env: 'RAMP_DOWN', kind: 'duration', default: '10s', description: 'drop back to RATE' },
+    { env: 'RECOVERY', kind: 'duration', default: '1m', description: 'baseline after the spike' },
+    PRE_ALLOCATED('20'),
+    MAX_VUS('500'),
+  ],
+  soak: [
+    { env: 'RATE', kind: 'rate', default: '20', description: 'iterations per second' },
+    { env: 'DURATION', kind: 'duration', default: '2h', description: 'how long' },
+    {
+      env: 'WINDOWS',
+      kind: 'windows',
+      default: '4',
+      description: 'equal time windows compared in the report (2 to 12)',
+    },
+    PRE_ALLOCATED('10'),
+    MAX_VUS('100'),
+  ],
+  capacity: [
+    {
+      env: 'WARM_UP',
+      kind: 'warmUp',
+      default: '30s',
+      description:
+        'climb from 0 to START_RATE first, so VUs log in gradually instead of all at once (not judged; 0s for none)',
+    },
+    {
+      env: 'START_RATE',
+      kind: 'rate',
+      default: '20',
+      description: 'iterations/s of the first step',
+    },
+    { env: 'STEP_RATE', kind: 'rate', default: '20', description: 'added at each step' },
+    { env: 'MAX_RATE', kind: 'rate', default: '400', description: 'iterations/s of the last step' },
+    { env: 'STEP_DURATION', kind: 'duration', default: '30s', description: 'hold of each step' },
+    { env: 'STEP_RAMP', kind: 'duration', default: '10s', description: 'climb between steps' },
+    PRE_ALLOCATED('50'),
+    MAX_VUS('1000'),
+  ],
+  'refresh-storm': [
+    { env: 'VUS', kind: 'vus', default: '100', description: 'VUs, all logging in at once' },
+    {
+      env: 'DURATION',
+      kind: 'duration',
+      default: '5m',
+      description: 'how long: several access-token lifetimes',
+    },
+    {
+      env: 'PAUSE_SECONDS',
+      kind: 'seconds',
+      default: '1',
+      description: 'think time per iteration',
+    },
+  ],
+  'login-storm': [
+    { env: 'VUS', kind: 'vus', default: '200', description: 'VUs, all logging in at once' },
+    { env: 'DURATION', kind: 'duration', default: '1m', description: 'how long' },
+    {
+      env: 'PAUSE_SECONDS',
+      kind: 'seconds',
+      default: '1',
+      description: 'think time per iteration',
+    },
+    {
+      env: 'SESSION_LOSS_AT',
+      kind: 'duration',
+      default: null,
+      description:
+        'reference server only: at this time into the run, make it forget every session and token (a mass session loss)',
+    },
+  ],
+};
+
+/** The threshold profile each scenario uses unless `-e THRESHOLDS` names another. */
+const DEFAULT_THRESHOLDS: Readonly<Record<ScenarioName, string>> = {
+  smoke: 'smoke',
+  load: 'load',
+  // Degraded latency is the expected finding of a stress or a spike; errors are not.
+  stress: 'smoke',
+  spike: 'smoke',
+  soak: 'soak',
+  capacity: 'release-gate',
+  'refresh-storm': 'load',
+  'login-storm': 'load',
+};
+
+/** A k6 ramping stage. */
+export interface Stage {
+  target: number;
+  duration: string;
+}
+
+/** A k6 scenario (executor settings), as plain data. */
+export type ExecutorConfig =
+  | {
+      executor: 'constant-arrival-rate';
+      rate: number;
+      timeUnit: '1s';
+      duration: string;
+      preAllocatedVUs: number;
+      maxVUs: number;
+    }
+  | {
+      executor: 'ramping-arrival-rate';
+      startRate: number;
+      timeUnit: '1s';
+      stages: Stage[];
+      preAllocatedVUs: number;
+      maxVUs: number;
+    }
+  | { executor: 'constant-vus'; vus: number; duration: string };
+
+/** The most VUs an executor can run at once: each needs an account of its own. */
+export function peakVus(executor: ExecutorConfig): number {
+  return executor.executor === 'constant-vus' ? executor.vus : executor.maxVUs;
+}
+
+/**
+ * A named stretch of the run, as offsets from the scenario's start. Requests are tagged with the
+ * phase they start in, so the summary can judge each phase on its own samples.
+ */
+export interface Phase {
+  name: string;
+  startMs: number;
+  endMs: number;
+  /** The target arrival rate held during the phase (capacity steps). */
+  rate?: number;
+}
+
+/** What the summary adds for the phases. */
+export type PhaseReport = 'capacity' | 'soak' | 'refresh-storm' | 'login-storm';
+
+export interface ScenarioPlan {
+  name: ScenarioName;
+  executor: ExecutorConfig;
+  /** Planned length of the executor, without k6's graceful stop. */
+  totalMs: number;
+  defaultThresholds: string;
+  phases: Phase[];
+  phaseReport: PhaseReport | null;
+  /** Think time after each iteration (VU-based scenarios); 0 for arrival rates. */
+  pauseSeconds: number;
+  /** Protected requests sent at once per iteration (smoke's `-e PARALLEL`; 1 elsewhere). */
+  parallel: number;
+  /** How they are sent when `parallel` is more than 1. */
+  parallelVia: ParallelVia;
+  /** login-storm: when the reference server forgets every session; null when not asked for. */
+  sessionLossAtMs: number | null;
+  /** The knob values used, as given or defaulted (for the report). */
+  knobs: Record<string, string>;
+}
+
+/** Storm timelines are cut into at most this many buckets, to bound metric cardinality. */
+export const MAX_STORM_BUCKETS = 600;
+/** More steps than this makes a capacity run unreadable (and many sub-metrics). */
+const MAX_CAPACITY_STEPS = 50;
+
+/** Milliseconds as a k6 duration: 90000 → "90s", 1500 → "1500ms". */
+export function formatDuration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${Math.round(ms)}ms`;
+}
+
+function invalid(env: string, expected: string, got: string): ConfigError {
+  return new ConfigError(
+    'SCENARIO_SETTING_INVALID',
+    `Invalid -e ${env}; reason: expected ${expected}, got ${JSON.stringify(got.slice(0, 40))}`,
+  );
+}
+
+const EXPECTED: Record<KnobKind, string> = {
+  rate: 'a whole number of iterations per second from 1 to 1000000',
+  duration: 'a k6 duration such as "30s", "5m" or "1h30m", longer than 0',
+  warmUp: 'a k6 duration such as "30s", or "0s" for none',
+  vus: 'a whole number of VUs from 1 to 100000',
+  seconds: 'a number of seconds >= 0',
+  windows: 'a whole number from 2 to 12',
+  parallel: 'a whole number from 1 to 100',
+  parallelVia: '"batch" or "async"',
+};
+
+/** The knob's value as a number (PARALLEL_VIA: its index in PARALLEL_VIA); a ConfigError if bad. */
+function parseKnob(spec: KnobSpec, raw: string): number {
+  let value: number;
+  switch (spec.kind) {
+    case 'rate':
+      value = parseWholeNumber(raw, 1, 1_000_000);
+      break;
+    case 'vus':
+      value = parseWholeNumber(raw, 1, 100_000);
+      break;
+    case 'windows':
+      value = parseWholeNumber(raw, 2, 12);
+      break;
+    case 'parallel':
+      value = parseWholeNumber(raw, 1, 100);
+      break;
+    case 'parallelVia': {
+      const index = PARALLEL_VIA.indexOf(raw as ParallelVia);
+      value = index === -1 ? Number.NaN : index;
+      break;
+    }
+    case 'seconds':
+      value = parseDecimal(raw);
+      break;
+    case 'duration': {
+      const ms = parseDurationMs(raw);
+      value = ms > 0 ? ms : Number.NaN;
+      break;
+    }
+    case 'warmUp':
+      value = parseDurationMs(raw);
+      break;
+  }
+  if (Number.isNaN(value)) throw invalid(spec.env, EXPECTED[spec.kind], raw);
+  return value;
+}
+
+/** The scenario's knobs from `env` (an empty value counts as unset), validated one by one. */
+export function readKnobs(
+  name: ScenarioName,
+  env: Readonly<Record<string, string | undefined>>,
+): { values: Record<string, number>; given: Record<string, string> } {
+  const values: Record<string, number> = {};
+  const given: Record<string, string> = {};
+  for (const spec of SCENARIO_KNOBS[name]) {
+    const raw = readEnvValue(env, spec.env) ?? spec.default;
+    if (raw === null) continue;
+    values[spec.env] = parseKnob(spec, raw);
+    given[spec.env] = raw;
+  }
+  return { values, given };
+}
+
+function need(values: Record<string, number>, env: string): number {
+  const value = values[env];
+  if (value === undefined) throw new Error(`knob ${env} has no value`);
+  return value;
+}
+
+function requireAtLeast(
+  values: Record<string, number>,
+  given: Record<string, string>,
+  env: string,
+  floorEnv: string,
+): void {
+  if (need(values, env) < need(values, floorEnv)) {
+    throw invalid(env, `at least ${floorEnv} (${given[floorEnv]})`, given[env] ?? '');
+  }
+}
+
+function arrivalVus(values: Record<string, number>, given: Record<string, string>) {
+  requireAtLeast(values, given, 'MAX_VUS', 'PRE_ALLOCATED_VUS');
+  return { preAllocatedVUs: need(values, 'PRE_ALLOCATED_VUS'), maxVUs: need(values, 'MAX_VUS') };
+}
+
+function rampingPlan(
+  startRate: number,
+  stages: { target: number; ms: number }[],
+  values: Record<string, number>,
+  given: Record<string, string>,
+) {
+  return {
+    executor: {
+      executor: 'ramping-arrival-rate' as const,
+      startRate,
+      timeUnit: '1s' as const,
+      stages: stages.map((s) => ({ target: s.target, duration: formatDuration(s.ms) })),
+      ...arrivalVus(values, given),
+    },
+    totalMs: stages.reduce((sum, s) => sum + s.ms, 0),
+  };
+}
+
+/** Equal windows over `totalMs`, named window-1…window-N. */
+function windowsOf(totalMs: number, count: number): Phase[] {
+  const size = totalMs / count;
+  return Array.from({ length: count }, (_, i) => ({
+    name: `window-${i + 1}`,
+    startMs: Math.round(i * size),
+    endMs: Math.round((i + 1) * size),
+  }));
+}
+
+/**
+ * Time buckets over a storm: one per second, or wider so there are at most MAX_STORM_BUCKETS.
+ * Named by their start second (t0, t1, …): a bounded set of tag values.
+ */
+export function stormBuckets(totalMs: number): Phase[] {
+  const sizeMs = Math.max(1000, Math.ceil(totalMs / MAX_STORM_BUCKETS / 1000) * 1000);
+  const count = Math.ceil(totalMs / sizeMs);
+  return Array.from({ length: count }, (_, i) => ({
+    name: `t${(i * sizeMs) / 1000}`,
+    startMs: i * sizeMs,
+    endMs: Math.min(totalMs, (i + 1) * sizeMs),
+  }));
+}
+
+/**
+ * The capacity steps: warm up from 0 to START_RATE (a cold start would make every VU log in at
+ * once, a login storm rather than a capacity step), hold START_RATE, then ramp by STEP_RATE and
+ * hold, up to MAX_RATE (the last step is MAX_RATE even when the steps do not land on it). Each
+ * step's phase is its hold.
+ */
+export function capacitySteps(values: Record<string, number>, given: Record<string, string>) {
+  requireAtLeast(values, given, 'MAX_RATE', 'START_RATE');
+  const start = need(values, 'START_RATE');
+  const step = need(values, 'STEP_RATE');
+  const max = need(values, 'MAX_RATE');
+  const holdMs = need(values, 'STEP_DURATION');
+  const rampMs = need(values, 'STEP_RAMP');
+  const warmUpMs = values.WARM_UP ?? 0;
+  const rates: number[] = [];
+  for (let rate = start; rate < max; rate += step) rates.push(rate);
+  rates.push(max);
+  if (rates.length > MAX_CAPACITY_STEPS) {
+    throw invalid(
+      'STEP_RATE',
+      `at most ${MAX_CAPACITY_STEPS} steps from START_RATE to MAX_RATE (${rates.length} now)`,
+      given.STEP_RATE ?? '',
+    );
+  }
+  const stages: { target: number; ms: number }[] = [];
+  const phases: Phase[] = [];
+  if (warmUpMs > 0) stages.push({ target: start, ms: warmUpMs });
+  let atMs = warmUpMs;
+  rates.forEach((rate, index) => {
+    if (index > 0) {
+      stages.push({ target: rate, ms: rampMs });
+      atMs += rampMs;
+    }
+    stages.push({ target: rate, ms: holdMs });
+    phases.push({ name: `step-${index + 1}`, startMs: atMs, endMs: atMs + holdMs, rate });
+    atMs += holdMs;
+  });
+  return { startRate: warmUpMs > 0 ? 0 : start, stages, phases };
+}
+
+/**
+ * Reads and validates the scenario's knobs from `env` and plans its executor and phases.
+ * @throws ConfigError SCENARIO_SETTING_INVALID naming the knob, e.g.
+ *   `Invalid -e RATE; reason: expected a whole number of iterations per second from 1 to 1000000, got "fast"`.
+ */
+export function planScenario(
+  name: ScenarioName,
+  env: Readonly<Record<string, string | undefined>>,
+): ScenarioPlan {
+  const { values, given } = readKnobs(name, env);
+  const base = {
+    name,
+    defaultThresholds: DEFAULT_THRESHOLDS[name],
+    pauseSeconds: 0,
+    parallel: 1,
+    parallelVia: 'batch' as const,
+    sessionLossAtMs: null,
+    knobs: given,
+  };
+  switch (name) {
+    case 'smoke': {
+      const totalMs = need(values, 'DURATION');
+      return {
+        ...base,
+        executor: {
+          executor: 'constant-vus',
+          vus: need(values, 'VUS'),
+          duration: formatDuration(totalMs),
+        },
+        totalMs,
+        phases: [],
+        phaseReport: null,
+        pauseSeconds: need(values, 'PAUSE_SECONDS'),
+        parallel: need(values, 'PARALLEL'),
+        parallelVia: PARALLEL_VIA[need(values, 'PARALLEL_VIA')] ?? 'batch',
+      };
+    }
+    case 'load':
+    case 'soak': {
+      const totalMs = need(values, 'DURATION');
+      const executor: ExecutorConfig = {
+        executor: 'constant-arrival-rate',
+        rate: need(values, 'RATE'),
+        timeUnit: '1s',
+        duration: formatDuration(totalMs),
+        ...arrivalVus(values, given),
+      };
+      if (name === 'load') return { ...base, executor, totalMs, phases: [], phaseReport: null };
+      const phases = windowsOf(totalMs, need(values, 'WINDOWS'));
+      return { ...base, executor, totalMs, phases, phaseReport: 'soak' };
+    }
+    case 'stress': {
+      requireAtLeast(values, given, 'PEAK_RATE', 'START_RATE');
+      const peak = need(values, 'PEAK_RATE');
+      const plan = rampingPlan(
+        need(values, 'START_RATE'),
+        [
+          { target: peak, ms: need(values, 'RAMP_UP') },
+          { target: peak, ms: need(values, 'HOLD') },
+          { target: 0, ms: need(values, 'RAMP_DOWN') },
+        ],
+        values,
+        given,
+      );
+      return { ...base, ...plan, phases: [], phaseReport: null };
+    }
+    case 'spike': {
+      requireAtLeast(values, given, 'SPIKE_RATE', 'RATE');
+      const rate = need(values, 'RATE');
+      const spike = need(values, 'SPIKE_RATE');
+      const plan = rampingPlan(
+        rate,
+        [
+          { target: rate, ms: need(values, 'WARM_UP') },
+          { target: spike, ms: need(values, 'RAMP_UP') },
+          { target: spike, ms: need(values, 'HOLD') },
+          { target: rate, ms: need(values, 'RAMP_DOWN') },
+          { target: rate, ms: need(values, 'RECOVERY') },
+        ],
+        values,
+        given,
+      );
+      return { ...base, ...plan, phases: [], phaseReport: null };
+    }
+    case 'capacity': {
+      const { startRate, stages, phases } = capacitySteps(values, given);
+      const plan = rampingPlan(startRate, stages, values, given);
+      return { ...base, ...plan, phases, phaseReport: 'capacity' };
+    }
+    case 'refresh-storm':
+    case 'login-storm': {
+      const totalMs = need(values, 'DURATION');
+      const lossAtMs = values.SESSION_LOSS_AT ?? null;
+      if (lossAtMs !== null && lossAtMs >= totalMs) {
+        throw invalid(
+          'SESSION_LOSS_AT',
+          `less than DURATION (${given.DURATION})`,
+          given.SESSION_LOSS_AT ?? '',
+        );
+      }
+      return {
+        ...base,
+        executor: {
+          executor: 'constant-vus',
+          vus: need(values, 'VUS'),
+          duration: formatDuration(totalMs),
+        },
+        totalMs,
+        phases: stormBuckets(totalMs),
+        phaseReport: name,
+        pauseSeconds: need(values, 'PAUSE_SECONDS'),
+        sessionLossAtMs: lossAtMs,
+      };
+    }
+  }
+}
+
+/** The phase that `elapsedMs` (since the scenario's start) falls in, or null between phases. */
+export function phaseAt(phases: readonly Phase[], elapsedMs: number): Phase | null {
+  for (const phase of phases) {
+    if (elapsedMs >= phase.startMs && elapsedMs < phase.endMs) return phase;
+  }
+  return null;
+}
+
+/**
+ * The environment to resolve thresholds from. A login-storm with `SESSION_LOSS_AT` makes every VU
+ * meet one expired-credential rejection and, in dual mode, one refused refresh (counted in
+ * `auth_errors`: at most one in three attempts, with the login before and the login after). The
+ * profile's limits on those two are relaxed to exactly that, unless set with `-e`.
+ */
+export function thresholdEnv(
+  plan: ScenarioPlan,
+  env: Readonly<Record<string, string | undefined>>,
+  mode: string,
+): Readonly<Record<string, string | undefined>> {
+  if (plan.sessionLossAtMs === null || plan.executor.executor !== 'constant-vus') return env;
+  const relaxed: Record<string, string | undefined> = { ...env };
+  const unset = (name: string) => readEnvValue(env, name) === undefined;
+  if (unset('AUTH_EXPIRED_REJECTIONS_MAX')) {
+    relaxed.AUTH_EXPIRED_REJECTIONS_MAX = String(plan.executor.vus);
+  }
+  if (mode === 'dual' && unset('AUTH_ERROR_RATE_MAX')) relaxed.AUTH_ERROR_RATE_MAX = '0.34';
+  return relaxed;
+}

@@ -1,0 +1,376 @@
+/**
+ * Threshold profiles: the JSON files in thresholds/ become k6 `options.thresholds`, and single SLOs
+ * can be overridden with `-e` without editing a file.
+ *
+ * The profiles are imported as JSON so the build inlines them into every bundle: k6 resolves a
+ * relative `open()` against the script (dist/…), not the working folder, and has no npm resolution.
+ *
+ * Overrides (k6 `-e NAME=value`), applied in this order on top of the chosen profile:
+ * - `THRESHOLDS_OVERRIDE`: a JSON object `{ "<metric>": ["<expr>", …] }` that replaces the whole
+ *   list of each metric it names; `[]` removes the metric's thresholds.
+ * - `P50|P90|P95|P99_<ENDPOINT>_MS`: the percentile limit of `http_req_duration{endpoint:<endpoint>}`
+ *   in milliseconds, ENDPOINT one of LOGIN, REFRESH, PROTECTED, CSRF, LOGOUT.
+ * - `ERROR_RATE_MAX`: `http_req_failed` rate limit (0..1) of every endpoint;
+ *   `ERROR_RATE_<ENDPOINT>_MAX` for one endpoint wins over it.
+ * - `AUTH_ERROR_RATE_MAX`: `auth_errors` rate limit (0..1).
+ * - `AUTH_EXPIRED_REJECTIONS_MAX`: most `auth_expired_rejections` tolerated (integer ≥ 0).
+ * An override keeps the `abortOnFail`/`delayAbortEval` of the expression it replaces.
+ */
+import loadProfile from '../../../thresholds/load.json' with { type: 'json' };
+import releaseGateProfile from '../../../thresholds/release-gate.json' with { type: 'json' };
+import smokeProfile from '../../../thresholds/smoke.json' with { type: 'json' };
+import soakProfile from '../../../thresholds/soak.json' with { type: 'json' };
+import {
+  type EnvValues,
+  parseDecimal,
+  parseDurationMs,
+  parseRate,
+  parseWholeNumber,
+  readEnvValue,
+} from '../env-values.ts';
+import { ConfigError } from '../errors.ts';
+
+/** A k6 threshold with options (k6 `ObjectThreshold`). */
+export interface ObjectThreshold {
+  threshold: string;
+  /** Stop the whole test as soon as this threshold is crossed (exit code 99). */
+  abortOnFail?: boolean;
+  /** Grace period before an abort is considered, e.g. "10s", so a cold start does not abort. */
+  delayAbortEval?: string;
+}
+
+export type ThresholdExpression = string | ObjectThreshold;
+
+/** k6 `options.thresholds`: metric (optionally with a `{tag:value}` filter) → expressions. */
+export type ThresholdMap = Record<string, ThresholdExpression[]>;
+
+export interface ThresholdProfile {
+  description: string;
+  thresholds: ThresholdMap;
+}
+
+/** Variables as k6 passes them in `__ENV`. */
+export type Env = EnvValues;
+
+/** The profiles shipped in thresholds/, by the name given with `-e THRESHOLDS=<name>`. */
+export const THRESHOLD_PROFILES: Readonly<Record<string, unknown>> = {
+  smoke: smokeProfile,
+  load: loadProfile,
+  soak: soakProfile,
+  'release-gate': releaseGateProfile,
+};
+
+/**
+ * Endpoints whose sub-metrics the results table reports. k6 only keeps a tagged sub-metric such
+ * as `http_req_duration{endpoint:refresh}` in the summary when a threshold names it, so the
+ * resolver adds an always-true threshold for each one the profile does not already name.
+ */
+export const REPORTED_ENDPOINTS = ['login', 'refresh', 'protected'] as const;
+
+/** The always-true expression added per reported metric: it can never fail and never aborts. */
+export const REPORTING_EXPRESSIONS: Readonly<Record<string, string>> = {
+  http_reqs: 'count>=0',
+  http_req_duration: 'max>=0',
+  http_req_failed: 'rate>=0',
+};
+
+/** True for an expression that only exists to keep a sub-metric in the summary. */
+export function isReportingExpression(expression: string): boolean {
+  const compact = expression.replace(/\s+/g, '');
+  return Object.values(REPORTING_EXPRESSIONS).includes(compact);
+}
+
+/** Trend statistics the summary needs: p50 (med), p90, p95 and p99 per endpoint. */
+export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'];
+
+const ENDPOINT_NAMES = ['login', 'refresh', 'protected', 'csrf', 'logout'];
+const PERCENTILES = ['50', '90', '95', '99'];
+const EXPRESSION =
+  /^\s*(avg|min|max|med|count|rate|value|p\(\d+(?:\.\d+)?\))\s*(<=|>=|===|==|!=|<|>)\s*-?\d+(?:\.\d+)?\s*$/;
+const METRIC_KEY = /^[A-Za-z_][\w.-]*(?:\{[^{}]+\})?$/;
+const LATENCY_OVERRIDE = /^P(\d+)_([A-Z]+)_MS$/;
+const ERROR_RATE_OVERRIDE = /^ERROR_RATE_([A-Z]+)_MAX$/;
+
+function describe(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function invalid(source: string, what: string, expected: string, got: unknown): ConfigError {
+  return new ConfigError(
+    'THRESHOLDS_INVALID',
+    `${source}: ${what}; reason: expected ${expected}, got ${describe(got)}`,
+  );
+}
+
+function parseExpression(value: unknown, source: string, metric: string): ThresholdExpression {
+  if (typeof value === 'string') {
+    if (!EXPRESSION.test(value)) {
+      throw invalid(source, `bad threshold on ${metric}`, 'e.g. "p(95)<300" or "rate<0.01"', value);
+    }
+    return value;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalid(source, `bad threshold on ${metric}`, 'a string or an object', value);
+  }
+  const object = value as Record<string, unknown>;
+  const unknownKeys = Object.keys(object).filter(
+    (key) => !['threshold', 'abortOnFail', 'delayAbortEval'].includes(key),
+  );
+  if (unknownKeys.length > 0) {
+    throw invalid(
+      source,
+      `bad threshold on ${metric}`,
+      'only threshold, abortOnFail, delayAbortEval',
+      unknownKeys,
+    );
+  }
+  if (typeof object.threshold !== 'string') {
+    throw invalid(source, `bad threshold on ${metric}`, 'a "threshold" string', object.threshold);
+  }
+  const result: ObjectThreshold = {
+    threshold: parseExpression(object.threshold, source, metric) as string,
+  };
+  if (object.abortOnFail !== undefined) {
+    if (typeof object.abortOnFail !== 'boolean') {
+      throw invalid(source, `bad abortOnFail on ${metric}`, 'true or false', object.abortOnFail);
+    }
+    result.abortOnFail = object.abortOnFail;
+  }
+  if (object.delayAbortEval !== undefined) {
+    if (
+      typeof object.delayAbortEval !== 'string' ||
+      Number.isNaN(parseDurationMs(object.delayAbortEval))
+    ) {
+      throw invalid(
+        source,
+        `bad delayAbortEval on ${metric}`,
+        'a duration like "10s"',
+        object.delayAbortEval,
+      );
+    }
+    result.delayAbortEval = object.delayAbortEval;
+  }
+  return result;
+}
+
+function parseThresholdMap(value: unknown, source: string): ThresholdMap {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalid(source, 'thresholds is not an object', 'an object of metric → list', value);
+  }
+  const map: ThresholdMap = {};
+  for (const [metric, list] of Object.entries(value)) {
+    if (!METRIC_KEY.test(metric)) {
+      throw invalid(
+        source,
+        'bad metric name',
+        'e.g. "http_req_duration{endpoint:protected}"',
+        metric,
+      );
+    }
+    if (!Array.isArray(list)) {
+      throw invalid(source, `thresholds of ${metric} are not a list`, 'an array', list);
+    }
+    map[metric] = list.map((item) => parseExpression(item, source, metric));
+  }
+  return map;
+}
+
+/** Validates a threshold profile (the content of a thresholds/*.json file). */
+export function parseThresholdProfile(value: unknown, source: string): ThresholdProfile {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalid(source, 'profile is not an object', '{ "description", "thresholds" }', value);
+  }
+  const { description, thresholds } = value as Record<string, unknown>;
+  if (typeof description !== 'string') {
+    throw invalid(source, 'description is missing', 'a string', description);
+  }
+  return { description, thresholds: parseThresholdMap(thresholds, source) };
+}
+
+function expressionOf(item: ThresholdExpression): string {
+  return typeof item === 'string' ? item : item.threshold;
+}
+
+function aggregationOf(expression: string): string {
+  return EXPRESSION.exec(expression)?.[1] ?? '';
+}
+
+/**
+ * Puts `expression` in place of every expression of the same aggregation (e.g. every `p(95)…`) on
+ * `metric`, keeping the options of the first one replaced, or appends it when there is none.
+ */
+function setExpression(map: ThresholdMap, metric: string, expression: string): void {
+  const aggregation = aggregationOf(expression);
+  const list = map[metric] ?? [];
+  const index = list.findIndex((item) => aggregationOf(expressionOf(item)) === aggregation);
+  const rest = list.filter((item) => aggregationOf(expressionOf(item)) !== aggregation);
+  if (index === -1) {
+    map[metric] = [...rest, expression];
+    return;
+  }
+  const replaced = list[index];
+  const next: ThresholdExpression =
+    typeof replaced === 'object' ? { ...replaced, threshold: expression } : expression;
+  rest.splice(index, 0, next);
+  map[metric] = rest;
+}
+
+/**
+ * An override's number, read with `parse` (NaN: not usable). Unlike the shape knobs, a blank value
+ * is an error here: the override is named, so it must say something.
+ */
+function readNumber(
+  env: Env,
+  name: string,
+  expected: string,
+  parse: (text: string) => number,
+): number {
+  const raw = env[name] ?? '';
+  const value = parse(raw.trim());
+  if (Number.isNaN(value)) {
+    throw new ConfigError(
+      'SLO_OVERRIDE_INVALID',
+      `-e ${name} is not usable; reason: expected ${expected}, got ${describe(raw)}`,
+    );
+  }
+  return value;
+}
+
+function readRate(env: Env, name: string): number {
+  return readNumber(env, name, 'a rate from 0 to 1', parseRate);
+}
+
+function parsePositiveMs(text: string): number {
+  const ms = parseDecimal(text);
+  return ms > 0 ? ms : Number.NaN;
+}
+
+function endpointOf(name: string, upper: string): string {
+  const endpoint = upper.toLowerCase();
+  if (!ENDPOINT_NAMES.includes(endpoint)) {
+    throw new ConfigError(
+      'SLO_OVERRIDE_INVALID',
+      `-e ${name} names no endpoint; reason: expected one of ${ENDPOINT_NAMES.join(', ').toUpperCase()}, got ${describe(upper)}`,
+    );
+  }
+  return endpoint;
+}
+
+function applyOverrides(map: ThresholdMap, env: Env): void {
+  const replacement = readEnvValue(env, 'THRESHOLDS_OVERRIDE');
+  if (replacement !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(replacement);
+    } catch {
+      throw new ConfigError(
+        'SLO_OVERRIDE_INVALID',
+        `-e THRESHOLDS_OVERRIDE is not JSON; reason: expected an object of metric → list of thresholds, got ${describe(replacement)}`,
+      );
+    }
+    for (const [metric, list] of Object.entries(
+      parseThresholdMap(parsed, '-e THRESHOLDS_OVERRIDE'),
+    )) {
+      if (list.length === 0) delete map[metric];
+      else map[metric] = list;
+    }
+  }
+
+  const names = Object.keys(env).sort();
+  for (const name of names) {
+    const latency = LATENCY_OVERRIDE.exec(name);
+    if (!latency) continue;
+    const [, percentile = '', upper = ''] = latency;
+    if (!PERCENTILES.includes(percentile)) {
+      throw new ConfigError(
+        'SLO_OVERRIDE_INVALID',
+        `-e ${name} names no percentile; reason: expected P50, P90, P95 or P99, got ${describe(`P${percentile}`)}`,
+      );
+    }
+    const endpoint = endpointOf(name, upper);
+    const ms = readNumber(env, name, 'a number of milliseconds > 0', parsePositiveMs);
+    setExpression(map, `http_req_duration{endpoint:${endpoint}}`, `p(${percentile})<${ms}`);
+  }
+
+  if (env.ERROR_RATE_MAX !== undefined) {
+    const rate = readRate(env, 'ERROR_RATE_MAX');
+    const metrics = new Set([
+      ...REPORTED_ENDPOINTS.map((endpoint) => `http_req_failed{endpoint:${endpoint}}`),
+      ...Object.keys(map).filter((metric) => metric.startsWith('http_req_failed{endpoint:')),
+    ]);
+    for (const metric of metrics) setExpression(map, metric, `rate<${rate}`);
+  }
+  for (const name of names) {
+    const errorRate = ERROR_RATE_OVERRIDE.exec(name);
+    if (!errorRate) continue;
+    const endpoint = endpointOf(name, errorRate[1] ?? '');
+    setExpression(map, `http_req_failed{endpoint:${endpoint}}`, `rate<${readRate(env, name)}`);
+  }
+
+  if (env.AUTH_ERROR_RATE_MAX !== undefined) {
+    setExpression(map, 'auth_errors', `rate<${readRate(env, 'AUTH_ERROR_RATE_MAX')}`);
+  }
+  if (env.AUTH_EXPIRED_REJECTIONS_MAX !== undefined) {
+    const count = readNumber(
+      env,
+      'AUTH_EXPIRED_REJECTIONS_MAX',
+      'a whole number ≥ 0',
+      parseWholeNumber,
+    );
+    setExpression(map, 'auth_expired_rejections', `count<=${count}`);
+  }
+}
+
+export interface ResolveOptions {
+  /** Profile used when `THRESHOLDS` is not set. */
+  defaultProfile?: string;
+  /** Profiles by name; the shipped ones by default (tests pass their own). */
+  profiles?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * k6 `options.thresholds` for a run: the profile named by `env.THRESHOLDS` (or the default),
+ * the `-e` overrides listed at the top of this file, and an always-true threshold per reported
+ * endpoint sub-metric the profile does not name. Throws `ConfigError` at init on a bad name,
+ * profile or override, before any load is sent.
+ */
+export function resolveThresholds(env: Env, options: ResolveOptions = {}): ThresholdMap {
+  const profiles = options.profiles ?? THRESHOLD_PROFILES;
+  const name = readEnvValue(env, 'THRESHOLDS') ?? (options.defaultProfile || 'smoke');
+  const raw = Object.keys(profiles).includes(name) ? profiles[name] : undefined;
+  if (raw === undefined) {
+    throw new ConfigError(
+      'THRESHOLDS_UNKNOWN',
+      `-e THRESHOLDS names no profile; reason: expected one of ${Object.keys(profiles).join(', ')}, got ${describe(name)}`,
+    );
+  }
+  const { thresholds } = parseThresholdProfile(raw, `thresholds/${name}.json`);
+  const map: ThresholdMap = {};
+  for (const [metric, list] of Object.entries(thresholds)) map[metric] = [...list];
+  applyOverrides(map, env);
+  for (const endpoint of REPORTED_ENDPOINTS) {
+    for (const [metric, expression] of Object.entries(REPORTING_EXPRESSIONS)) {
+      const key = `${metric}{endpoint:${endpoint}}`;
+      if (!map[key]?.length) map[key] = [expression];
+    }
+  }
+  return map;
+}
+
+/**
+ * The options a scenario spreads into its k6 `options`: the resolved thresholds and the trend
+ * statistics the results table needs.
+ *
+ * @example
+ * export const options = { scenarios: { … }, ...thresholdOptions(__ENV, 'load') };
+ */
+export function thresholdOptions(
+  env: Env,
+  defaultProfile = 'smoke',
+): { thresholds: ThresholdMap; summaryTrendStats: string[] } {
+  return {
+    thresholds: resolveThresholds(env, { defaultProfile }),
+    summaryTrendStats: [...SUMMARY_TREND_STATS],
+  };
+}

@@ -1,0 +1,333 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { describe, it } from 'node:test';
+import { ConfigError } from '../../../lib/core/errors.ts';
+import {
+  isReportingExpression,
+  parseThresholdProfile,
+  resolveThresholds,
+  THRESHOLD_PROFILES,
+  thresholdOptions,
+} from '../../../lib/core/scenario/thresholds.ts';
+
+const thresholdsDir = new URL('../../../thresholds/', import.meta.url);
+
+/** Asserts that `run` throws a ConfigError with exactly this code and message. */
+function assertConfigError(run: () => unknown, code: string, message: string): void {
+  assert.throws(run, (error: unknown) => {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    assert.equal(error.code, code);
+    assert.equal(error.message, message);
+    return true;
+  });
+}
+
+describe('threshold profiles', () => {
+  it('ships smoke, load, soak and release-gate, and every JSON file in thresholds/ is registered', async () => {
+    const files = (await readdir(thresholdsDir)).filter((name) => name.endsWith('.json'));
+    const names = files.map((name) => name.replace(/\.json$/, '')).sort();
+    assert.deepEqual(names, ['load', 'release-gate', 'smoke', 'soak']);
+    assert.deepEqual(Object.keys(THRESHOLD_PROFILES).sort(), names);
+    for (const file of files) {
+      const onDisk: unknown = JSON.parse(await readFile(new URL(file, thresholdsDir), 'utf8'));
+      assert.deepEqual(THRESHOLD_PROFILES[file.replace(/\.json$/, '')], onDisk);
+    }
+  });
+
+  for (const name of ['smoke', 'load', 'soak', 'release-gate']) {
+    it(`the ${name} profile sets per-endpoint percentiles, error rates, auth_errors and auth_expired_rejections`, () => {
+      const { thresholds } = parseThresholdProfile(THRESHOLD_PROFILES[name], name);
+      const expressionsOf = (metric: string) =>
+        (thresholds[metric] ?? []).map((item) =>
+          typeof item === 'string' ? item : item.threshold,
+        );
+      for (const endpoint of ['protected', 'refresh', 'login']) {
+        assert.match(
+          expressionsOf(`http_req_duration{endpoint:${endpoint}}`).join(' '),
+          /^p\(95\)</,
+        );
+        assert.match(expressionsOf(`http_req_failed{endpoint:${endpoint}}`).join(' '), /^rate</);
+      }
+      for (const endpoint of ['protected', 'refresh']) {
+        assert.match(
+          expressionsOf(`http_req_duration{endpoint:${endpoint}}`).join(' '),
+          /p\(99\)</,
+        );
+      }
+      assert.match(expressionsOf('auth_errors').join(' '), /^rate</);
+      assert.match(expressionsOf('auth_expired_rejections').join(' '), /^count</);
+    });
+  }
+
+  it('makes every release-gate threshold abort the run after a 10 s grace period', () => {
+    const { thresholds } = parseThresholdProfile(THRESHOLD_PROFILES['release-gate'], 'gate');
+    const all = Object.values(thresholds).flat();
+    assert.ok(all.length > 0);
+    for (const item of all) {
+      assert.equal(typeof item, 'object');
+      if (typeof item === 'object') {
+        assert.equal(item.abortOnFail, true);
+        assert.equal(item.delayAbortEval, '10s');
+      }
+    }
+  });
+
+  it('rejects a profile that is not an object, lacks a description, or has a bad threshold', () => {
+    assertConfigError(
+      () => parseThresholdProfile([], 'x.json'),
+      'THRESHOLDS_INVALID',
+      'x.json: profile is not an object; reason: expected { "description", "thresholds" }, got []',
+    );
+    assertConfigError(
+      () => parseThresholdProfile({ thresholds: {} }, 'x.json'),
+      'THRESHOLDS_INVALID',
+      'x.json: description is missing; reason: expected a string, got undefined',
+    );
+    assertConfigError(
+      () =>
+        parseThresholdProfile(
+          { description: 'd', thresholds: { http_reqs: ['p95 < 300'] } },
+          'x.json',
+        ),
+      'THRESHOLDS_INVALID',
+      'x.json: bad threshold on http_reqs; reason: expected e.g. "p(95)<300" or "rate<0.01", got "p95 < 300"',
+    );
+    assertConfigError(
+      () =>
+        parseThresholdProfile(
+          { description: 'd', thresholds: { http_reqs: [{ threshold: 'count<5', abort: true }] } },
+          'x.json',
+        ),
+      'THRESHOLDS_INVALID',
+      'x.json: bad threshold on http_reqs; reason: expected only threshold, abortOnFail, delayAbortEval, got ["abort"]',
+    );
+    assertConfigError(
+      () =>
+        parseThresholdProfile(
+          {
+            description: 'd',
+            thresholds: { http_reqs: [{ threshold: 'count<5', delayAbortEval: 'soon' }] },
+          },
+          'x.json',
+        ),
+      'THRESHOLDS_INVALID',
+      'x.json: bad delayAbortEval on http_reqs; reason: expected a duration like "10s", got "soon"',
+    );
+    assertConfigError(
+      () => parseThresholdProfile({ description: 'd', thresholds: { 'bad metric': [] } }, 'x.json'),
+      'THRESHOLDS_INVALID',
+      'x.json: bad metric name; reason: expected e.g. "http_req_duration{endpoint:protected}", got "bad metric"',
+    );
+  });
+});
+
+describe('resolveThresholds', () => {
+  const profiles = {
+    tiny: {
+      description: 'test profile',
+      thresholds: {
+        'http_req_duration{endpoint:protected}': ['p(95)<300', 'p(99)<800'],
+        'http_req_duration{endpoint:refresh}': [
+          { threshold: 'p(95)<500', abortOnFail: true, delayAbortEval: '10s' },
+        ],
+        'http_req_failed{endpoint:protected}': ['rate<0.01'],
+        auth_errors: ['rate<0.01'],
+        auth_expired_rejections: ['count<1'],
+      },
+    },
+    other: { description: 'other', thresholds: { auth_errors: ['rate<0.5'] } },
+  };
+
+  it('uses the default profile when THRESHOLDS is not set, and the named one when it is', () => {
+    assert.deepEqual(resolveThresholds({}, { profiles, defaultProfile: 'tiny' }).auth_errors, [
+      'rate<0.01',
+    ]);
+    assert.deepEqual(
+      resolveThresholds({ THRESHOLDS: 'other' }, { profiles, defaultProfile: 'tiny' }).auth_errors,
+      ['rate<0.5'],
+    );
+  });
+
+  it('fails at init with the known names when THRESHOLDS names no profile', () => {
+    assertConfigError(
+      () => resolveThresholds({ THRESHOLDS: 'fast' }),
+      'THRESHOLDS_UNKNOWN',
+      '-e THRESHOLDS names no profile; reason: expected one of smoke, load, soak, release-gate, got "fast"',
+    );
+    assertConfigError(
+      () => resolveThresholds({ THRESHOLDS: 'toString' }),
+      'THRESHOLDS_UNKNOWN',
+      '-e THRESHOLDS names no profile; reason: expected one of smoke, load, soak, release-gate, got "toString"',
+    );
+  });
+
+  it('adds an always-true threshold for each reported endpoint sub-metric the profile does not name', () => {
+    const map = resolveThresholds({}, { profiles, defaultProfile: 'tiny' });
+    assert.deepEqual(map['http_req_duration{endpoint:protected}'], ['p(95)<300', 'p(99)<800']);
+    assert.deepEqual(map['http_req_duration{endpoint:login}'], ['max>=0']);
+    assert.deepEqual(map['http_reqs{endpoint:protected}'], ['count>=0']);
+    assert.deepEqual(map['http_reqs{endpoint:refresh}'], ['count>=0']);
+    assert.deepEqual(map['http_req_failed{endpoint:login}'], ['rate>=0']);
+    assert.equal(map['http_reqs{endpoint:csrf}'], undefined);
+  });
+
+  it('overrides one percentile of one endpoint with P95_REFRESH_MS and keeps its abort options', () => {
+    const map = resolveThresholds({ P95_REFRESH_MS: '400' }, { profiles, defaultProfile: 'tiny' });
+    assert.deepEqual(map['http_req_duration{endpoint:refresh}'], [
+      { threshold: 'p(95)<400', abortOnFail: true, delayAbortEval: '10s' },
+    ]);
+  });
+
+  it('replaces only the matching percentile and adds one the profile does not have', () => {
+    const map = resolveThresholds(
+      { P95_PROTECTED_MS: '250.5', P90_PROTECTED_MS: '200', P50_LOGIN_MS: '100' },
+      { profiles, defaultProfile: 'tiny' },
+    );
+    assert.deepEqual(map['http_req_duration{endpoint:protected}'], [
+      'p(95)<250.5',
+      'p(99)<800',
+      'p(90)<200',
+    ]);
+    // The profile has no login latency: the override adds one, so no reporting threshold is added.
+    assert.deepEqual(map['http_req_duration{endpoint:login}'], ['p(50)<100']);
+  });
+
+  it('applies ERROR_RATE_MAX to every endpoint and lets ERROR_RATE_<ENDPOINT>_MAX win', () => {
+    const map = resolveThresholds(
+      { ERROR_RATE_MAX: '0.02', ERROR_RATE_LOGIN_MAX: '0.1' },
+      { profiles, defaultProfile: 'tiny' },
+    );
+    assert.deepEqual(map['http_req_failed{endpoint:protected}'], ['rate<0.02']);
+    assert.deepEqual(map['http_req_failed{endpoint:refresh}'], ['rate<0.02']);
+    assert.deepEqual(map['http_req_failed{endpoint:login}'], ['rate<0.1']);
+  });
+
+  it('overrides auth_errors and auth_expired_rejections', () => {
+    const map = resolveThresholds(
+      { AUTH_ERROR_RATE_MAX: '0', AUTH_EXPIRED_REJECTIONS_MAX: '3' },
+      { profiles, defaultProfile: 'tiny' },
+    );
+    assert.deepEqual(map.auth_errors, ['rate<0']);
+    assert.deepEqual(map.auth_expired_rejections, ['count<=3']);
+  });
+
+  it('replaces or removes whole metrics with THRESHOLDS_OVERRIDE before the named overrides', () => {
+    const map = resolveThresholds(
+      {
+        THRESHOLDS_OVERRIDE: JSON.stringify({
+          'http_req_duration{endpoint:protected}': ['avg<100'],
+          auth_expired_rejections: [],
+          checks: ['rate>0.99'],
+        }),
+        P95_PROTECTED_MS: '90',
+      },
+      { profiles, defaultProfile: 'tiny' },
+    );
+    assert.deepEqual(map['http_req_duration{endpoint:protected}'], ['avg<100', 'p(95)<90']);
+    assert.equal(map.auth_expired_rejections, undefined);
+    assert.deepEqual(map.checks, ['rate>0.99']);
+  });
+
+  it('rejects override values that are not numbers in range, naming the variable', () => {
+    const cases: [Record<string, string>, string][] = [
+      [
+        { P95_PROTECTED_MS: 'fast' },
+        '-e P95_PROTECTED_MS is not usable; reason: expected a number of milliseconds > 0, got "fast"',
+      ],
+      [
+        { P95_PROTECTED_MS: '0' },
+        '-e P95_PROTECTED_MS is not usable; reason: expected a number of milliseconds > 0, got "0"',
+      ],
+      [
+        { P99_REFRESH_MS: '' },
+        '-e P99_REFRESH_MS is not usable; reason: expected a number of milliseconds > 0, got ""',
+      ],
+      [
+        { ERROR_RATE_MAX: '1.5' },
+        '-e ERROR_RATE_MAX is not usable; reason: expected a rate from 0 to 1, got "1.5"',
+      ],
+      [
+        { ERROR_RATE_REFRESH_MAX: '-0.1' },
+        '-e ERROR_RATE_REFRESH_MAX is not usable; reason: expected a rate from 0 to 1, got "-0.1"',
+      ],
+      [
+        { AUTH_ERROR_RATE_MAX: '5%' },
+        '-e AUTH_ERROR_RATE_MAX is not usable; reason: expected a rate from 0 to 1, got "5%"',
+      ],
+      [
+        { AUTH_EXPIRED_REJECTIONS_MAX: '1.5' },
+        '-e AUTH_EXPIRED_REJECTIONS_MAX is not usable; reason: expected a whole number ≥ 0, got "1.5"',
+      ],
+      [
+        { P97_PROTECTED_MS: '300' },
+        '-e P97_PROTECTED_MS names no percentile; reason: expected P50, P90, P95 or P99, got "P97"',
+      ],
+      [
+        { P95_PROFILE_MS: '300' },
+        '-e P95_PROFILE_MS names no endpoint; reason: expected one of LOGIN, REFRESH, PROTECTED, CSRF, LOGOUT, got "PROFILE"',
+      ],
+      [
+        { ERROR_RATE_LOGON_MAX: '0.1' },
+        '-e ERROR_RATE_LOGON_MAX names no endpoint; reason: expected one of LOGIN, REFRESH, PROTECTED, CSRF, LOGOUT, got "LOGON"',
+      ],
+    ];
+    for (const [env, message] of cases) {
+      assertConfigError(
+        () => resolveThresholds(env, { profiles, defaultProfile: 'tiny' }),
+        'SLO_OVERRIDE_INVALID',
+        message,
+      );
+    }
+  });
+
+  it('rejects a THRESHOLDS_OVERRIDE that is not JSON or holds a bad threshold', () => {
+    assertConfigError(
+      () =>
+        resolveThresholds(
+          { THRESHOLDS_OVERRIDE: '{p95: 3}' },
+          { profiles, defaultProfile: 'tiny' },
+        ),
+      'SLO_OVERRIDE_INVALID',
+      '-e THRESHOLDS_OVERRIDE is not JSON; reason: expected an object of metric → list of thresholds, got "{p95: 3}"',
+    );
+    assertConfigError(
+      () =>
+        resolveThresholds(
+          { THRESHOLDS_OVERRIDE: '{"auth_errors":["rate is low"]}' },
+          { profiles, defaultProfile: 'tiny' },
+        ),
+      'THRESHOLDS_INVALID',
+      '-e THRESHOLDS_OVERRIDE: bad threshold on auth_errors; reason: expected e.g. "p(95)<300" or "rate<0.01", got "rate is low"',
+    );
+  });
+
+  it('leaves the shipped profiles untouched when overriding', () => {
+    const before = JSON.stringify(THRESHOLD_PROFILES);
+    resolveThresholds({
+      THRESHOLDS: 'release-gate',
+      P95_PROTECTED_MS: '1',
+      THRESHOLDS_OVERRIDE: '{"auth_errors":[]}',
+    });
+    assert.equal(JSON.stringify(THRESHOLD_PROFILES), before);
+  });
+});
+
+describe('thresholdOptions', () => {
+  it('returns the resolved thresholds and the trend stats the endpoint table needs', () => {
+    const options = thresholdOptions({ THRESHOLDS: 'load' }, 'smoke');
+    assert.deepEqual(options.thresholds['http_req_duration{endpoint:protected}'], [
+      'p(95)<300',
+      'p(99)<800',
+    ]);
+    for (const stat of ['med', 'p(90)', 'p(95)', 'p(99)'])
+      assert.ok(options.summaryTrendStats.includes(stat));
+  });
+
+  it('recognises only the reporting expressions as always-true', () => {
+    assert.equal(isReportingExpression('count>=0'), true);
+    assert.equal(isReportingExpression('rate >= 0'), true);
+    assert.equal(isReportingExpression('max>=0'), true);
+    assert.equal(isReportingExpression('count>=1'), false);
+    assert.equal(isReportingExpression('p(95)<300'), false);
+  });
+});

@@ -15,6 +15,7 @@ import { mkdir, readdir, rename, rmdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultResultsDir } from '../lib/core/results/result-files.ts';
+import { k6RunArgs, webDashboardEnv } from './k6-command.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
 
 export interface RunPlan {
@@ -81,17 +82,11 @@ export function planRun(
     script,
     resultsDir,
     stagingDir,
-    k6Args: ['run', ...rest, '-e', `RESULTS_DIR=${stagingDir}`, script],
+    k6Args: k6RunArgs({ args: rest, env: { RESULTS_DIR: stagingDir }, script }),
     env: {
       ...env,
       RESULTS_DIR: stagingDir,
-      K6_WEB_DASHBOARD: 'true',
-      // -1: no dashboard server (nothing listens), only the export at the end.
-      K6_WEB_DASHBOARD_PORT: '-1',
-      K6_WEB_DASHBOARD_EXPORT: join(stagingDir, 'report.html'),
-      // The export needs two snapshots; at the 10 s default a short run gets no report. k6
-      // stretches the period itself for long runs (about 2,880 points per test).
-      K6_WEB_DASHBOARD_PERIOD: env.K6_WEB_DASHBOARD_PERIOD || '1s',
+      ...webDashboardEnv(join(stagingDir, 'report.html'), env.K6_WEB_DASHBOARD_PERIOD),
     },
   };
 }

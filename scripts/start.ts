@@ -22,6 +22,7 @@ import { formatUtcTimestamp } from '../lib/core/results/result-files.ts';
 import type { SummaryData } from '../lib/core/results/summary-data.ts';
 import { createApp } from '../server/app.ts';
 import { type ListeningServer, startServer } from '../server/listen.ts';
+import { k6EnvArgs, k6RunFlags } from './k6-command.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
 import { planRun, publishResults } from './run-scenario.ts';
 
@@ -137,13 +138,16 @@ export async function main(extraK6Args: readonly string[] = []): Promise<number>
       const plan = planRun(
         [
           'smoke',
-          '--quiet',
-          '--no-usage-report',
           // __ENV gets only what is passed here: a USERNAME in the shell must not change the run.
-          '--include-system-env-vars=false',
-          ...['-e', `BASE_URL=${server.url}`, '-e', `AUTH_MODE=${mode}`],
-          ...['-e', `VUS=${DEMO_VUS}`, '-e', `DURATION=${DEMO_DURATION_SECONDS}s`],
-          ...['-e', 'THRESHOLDS=smoke', '-e', `RESULTS_DIR=${join(root, mode)}`],
+          ...k6RunFlags({ noUsageReport: true, quiet: true, isolateEnv: true }),
+          ...k6EnvArgs({
+            BASE_URL: server.url,
+            AUTH_MODE: mode,
+            VUS: String(DEMO_VUS),
+            DURATION: `${DEMO_DURATION_SECONDS}s`,
+            THRESHOLDS: 'smoke',
+            RESULTS_DIR: join(root, mode),
+          }),
           ...extraK6Args,
         ],
         process.env,

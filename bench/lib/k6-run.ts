@@ -12,6 +12,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { k6RunArgs, minimalK6ProcessEnv } from '../../scripts/k6-command.ts';
 import { findChildPid, readCpuSeconds, readMachineBusySeconds } from './proc.ts';
 import { REPO_ROOT, type ServerProcess } from './servers.ts';
 
@@ -116,22 +117,22 @@ export async function measureK6(spec: K6RunSpec): Promise<K6Measurement> {
     '-f',
     '%U %S %M %e',
     spec.k6,
-    'run',
-    '--no-usage-report',
-    '--quiet',
-    '--no-color',
-    '--include-system-env-vars=false',
-    '--summary-export',
-    summaryFile,
-    ...Object.entries(env).flatMap(([name, value]) => ['-e', `${name}=${value}`]),
-    spec.script,
+    ...k6RunArgs({
+      noUsageReport: true,
+      quiet: true,
+      noColor: true,
+      isolateEnv: true,
+      summaryExport: summaryFile,
+      env,
+      script: spec.script,
+    }),
   ];
   try {
     const protectedBefore = spec.steady ? await spec.server.protectedRequests() : 0;
     const serverCpuBefore = spec.server.cpuSeconds();
     const child = spawn(GNU_TIME, args, {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir() },
+      env: minimalK6ProcessEnv(process.env, tmpdir()),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

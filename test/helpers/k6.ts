@@ -7,6 +7,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { k6RunArgs, minimalK6ProcessEnv } from '../../scripts/k6-command.ts';
 import { provisionK6 } from '../../scripts/provision-k6.ts';
 import { REPO_ROOT, runToEnd } from './run-process.ts';
 
@@ -75,23 +76,21 @@ export async function runK6(options: K6RunOptions): Promise<K6Run> {
   const resultsDir = join(dir, 'results');
   await mkdir(resultsDir);
   const env = { PWD: REPO_ROOT.replace(/\/$/, ''), RESULTS_DIR: resultsDir, ...options.env };
-  const args = [
-    'run',
-    '--no-usage-report',
-    '--quiet',
-    '--no-color',
-    '--include-system-env-vars=false',
-    '--summary-export',
-    summaryFile,
-    ...(options.collectPoints ? ['--out', `json=${pointsFile}`] : []),
-    ...Object.entries(env).flatMap(([name, value]) => ['-e', `${name}=${value}`]),
-    ...(options.args ?? []),
-    resolve(REPO_ROOT, options.script),
-  ];
+  const args = k6RunArgs({
+    noUsageReport: true,
+    quiet: true,
+    noColor: true,
+    isolateEnv: true,
+    summaryExport: summaryFile,
+    outputs: options.collectPoints ? [`json=${pointsFile}`] : [],
+    args: options.args ?? [],
+    env,
+    script: resolve(REPO_ROOT, options.script),
+  });
   try {
     const { code, timedOut, stdout, stderr } = await runToEnd(k6, args, {
       // k6 itself needs only HOME/PATH-like basics; nothing from here reaches __ENV (see above).
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir() },
+      env: minimalK6ProcessEnv(process.env, tmpdir()),
       timeoutMs: options.timeoutMs,
     });
     const summaryText = await readFile(summaryFile, 'utf8').catch(() => '');

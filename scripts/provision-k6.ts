@@ -12,6 +12,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
+import { ERROR_CODES, ToolkitError } from '../lib/core/errors.ts';
 
 /** The one k6 version the toolkit is built and tested against; `@types/k6` is pinned to match. */
 export const K6_VERSION = '2.2.0';
@@ -19,9 +20,12 @@ const K6_MODULE = 'go.k6.io/k6/v2';
 
 const execFileAsync = promisify(execFile);
 
-export class K6NotFoundError extends Error {
+export class K6NotFoundError extends ToolkitError {
   override readonly name = 'K6NotFoundError';
-  readonly code = 'K6_NOT_FOUND';
+
+  constructor(message: string) {
+    super(ERROR_CODES.K6_NOT_FOUND, message);
+  }
 }
 
 export interface Resolution {

@@ -2,7 +2,7 @@
  * The reference server's settings, read from the environment once at start. A bad value is a
  * `ConfigError` before anything listens (main.ts turns it into exit code 2).
  */
-import { ConfigError } from '../lib/core/errors.ts';
+import { ConfigError, ERROR_CODES } from '../lib/core/errors.ts';
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
 
@@ -114,7 +114,7 @@ function readInteger(
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     // The raw value is echoed: none of these settings is a secret.
     throw new ConfigError(
-      'invalid_env',
+      ERROR_CODES.SERVER_ENV_INVALID,
       `${name} is invalid; reason: expected a whole number from ${min} to ${max}, got "${raw.slice(0, 40)}"`,
     );
   }
@@ -125,7 +125,7 @@ function readSecret(env: Record<string, string | undefined>): string | null {
   const secret = readOptional(env, 'JWT_SECRET');
   if (secret !== null && Buffer.byteLength(secret) < MIN_SECRET_LENGTH) {
     throw new ConfigError(
-      'invalid_env',
+      ERROR_CODES.SERVER_ENV_INVALID,
       `JWT_SECRET is too short; reason: expected at least ${MIN_SECRET_LENGTH} bytes, got ${Buffer.byteLength(secret)}`,
     );
   }
@@ -137,7 +137,7 @@ function readScryptCost(env: Record<string, string | undefined>): number {
   // scrypt itself requires a power of two.
   if (!Number.isInteger(Math.log2(cost))) {
     throw new ConfigError(
-      'invalid_env',
+      ERROR_CODES.SERVER_ENV_INVALID,
       `SCRYPT_COST is invalid; reason: expected a power of two from 2 to ${MAX_SCRYPT_COST}, got ${cost}`,
     );
   }
@@ -150,7 +150,7 @@ function readLogLevel(env: Record<string, string | undefined>): LogLevel {
   const level = LOG_LEVELS.find((candidate) => candidate === raw);
   if (level === undefined) {
     throw new ConfigError(
-      'invalid_env',
+      ERROR_CODES.SERVER_ENV_INVALID,
       `LOG_LEVEL is invalid; reason: expected one of ${LOG_LEVELS.join(', ')}, got "${raw.slice(0, 40)}"`,
     );
   }

@@ -3,7 +3,7 @@
  * (429 with Retry-After, RFC 6585 §4) per endpoint, and a clock offset. Windows use the real
  * clock; the offset shifts only the clock that issues and checks credentials.
  */
-import { ToolkitError } from '../lib/core/errors.ts';
+import { ERROR_CODES, ToolkitError } from '../lib/core/errors.ts';
 import type { CountedEndpoint } from './stats.ts';
 
 const FAULT_ENDPOINTS: readonly CountedEndpoint[] = ['login', 'refresh', 'protected', 'logout'];
@@ -143,7 +143,8 @@ export class Faults {
 
 /**
  * Validates a `POST /_admin/faults` body. `failure` and `rateLimit` take one object or an array.
- * Throws a `ToolkitError` with code `invalid_faults` on the first problem.
+ * Throws a `ToolkitError` with code `FAULTS_INVALID` on the first problem (the admin route
+ * answers it as 400 `invalid_faults`).
  */
 export function parseFaultPatch(body: unknown): FaultPatch {
   const root = expectObject(body, 'faults');
@@ -265,7 +266,7 @@ function rejectUnknownKeys(item: Record<string, unknown>, where: string, known: 
 
 function fail(where: string, expected: string, got: unknown): never {
   throw new ToolkitError(
-    'invalid_faults',
+    ERROR_CODES.FAULTS_INVALID,
     `${where} is invalid; reason: expected ${expected}, got ${describe(got)}`,
   );
 }

@@ -1,12 +1,67 @@
 /**
+ * Every code a {@link ToolkitError} can carry, each listed once with what it means. Codes are
+ * UPPER_SNAKE_CASE, `<SUBJECT>_<PROBLEM>`; users and tests match on them (README's
+ * troubleshooting table names some), so a code is renamed only with its docs and tests.
+ * The reference server's HTTP `error` values (`invalid_token`, RFC 6750 §3.1) are not codes.
+ */
+export const ERROR_CODES = {
+  /** A credentials file is not valid CSV/JSON, or an entry lacks a username or password. */
+  CREDENTIALS_INVALID: 'CREDENTIALS_INVALID',
+  /** `-e CREDENTIALS=<path>` names no readable file (every place tried is listed). */
+  CREDENTIALS_NOT_FOUND: 'CREDENTIALS_NOT_FOUND',
+  /** A credentials source holds no account. */
+  CREDENTIALS_EMPTY: 'CREDENTIALS_EMPTY',
+  /** More VUs than accounts, and `-e SHARE_ACCOUNTS=true` was not given. */
+  CREDENTIALS_TOO_FEW: 'CREDENTIALS_TOO_FEW',
+  /** An account was asked for outside VU code, where `exec.vu.idInTest` is 0. */
+  CREDENTIALS_BAD_VU: 'CREDENTIALS_BAD_VU',
+  /** Two credentials settings exclude each other (e.g. `CREDENTIALS` with `AUTH_USERNAME`). */
+  CREDENTIALS_CONFLICT: 'CREDENTIALS_CONFLICT',
+  /** Half a single account: a username without a password, or the reverse. */
+  CREDENTIALS_MISSING: 'CREDENTIALS_MISSING',
+  /** A `k6/secrets` password was read with the synchronous accessor, which cannot await it. */
+  CREDENTIALS_SECRET_ASYNC: 'CREDENTIALS_SECRET_ASYNC',
+  /** A CSRF request was built for a profile without a `csrf` step. */
+  CSRF_NOT_CONFIGURED: 'CSRF_NOT_CONFIGURED',
+  /** `-e PROFILE=<path>` names no readable file (every place tried is listed). */
+  PROFILE_NOT_FOUND: 'PROFILE_NOT_FOUND',
+  /** A target profile (`-e PROFILE`) is not JSON. */
+  PROFILE_INVALID_JSON: 'PROFILE_INVALID_JSON',
+  /** A target profile has a key the toolkit does not know (a typo would otherwise be ignored). */
+  PROFILE_UNKNOWN_KEY: 'PROFILE_UNKNOWN_KEY',
+  /** A profile or `-e` setting has a value of the wrong type or out of range. */
+  PROFILE_BAD_VALUE: 'PROFILE_BAD_VALUE',
+  /** A setting the chosen auth mode or options need is absent. */
+  PROFILE_MISSING: 'PROFILE_MISSING',
+  /** Two profile settings cannot hold together (they would fail only mid-run). */
+  PROFILE_CONFLICT: 'PROFILE_CONFLICT',
+  /** A shape knob (`-e VUS`, `DURATION`, `RATE`…) is not a usable value. */
+  SCENARIO_SETTING_INVALID: 'SCENARIO_SETTING_INVALID',
+  /** A thresholds profile file is malformed. */
+  THRESHOLDS_INVALID: 'THRESHOLDS_INVALID',
+  /** `-e THRESHOLDS` names no profile in thresholds/. */
+  THRESHOLDS_UNKNOWN: 'THRESHOLDS_UNKNOWN',
+  /** An SLO override (`-e <ENDPOINT>_P95_MAX`, `THRESHOLDS_OVERRIDE`…) is not usable. */
+  SLO_OVERRIDE_INVALID: 'SLO_OVERRIDE_INVALID',
+  /** No k6 of the pinned version could be found or built (scripts/provision-k6.ts). */
+  K6_NOT_FOUND: 'K6_NOT_FOUND',
+  /** The reference server's environment (`PORT`, `JWT_SECRET`, `SCRYPT_COST`…) is invalid. */
+  SERVER_ENV_INVALID: 'SERVER_ENV_INVALID',
+  /** A fault patch sent to the reference server's `/_admin/faults` is invalid. */
+  FAULTS_INVALID: 'FAULTS_INVALID',
+} as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+/**
  * The toolkit's one error base class. `code` is stable (tests and users match on it); the message
  * follows `what; reason: expected X, got Y` and never contains a secret.
  */
 export class ToolkitError extends Error {
   override readonly name: string = 'ToolkitError';
-  readonly code: string;
+  readonly code: ErrorCode;
 
-  constructor(code: string, message: string) {
+  constructor(code: ErrorCode, message: string) {
     super(message);
     this.code = code;
   }

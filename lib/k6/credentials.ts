@@ -9,7 +9,7 @@ import exec from 'k6/execution';
 import secrets from 'k6/secrets';
 import { credentialsIndexForVu } from '../core/auth/credentials.ts';
 import type { Credentials } from '../core/auth/profile.ts';
-import { ConfigError } from '../core/errors.ts';
+import { ConfigError, ERROR_CODES } from '../core/errors.ts';
 import { credentialSettings as settings } from './config.ts';
 import { vuZero } from './vu-zero.ts';
 
@@ -27,7 +27,7 @@ let mine: Credentials | undefined;
 export function credentialsForThisVu(): Credentials {
   if (settings.passwordSecret !== null && mine === undefined) {
     throw new ConfigError(
-      'CREDENTIALS_SECRET_ASYNC',
+      ERROR_CODES.CREDENTIALS_SECRET_ASYNC,
       'Cannot read the password synchronously; reason: expected credentialsForThisVuAsync() with -e AUTH_PASSWORD_SECRET, got credentialsForThisVu()',
     );
   }
@@ -47,7 +47,7 @@ export async function credentialsForThisVuAsync(): Promise<Credentials> {
   if (typeof password !== 'string' || password === '') {
     stopTest(
       new ConfigError(
-        'CREDENTIALS_INVALID',
+        ERROR_CODES.CREDENTIALS_INVALID,
         `Invalid secret -e AUTH_PASSWORD_SECRET=${settings.passwordSecret}; reason: expected a non-empty password, got an empty value`,
       ),
     );

@@ -3,13 +3,17 @@
  * Init code only, where k6's `open()` exists. A relative path is tried from the folder k6 runs in,
  * then from the project root (lib/core/file-paths.ts).
  */
-import { ConfigError } from '../core/errors.ts';
+import { ConfigError, ERROR_CODES } from '../core/errors.ts';
 import { candidatePaths } from '../core/file-paths.ts';
+
+const NOT_FOUND = {
+  PROFILE: ERROR_CODES.PROFILE_NOT_FOUND,
+  CREDENTIALS: ERROR_CODES.CREDENTIALS_NOT_FOUND,
+} as const;
 
 /**
  * The text of the file `-e <name>=<path>` names.
- * @throws ConfigError `<name>_NOT_FOUND` (PROFILE_NOT_FOUND, CREDENTIALS_NOT_FOUND), listing every
- *   place tried.
+ * @throws ConfigError `PROFILE_NOT_FOUND` or `CREDENTIALS_NOT_FOUND`, listing every place tried.
  */
 export function openSettingFile(name: 'PROFILE' | 'CREDENTIALS', path: string): string {
   const tried = candidatePaths(path, __ENV.PWD);
@@ -21,7 +25,7 @@ export function openSettingFile(name: 'PROFILE' | 'CREDENTIALS', path: string): 
     }
   }
   throw new ConfigError(
-    `${name}_NOT_FOUND`,
+    NOT_FOUND[name],
     `Cannot open -e ${name}=${path}; reason: expected a readable file, got none at ${tried.join(' or ')}`,
   );
 }

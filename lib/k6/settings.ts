@@ -17,7 +17,7 @@ import {
 import type { Credentials, TargetProfile } from '../core/auth/profile.ts';
 import { resolveProfile } from '../core/auth/profile-resolve.ts';
 import { readEnvValue } from '../core/env-values.ts';
-import { ConfigError } from '../core/errors.ts';
+import { ConfigError, ERROR_CODES } from '../core/errors.ts';
 import { openSettingFile } from './open-file.ts';
 
 /** What every VU needs of the credentials settings to pick and finish its account. */
@@ -64,7 +64,7 @@ export function loadCredentialPool(env: Record<string, string | undefined>): Cre
   if (/\.csv$/i.test(settings.file)) return parseCredentialsCsv(text, settings.file);
   if (/\.json$/i.test(settings.file)) return parseCredentialsJson(text, settings.file);
   throw new ConfigError(
-    'CREDENTIALS_INVALID',
+    ERROR_CODES.CREDENTIALS_INVALID,
     `Invalid -e CREDENTIALS; reason: expected a .csv or .json file, got ${JSON.stringify(settings.file)}`,
   );
 }
@@ -79,7 +79,7 @@ function loadProfile(env: Record<string, string | undefined>): TargetProfile {
 function readPoolSettings(env: Record<string, string | undefined>): PoolSettings {
   const conflict = (setting: string, expected: string, got: string): ConfigError =>
     new ConfigError(
-      'CREDENTIALS_CONFLICT',
+      ERROR_CODES.CREDENTIALS_CONFLICT,
       `Conflicting credentials settings at ${setting}; reason: expected ${expected}, got ${got}`,
     );
   const read = (name: string): string | undefined => {
@@ -112,7 +112,7 @@ function readPoolSettings(env: Record<string, string | undefined>): PoolSettings
   }
   if (oneUser !== passwordGiven) {
     throw new ConfigError(
-      'CREDENTIALS_MISSING',
+      ERROR_CODES.CREDENTIALS_MISSING,
       `Missing ${oneUser ? '-e AUTH_PASSWORD' : '-e AUTH_USERNAME'}; reason: expected -e AUTH_USERNAME with -e AUTH_PASSWORD or -e AUTH_PASSWORD_SECRET, got only ${oneUser ? '-e AUTH_USERNAME' : 'a password'}`,
     );
   }
@@ -120,7 +120,7 @@ function readPoolSettings(env: Record<string, string | undefined>): PoolSettings
   if (users !== undefined) {
     if (!/^\d+$/.test(users) || Number(users) < 1) {
       throw new ConfigError(
-        'CREDENTIALS_INVALID',
+        ERROR_CODES.CREDENTIALS_INVALID,
         `Invalid -e USERS; reason: expected an integer >= 1, got ${JSON.stringify(users.slice(0, 20))}`,
       );
     }
@@ -129,7 +129,7 @@ function readPoolSettings(env: Record<string, string | undefined>): PoolSettings
   const shared = read('SHARE_ACCOUNTS');
   if (shared !== undefined && shared !== 'true' && shared !== 'false') {
     throw new ConfigError(
-      'CREDENTIALS_INVALID',
+      ERROR_CODES.CREDENTIALS_INVALID,
       `Invalid -e SHARE_ACCOUNTS; reason: expected "true" or "false", got ${JSON.stringify(shared.slice(0, 20))}`,
     );
   }

@@ -108,7 +108,8 @@ async function applyFaults(
     if (patch.forgetAll === true) actions.forgetAll();
     ctx.log.info('faults changed', { faults: JSON.stringify(ctx.faults.view()) });
   } catch (error) {
-    if (error instanceof ToolkitError) throw new HttpError(400, error.code, error.message);
+    // The HTTP API's own error value (snake_case like `invalid_request`), not the toolkit code.
+    if (error instanceof ToolkitError) throw new HttpError(400, 'invalid_faults', error.message);
     throw error;
   }
 }

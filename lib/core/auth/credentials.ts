@@ -2,7 +2,7 @@
  * Credentials pools: parsing CSV and JSON files, the demo users, and which account a VU uses.
  * Messages name the file, the line or index and the field, never a password.
  */
-import { ConfigError } from '../errors.ts';
+import { ConfigError, ERROR_CODES } from '../errors.ts';
 import type { Credentials } from './profile.ts';
 
 /**
@@ -65,7 +65,7 @@ export function parseCredentialsJson(text: string, source: string): Credentials[
 export function demoCredentials(count: number): Credentials[] {
   if (!Number.isInteger(count) || count < 1) {
     throw new ConfigError(
-      'CREDENTIALS_INVALID',
+      ERROR_CODES.CREDENTIALS_INVALID,
       `Invalid -e USERS; reason: expected an integer >= 1, got ${String(count)}`,
     );
   }
@@ -89,19 +89,19 @@ export function credentialsIndexForVu(
 ): number {
   if (!Number.isInteger(vuIdInTest) || vuIdInTest < 1) {
     throw new ConfigError(
-      'CREDENTIALS_BAD_VU',
+      ERROR_CODES.CREDENTIALS_BAD_VU,
       `Cannot pick an account; reason: expected a VU id >= 1 (exec.vu.idInTest, outside init), got ${vuIdInTest}`,
     );
   }
   if (!Number.isInteger(poolSize) || poolSize < 1) {
     throw new ConfigError(
-      'CREDENTIALS_EMPTY',
+      ERROR_CODES.CREDENTIALS_EMPTY,
       `Cannot pick an account; reason: expected a pool of at least 1 account, got ${poolSize}`,
     );
   }
   if (vuIdInTest > poolSize && !allowShared) {
     throw new ConfigError(
-      'CREDENTIALS_TOO_FEW',
+      ERROR_CODES.CREDENTIALS_TOO_FEW,
       `Not enough accounts for VU ${vuIdInTest}; reason: expected at most ${poolSize} VUs for ${poolSize} accounts (add accounts, lower the VUs, or set -e SHARE_ACCOUNTS=true), got VU ${vuIdInTest}`,
     );
   }
@@ -121,7 +121,7 @@ function checkAccount(username: unknown, password: unknown, where: string): Cred
 function nonEmpty(pool: Credentials[], source: string): Credentials[] {
   if (pool.length === 0) {
     throw new ConfigError(
-      'CREDENTIALS_EMPTY',
+      ERROR_CODES.CREDENTIALS_EMPTY,
       `No accounts in ${source}; reason: expected at least 1 account, got 0`,
     );
   }
@@ -130,7 +130,7 @@ function nonEmpty(pool: Credentials[], source: string): Credentials[] {
 
 function invalid(where: string, expected: string, got: string): ConfigError {
   return new ConfigError(
-    'CREDENTIALS_INVALID',
+    ERROR_CODES.CREDENTIALS_INVALID,
     `Invalid credentials in ${where}; reason: expected ${expected}, got ${got}`,
   );
 }

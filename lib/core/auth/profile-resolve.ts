@@ -4,7 +4,7 @@
  * validated here, at init, so a typo or a wrong type stops the run before any load is sent.
  */
 import { parseDecimal, parseWholeNumber, readEnvValue } from '../env-values.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, ERROR_CODES } from '../errors.ts';
 import type { AuthMode, TargetProfile } from './profile.ts';
 
 /** What a setting may hold. The schema below mirrors `TargetProfile`, one rule per leaf. */
@@ -282,13 +282,13 @@ function parseProfileJson(text: string, source: string): Record<string, unknown>
     const position = /position (\d+)/.exec(String(error))?.[1];
     const where = position === undefined ? '' : ` at ${lineAndColumn(text, Number(position))}`;
     throw new ConfigError(
-      'PROFILE_INVALID_JSON',
+      ERROR_CODES.PROFILE_INVALID_JSON,
       `Cannot read profile ${source}; reason: expected valid JSON, got a syntax error${where}`,
     );
   }
   if (!isPlainObject(parsed)) {
     throw new ConfigError(
-      'PROFILE_INVALID_JSON',
+      ERROR_CODES.PROFILE_INVALID_JSON,
       `Cannot read profile ${source}; reason: expected a JSON object, got ${describe(parsed)}`,
     );
   }
@@ -363,7 +363,7 @@ function resolveObject(
   for (const key of Object.keys(input)) {
     if (!known.includes(key)) {
       throw new ConfigError(
-        'PROFILE_UNKNOWN_KEY',
+        ERROR_CODES.PROFILE_UNKNOWN_KEY,
         `Unknown setting ${label(join(path, key))}; reason: expected one of ${known.join(', ')}, got "${key}"`,
       );
     }
@@ -381,7 +381,7 @@ function resolveObject(
           : checkLeaf(fieldRule, input[key], label(fieldPath), fromEnv);
     if (value === undefined && !rule.derived?.includes(key)) {
       throw new ConfigError(
-        'PROFILE_MISSING',
+        ERROR_CODES.PROFILE_MISSING,
         `Missing setting ${label(fieldPath)}; reason: expected ${expectation(fieldRule)}, got nothing`,
       );
     }
@@ -504,12 +504,12 @@ function deriveDefaults(profile: Record<string, unknown> | null): void {
 /** Rules that span settings; each one would otherwise fail only mid-run. */
 function checkCombinations(profile: TargetProfile, label: Label): void {
   const conflict = (message: string): never => {
-    throw new ConfigError('PROFILE_CONFLICT', message);
+    throw new ConfigError(ERROR_CODES.PROFILE_CONFLICT, message);
   };
   const { clientAuth, refresh, expiry, retry } = profile;
   if (clientAuth.method !== 'none' && clientAuth.clientId === '') {
     throw new ConfigError(
-      'PROFILE_MISSING',
+      ERROR_CODES.PROFILE_MISSING,
       `Missing setting ${label('clientAuth.clientId')}; reason: expected a client id for client authentication "${clientAuth.method}", got nothing`,
     );
   }
@@ -520,7 +520,7 @@ function checkCombinations(profile: TargetProfile, label: Label): void {
   }
   if (expiry.source === 'fixed' && expiry.lifetimeSeconds === null) {
     throw new ConfigError(
-      'PROFILE_MISSING',
+      ERROR_CODES.PROFILE_MISSING,
       `Missing setting ${label('expiry.lifetimeSeconds')}; reason: expected a lifetime in seconds when expiry.source is "fixed", got nothing`,
     );
   }
@@ -533,7 +533,7 @@ function checkCombinations(profile: TargetProfile, label: Label): void {
 
 function badValue(where: string, expected: string, got: string): ConfigError {
   return new ConfigError(
-    'PROFILE_BAD_VALUE',
+    ERROR_CODES.PROFILE_BAD_VALUE,
     `Invalid setting ${where}; reason: expected ${expected}, got ${got}`,
   );
 }

@@ -2,7 +2,7 @@
  * Builds every auth-related request as plain data from the target profile (oauth4webapi's split):
  * lib/k6 only sends what these return. Values in headers and bodies are secrets: never log them.
  */
-import { ToolkitError } from '../errors.ts';
+import { ERROR_CODES, ToolkitError } from '../errors.ts';
 import type { Endpoint, HttpMethod, RequestSpec } from '../http-types.ts';
 import type { BodyFormat, ClientAuth, Credentials, TargetProfile } from './profile.ts';
 
@@ -16,7 +16,7 @@ export function buildCsrfRequest(profile: TargetProfile): RequestSpec {
   const { csrf } = profile;
   if (csrf === null) {
     throw new ToolkitError(
-      'CSRF_NOT_CONFIGURED',
+      ERROR_CODES.CSRF_NOT_CONFIGURED,
       'Cannot build the CSRF request; reason: expected profile.csrf to be set, got null',
     );
   }

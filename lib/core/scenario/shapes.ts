@@ -7,7 +7,7 @@
  * (plus the login or refresh it needs), so a rate reads as protected requests per second.
  */
 import { parseDecimal, parseDurationMs, parseWholeNumber, readEnvValue } from '../env-values.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, ERROR_CODES } from '../errors.ts';
 
 /** The scenario catalogue: each one is planned from its `-e` knobs below. */
 export const PLANNED_SCENARIOS = [
@@ -276,7 +276,7 @@ export function formatDuration(ms: number): string {
 
 function invalid(env: string, expected: string, got: string): ConfigError {
   return new ConfigError(
-    'SCENARIO_SETTING_INVALID',
+    ERROR_CODES.SCENARIO_SETTING_INVALID,
     `Invalid -e ${env}; reason: expected ${expected}, got ${JSON.stringify(got.slice(0, 40))}`,
   );
 }

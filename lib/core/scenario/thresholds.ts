@@ -28,7 +28,7 @@ import {
   parseWholeNumber,
   readEnvValue,
 } from '../env-values.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, ERROR_CODES } from '../errors.ts';
 
 /** A k6 threshold with options (k6 `ObjectThreshold`). */
 export interface ObjectThreshold {
@@ -98,7 +98,7 @@ function describe(value: unknown): string {
 
 function invalid(source: string, what: string, expected: string, got: unknown): ConfigError {
   return new ConfigError(
-    'THRESHOLDS_INVALID',
+    ERROR_CODES.THRESHOLDS_INVALID,
     `${source}: ${what}; reason: expected ${expected}, got ${describe(got)}`,
   );
 }
@@ -230,7 +230,7 @@ function readNumber(
   const value = parse(raw.trim());
   if (Number.isNaN(value)) {
     throw new ConfigError(
-      'SLO_OVERRIDE_INVALID',
+      ERROR_CODES.SLO_OVERRIDE_INVALID,
       `-e ${name} is not usable; reason: expected ${expected}, got ${describe(raw)}`,
     );
   }
@@ -250,7 +250,7 @@ function endpointOf(name: string, upper: string): string {
   const endpoint = upper.toLowerCase();
   if (!ENDPOINT_NAMES.includes(endpoint)) {
     throw new ConfigError(
-      'SLO_OVERRIDE_INVALID',
+      ERROR_CODES.SLO_OVERRIDE_INVALID,
       `-e ${name} names no endpoint; reason: expected one of ${ENDPOINT_NAMES.join(', ').toUpperCase()}, got ${describe(upper)}`,
     );
   }
@@ -265,7 +265,7 @@ function applyOverrides(map: ThresholdMap, env: Env): void {
       parsed = JSON.parse(replacement);
     } catch {
       throw new ConfigError(
-        'SLO_OVERRIDE_INVALID',
+        ERROR_CODES.SLO_OVERRIDE_INVALID,
         `-e THRESHOLDS_OVERRIDE is not JSON; reason: expected an object of metric → list of thresholds, got ${describe(replacement)}`,
       );
     }
@@ -284,7 +284,7 @@ function applyOverrides(map: ThresholdMap, env: Env): void {
     const [, percentile = '', upper = ''] = latency;
     if (!PERCENTILES.includes(percentile)) {
       throw new ConfigError(
-        'SLO_OVERRIDE_INVALID',
+        ERROR_CODES.SLO_OVERRIDE_INVALID,
         `-e ${name} names no percentile; reason: expected P50, P90, P95 or P99, got ${describe(`P${percentile}`)}`,
       );
     }
@@ -341,7 +341,7 @@ export function resolveThresholds(env: Env, options: ResolveOptions = {}): Thres
   const raw = Object.keys(profiles).includes(name) ? profiles[name] : undefined;
   if (raw === undefined) {
     throw new ConfigError(
-      'THRESHOLDS_UNKNOWN',
+      ERROR_CODES.THRESHOLDS_UNKNOWN,
       `-e THRESHOLDS names no profile; reason: expected one of ${Object.keys(profiles).join(', ')}, got ${describe(name)}`,
     );
   }

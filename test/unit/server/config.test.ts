@@ -100,7 +100,7 @@ describe('reference server settings', () => {
     ];
     for (const [env, message] of cases) {
       const error = configError(env);
-      assert.equal(error.code, 'invalid_env');
+      assert.equal(error.code, 'SERVER_ENV_INVALID');
       assert.equal(error.message, message);
     }
   });

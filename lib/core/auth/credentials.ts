@@ -3,6 +3,7 @@
  * Messages name the file, the line or index and the field, never a password.
  */
 import { ConfigError, ERROR_CODES } from '../errors.ts';
+import { describeType } from '../value-types.ts';
 import type { Credentials } from './profile.ts';
 
 /**
@@ -133,15 +134,6 @@ function invalid(where: string, expected: string, got: string): ConfigError {
     ERROR_CODES.CREDENTIALS_INVALID,
     `Invalid credentials in ${where}; reason: expected ${expected}, got ${got}`,
   );
-}
-
-/** A type, never a value: the value may be a password. */
-function describeType(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (value === '') return 'an empty string';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 interface CsvRow {

@@ -5,6 +5,7 @@
  */
 import { parseDecimal, parseWholeNumber, readEnvValue } from '../env-values.ts';
 import { ConfigError, ERROR_CODES } from '../errors.ts';
+import { isPlainObject } from '../value-types.ts';
 import type { AuthMode, TargetProfile } from './profile.ts';
 
 /** What a setting may hold. The schema below mirrors `TargetProfile`, one rule per leaf. */
@@ -546,8 +547,4 @@ function describe(value: unknown): string {
   }
   if (typeof value === 'object') return 'an object';
   return String(value);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

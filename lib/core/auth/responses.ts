@@ -4,6 +4,7 @@
  * name fields and types, never values.
  */
 import type { ResponseView } from '../http-types.ts';
+import { describeType, isPlainObject } from '../value-types.ts';
 import type { TargetProfile } from './profile.ts';
 
 /** Tokens from a login or refresh answer (RFC 6749 §5.1). */
@@ -34,14 +35,18 @@ export function parseTokenResponse(profile: TargetProfile, res: ResponseView): T
 
   const accessToken = readPath(body, tokens.access);
   if (typeof accessToken !== 'string' || accessToken === '') {
-    return fail(`expected a non-empty string at "${tokens.access}", got ${kindOf(accessToken)}`);
+    return fail(
+      `expected a non-empty string at "${tokens.access}", got ${describeType(accessToken)}`,
+    );
   }
   const result: TokenSet = { accessToken };
 
   const refreshToken = readPath(body, tokens.refresh);
   if (typeof refreshToken === 'string' && refreshToken !== '') result.refreshToken = refreshToken;
   else if (refreshToken !== undefined && refreshToken !== null) {
-    return fail(`expected a non-empty string at "${tokens.refresh}", got ${kindOf(refreshToken)}`);
+    return fail(
+      `expected a non-empty string at "${tokens.refresh}", got ${describeType(refreshToken)}`,
+    );
   }
 
   const expiresIn = readPath(body, tokens.expiresIn);
@@ -53,7 +58,7 @@ export function parseTokenResponse(profile: TargetProfile, res: ResponseView): T
     result.expiresInSeconds = seconds;
   } else if (seconds !== undefined && seconds !== null) {
     return fail(
-      `expected a number of seconds >= 0 at "${tokens.expiresIn}", got ${kindOf(seconds)}`,
+      `expected a number of seconds >= 0 at "${tokens.expiresIn}", got ${describeType(seconds)}`,
     );
   }
   return { ok: true, tokens: result };
@@ -106,7 +111,7 @@ export function isExpiredRejection(profile: TargetProfile, res: ResponseView): b
  */
 export function oauthError(res: ResponseView): string | undefined {
   const body = parseJson(res.body);
-  const fromBody = isObject(body) ? body.error : undefined;
+  const fromBody = isPlainObject(body) ? body.error : undefined;
   const fromHeader = /\berror="?([^",\s]+)/i.exec(res.headers['www-authenticate'] ?? '')?.[1];
   const code = typeof fromBody === 'string' ? fromBody : fromHeader;
   return code !== undefined && /^[A-Za-z0-9_.-]{1,64}$/.test(code) ? code : undefined;
@@ -140,23 +145,10 @@ function parseJson(text: string): unknown {
 function readPath(root: unknown, dotted: string): unknown {
   let node = root;
   for (const key of dotted.split('.')) {
-    if (!isObject(node) && !Array.isArray(node)) return undefined;
+    if (!isPlainObject(node) && !Array.isArray(node)) return undefined;
     node = (node as Record<string, unknown>)[key];
   }
   return node;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Describes a value by its type only: it may be a secret. */
-function kindOf(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (value === '') return 'an empty string';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 // The patterns, the entity table and the helpers live inside this function, not at module level:

@@ -8,8 +8,9 @@
  */
 import type { Phase, PhaseReport } from '../scenario/shapes.ts';
 import {
+  ALWAYS_TRUE_EXPRESSIONS,
   isReportingExpression,
-  REPORTING_EXPRESSIONS,
+  type MetricKind,
   type ThresholdExpression,
   type ThresholdMap,
 } from '../scenario/thresholds.ts';
@@ -25,8 +26,6 @@ export interface Slo {
   metric: string;
   expression: string;
 }
-
-type MetricKind = 'trend' | 'rate' | 'counter' | 'gauge';
 
 const KNOWN_KINDS: Record<string, MetricKind> = {
   http_reqs: 'counter',
@@ -79,14 +78,6 @@ function kindOf(metric: string, expressions: readonly string[]): MetricKind {
   return 'trend';
 }
 
-const ALWAYS_TRUE: Record<MetricKind, string> = {
-  trend: REPORTING_EXPRESSIONS.http_req_duration ?? 'max>=0',
-  rate: REPORTING_EXPRESSIONS.http_req_failed ?? 'rate>=0',
-  counter: REPORTING_EXPRESSIONS.http_reqs ?? 'count>=0',
-  // Not one of the hidden reporting expressions, but no plan asks for a gauge per phase.
-  gauge: 'value>=0',
-};
-
 function expressionText(item: ThresholdExpression): string {
   return typeof item === 'string' ? item : item.threshold;
 }
@@ -131,7 +122,7 @@ export function phaseThresholds(
   const map: ThresholdMap = {};
   for (const metric of phaseMetrics(report, slos)) {
     const expressions = slos.filter((slo) => slo.metric === metric).map((slo) => slo.expression);
-    const alwaysTrue = ALWAYS_TRUE[kindOf(metric, expressions)];
+    const alwaysTrue = ALWAYS_TRUE_EXPRESSIONS[kindOf(metric, expressions)];
     for (const phase of phases) map[phaseMetricKey(metric, phase.name)] = [alwaysTrue];
   }
   return map;

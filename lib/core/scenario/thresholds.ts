@@ -67,17 +67,31 @@ export const THRESHOLD_PROFILES: Readonly<Record<string, unknown>> = {
  */
 export const REPORTED_ENDPOINTS = ['login', 'refresh', 'protected'] as const;
 
-/** The always-true expression added per reported metric: it can never fail and never aborts. */
+/** k6's four metric types. */
+export type MetricKind = 'trend' | 'rate' | 'counter' | 'gauge';
+
+/**
+ * The always-true expression per metric type: it can never fail and never aborts. Any of them
+ * marks a threshold that only keeps a (sub-)metric in the summary, wherever it was added.
+ */
+export const ALWAYS_TRUE_EXPRESSIONS: Readonly<Record<MetricKind, string>> = {
+  trend: 'max>=0',
+  rate: 'rate>=0',
+  counter: 'count>=0',
+  gauge: 'value>=0',
+};
+
+/** The always-true expression added per reported metric. */
 export const REPORTING_EXPRESSIONS: Readonly<Record<string, string>> = {
-  http_reqs: 'count>=0',
-  http_req_duration: 'max>=0',
-  http_req_failed: 'rate>=0',
+  http_reqs: ALWAYS_TRUE_EXPRESSIONS.counter,
+  http_req_duration: ALWAYS_TRUE_EXPRESSIONS.trend,
+  http_req_failed: ALWAYS_TRUE_EXPRESSIONS.rate,
 };
 
 /** True for an expression that only exists to keep a sub-metric in the summary. */
 export function isReportingExpression(expression: string): boolean {
   const compact = expression.replace(/\s+/g, '');
-  return Object.values(REPORTING_EXPRESSIONS).includes(compact);
+  return Object.values(ALWAYS_TRUE_EXPRESSIONS).includes(compact);
 }
 
 /** Trend statistics the summary needs: p50 (med), p90, p95 and p99 per endpoint. */

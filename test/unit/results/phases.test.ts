@@ -79,6 +79,12 @@ describe('phaseThresholds', () => {
     assert.equal(Object.keys(map).length, 9 * phases.length);
   });
 
+  it('marks every threshold it adds as a reporting one, a gauge too, so none reads as an SLO', () => {
+    const map = phaseThresholds(phases.slice(0, 1), 'capacity', { vus: ['value<100'] });
+    assert.deepEqual(map['vus{phase:step-1}'], ['value>=0']);
+    assert.deepEqual(listSlos(map), []);
+  });
+
   it('keeps only the counter a storm needs, per bucket', () => {
     const buckets = [
       { name: 't0', startMs: 0, endMs: 1000 },

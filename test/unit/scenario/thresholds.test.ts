@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../../lib/core/errors.ts';
 import {
+  ALWAYS_TRUE_EXPRESSIONS,
   isReportingExpression,
   parseThresholdProfile,
   resolveThresholds,
@@ -329,5 +330,19 @@ describe('thresholdOptions', () => {
     assert.equal(isReportingExpression('max>=0'), true);
     assert.equal(isReportingExpression('count>=1'), false);
     assert.equal(isReportingExpression('p(95)<300'), false);
+  });
+
+  it('recognises the always-true expression of every metric type, the gauge one too', () => {
+    assert.deepEqual(ALWAYS_TRUE_EXPRESSIONS, {
+      trend: 'max>=0',
+      rate: 'rate>=0',
+      counter: 'count>=0',
+      gauge: 'value>=0',
+    });
+    for (const expression of Object.values(ALWAYS_TRUE_EXPRESSIONS)) {
+      assert.equal(isReportingExpression(expression), true, expression);
+    }
+    assert.equal(isReportingExpression('value >= 0'), true);
+    assert.equal(isReportingExpression('value>=1'), false);
   });
 });

@@ -1,10 +1,10 @@
 /**
  * Where the toolkit's one-off work runs. k6 runs a script's init code in every VU, and every VU
- * keeps its own copy of each function and object that code defines: about 0.6 KiB per function
- * (bench/RESULTS.md). Most of the toolkit is needed once per test, not once per VU: resolving and
- * validating the settings, reading the credentials pool, planning the options and thresholds, and
- * rendering the results. k6 does all of that in VU 0, the VU in which it reads `options`, runs
- * `setup()` and calls `handleSummary` (`__VU` is 0 there).
+ * keeps its own copy of each function and object that code defines (bench/RESULTS.md's notes
+ * measure what that costs per VU). Most of the toolkit is needed once per test, not once per VU:
+ * resolving and validating the settings, reading the credentials pool, planning the options and
+ * thresholds, and rendering the results. k6 does all of that in VU 0, the VU in which it reads
+ * `options`, runs `setup()` and calls `handleSummary` (`__VU` is 0 there).
  *
  * So that code is bundled apart, into dist/controller.js beside the scenario bundles
  * (lib/k6/controller.ts, built by build.mjs), and only VU 0 loads it, with k6's `require`. The

@@ -1,7 +1,7 @@
 /**
- * Makes k6's summary data safe to write out: drops `setup_data` (it may carry credentials, see
- * design.md) and masks anything that looks like a secret, wherever it sits (values, keys, check
- * names, tag values inside sub-metric names).
+ * Makes k6's summary data safe to write out: drops `setup_data` (k6 hands `handleSummary` what
+ * `setup()` returned, and a setup that logs in returns tokens) and masks anything that looks like
+ * a secret, wherever it sits (values, keys, check names, tag values inside sub-metric names).
  */
 import { REDACTED, redact } from '../redact.ts';
 import type { SummaryData } from './summary-data.ts';

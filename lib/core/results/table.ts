@@ -73,7 +73,11 @@ export function collectEndpointRows(data: SummaryData): EndpointRow[] {
   });
 }
 
-/** The toolkit's auth counters (design.md: auth_logins, auth_refreshes, …). */
+/**
+ * The toolkit's auth metrics, by the names users' thresholds and dashboards rely on (README,
+ * "Metrics and tags"): `auth_logins`, `auth_refreshes`, `auth_relogins`, `auth_expired_rejections`,
+ * `auth_errors`.
+ */
 export function collectAuthCounts(data: SummaryData): AuthCounts {
   const count = (name: string) => statOf(data.metrics[name], 'count') ?? 0;
   return {

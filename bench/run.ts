@@ -5,6 +5,7 @@
  *   npm run bench                          # default size, ~10–15 min, writes bench/RESULTS.md
  *   BENCH_SIZE=tiny npm run bench          # seconds; proves the harness works; results/bench-tiny.md
  *   npm run bench -- --parts 1,4 --out /tmp/x.md --no-wait
+ *   npm run bench -- --help                # the flags
  *
  * Before a default-size run it waits (up to 20 min, polling every 30 s) for the 1-minute load
  * average to drop below 0.8, since other work on the machine skews every number.
@@ -14,9 +15,9 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
 import { buildScenarios } from '../build.mjs';
 import { parseK6Version, provisionK6 } from '../scripts/provision-k6.ts';
+import { BENCH_USAGE, type BenchCommand, BenchUsageError, parseBenchArgs } from './lib/cli.ts';
 import type { BenchContext, Bundles } from './lib/context.ts';
 import { runGrowth } from './lib/part-growth.ts';
 import { runMemory } from './lib/part-memory.ts';
@@ -25,37 +26,20 @@ import { runServer } from './lib/part-server.ts';
 import { describeMachine, readLoadAverage } from './lib/proc.ts';
 import { carryNotes, type Results, renderResults } from './lib/report.ts';
 import { REPO_ROOT } from './lib/servers.ts';
-import { readSize } from './lib/sizes.ts';
 
 const QUIET_LOAD = 0.8;
 const QUIET_POLL_MS = 30_000;
 const QUIET_MAX_WAIT_MS = 20 * 60_000;
 
-const { values } = parseArgs({
-  options: {
-    size: { type: 'string' },
-    out: { type: 'string' },
-    parts: { type: 'string', default: '1,2,3,4' },
-    'no-wait': { type: 'boolean', default: false },
-  },
-});
-
-const size = readSize(values.size ?? process.env.BENCH_SIZE);
-const parts = new Set(values.parts.split(',').map((part) => part.trim()));
-for (const part of parts) {
-  if (!['1', '2', '3', '4'].includes(part)) {
-    throw new Error(`Invalid --parts; reason: expected numbers from 1 to 4, got "${part}"`);
-  }
-}
+const command = await readCommand(process.argv.slice(2));
+const { size, parts } = command;
 const outFile = resolve(
-  values.out ??
-    process.env.BENCH_OUT ??
+  command.outFile ??
     join(REPO_ROOT, size.name === 'tiny' ? 'results/bench-tiny.md' : 'bench/RESULTS.md'),
 );
 const log = (line: string) => process.stdout.write(`bench: ${line}\n`);
 
-const waitedSeconds =
-  size.name === 'tiny' || values['no-wait'] ? 0 : await waitForQuietMachine(log);
+const waitedSeconds = size.name === 'tiny' || command.noWait ? 0 : await waitForQuietMachine(log);
 const startedAt = new Date();
 const loadBefore = readLoadAverage();
 const { path: k6 } = await provisionK6();
@@ -91,6 +75,31 @@ try {
   log(`wrote ${outFile}`);
 } finally {
   await rm(buildDir, { recursive: true, force: true });
+}
+
+/**
+ * The command line, or the end of the process: `--help` prints the usage and exits 0, a wrong
+ * flag prints what was wrong with the usage and exits 2 (before anything is built or waited for).
+ */
+async function readCommand(argv: string[]): Promise<Extract<BenchCommand, { kind: 'run' }>> {
+  let command: BenchCommand;
+  try {
+    command = parseBenchArgs(argv, process.env);
+  } catch (error) {
+    if (!(error instanceof BenchUsageError)) throw error;
+    await write(process.stderr, `bench: ${error.message}\n\n${BENCH_USAGE}`);
+    process.exit(2);
+  }
+  if (command.kind === 'help') {
+    await write(process.stdout, BENCH_USAGE);
+    process.exit(0);
+  }
+  return command;
+}
+
+/** Resolves once `text` is flushed, so an exit right after it loses nothing (pipes may be async). */
+function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise((resolveWrite) => stream.write(text, () => resolveWrite()));
 }
 
 /**

@@ -144,6 +144,24 @@ describe('bench harness at tiny size', () => {
   });
 });
 
+describe('bench command line', () => {
+  test('--help prints the usage on stdout and exits 0 without running anything', async () => {
+    const help = await runBench(['--help']);
+    assert.equal(help.code, 0, help.stderr.slice(-2000));
+    assert.match(help.stdout, /^usage: npm run bench -- \[--size default\|tiny\]/);
+    assert.doesNotMatch(help.stdout, /bench: /);
+    assert.equal(help.stderr, '');
+  });
+
+  test('an unknown flag is refused with the reason and the usage, exit code 2', async () => {
+    const wrong = await runBench(['--bogus']);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /^bench: Unknown option '--bogus'/);
+    assert.match(wrong.stderr, /usage: npm run bench -- /);
+    assert.equal(wrong.stdout, '');
+  });
+});
+
 describe('bench helpers', () => {
   test('the median of an even count is the mean of the middle two, with min and max', () => {
     assert.deepEqual(spreadOf([4, 1, 3, 2]), { median: 2.5, min: 1, max: 4, n: 4 });

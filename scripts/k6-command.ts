@@ -35,6 +35,17 @@ export interface K6RunCommand {
   outputs?: readonly string[];
 }
 
+/**
+ * The flags of a run whose output a program reads (benchmarks, tests): no usage report, no
+ * progress bar, no colours, and `__ENV` from the `-e` values alone.
+ */
+export const UNATTENDED_RUN = {
+  noUsageReport: true,
+  quiet: true,
+  noColor: true,
+  isolateEnv: true,
+} as const satisfies Partial<K6RunCommand>;
+
 /** `-e NAME=value` pairs, in the record's order. */
 export function k6EnvArgs(env: Readonly<Record<string, string>>): string[] {
   return Object.entries(env).flatMap(([name, value]) => ['-e', `${name}=${value}`]);

@@ -12,7 +12,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { k6RunArgs, minimalK6ProcessEnv } from '../../scripts/k6-command.ts';
+import { k6RunArgs, minimalK6ProcessEnv, UNATTENDED_RUN } from '../../scripts/k6-command.ts';
 import { findChildPid, readCpuSeconds, readMachineBusySeconds } from './proc.ts';
 import { REPO_ROOT, type ServerProcess } from './servers.ts';
 
@@ -118,10 +118,7 @@ export async function measureK6(spec: K6RunSpec): Promise<K6Measurement> {
     '%U %S %M %e',
     spec.k6,
     ...k6RunArgs({
-      noUsageReport: true,
-      quiet: true,
-      noColor: true,
-      isolateEnv: true,
+      ...UNATTENDED_RUN,
       summaryExport: summaryFile,
       env,
       script: spec.script,

@@ -7,7 +7,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { k6RunArgs, minimalK6ProcessEnv } from '../../scripts/k6-command.ts';
+import { k6RunArgs, minimalK6ProcessEnv, UNATTENDED_RUN } from '../../scripts/k6-command.ts';
 import { provisionK6 } from '../../scripts/provision-k6.ts';
 import { REPO_ROOT, runToEnd } from './run-process.ts';
 
@@ -77,10 +77,7 @@ export async function runK6(options: K6RunOptions): Promise<K6Run> {
   await mkdir(resultsDir);
   const env = { PWD: REPO_ROOT.replace(/\/$/, ''), RESULTS_DIR: resultsDir, ...options.env };
   const args = k6RunArgs({
-    noUsageReport: true,
-    quiet: true,
-    noColor: true,
-    isolateEnv: true,
+    ...UNATTENDED_RUN,
     summaryExport: summaryFile,
     outputs: options.collectPoints ? [`json=${pointsFile}`] : [],
     args: options.args ?? [],

@@ -4,6 +4,7 @@ import {
   k6EnvArgs,
   k6RunArgs,
   minimalK6ProcessEnv,
+  UNATTENDED_RUN,
   webDashboardEnv,
 } from '../../../scripts/k6-command.ts';
 
@@ -86,5 +87,18 @@ describe('minimalK6ProcessEnv', () => {
       HOME: '/h',
     });
     assert.deepEqual(minimalK6ProcessEnv({}, '/tmp'), { PATH: '', HOME: '/tmp' });
+  });
+});
+
+describe('UNATTENDED_RUN', () => {
+  it('asks for no usage report, no progress bar, no colours and no system environment', () => {
+    assert.deepEqual(k6RunArgs({ ...UNATTENDED_RUN, script: 'x.js' }), [
+      'run',
+      '--no-usage-report',
+      '--quiet',
+      '--no-color',
+      '--include-system-env-vars=false',
+      'x.js',
+    ]);
   });
 });

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   compareModes,
+  formatModeLinks,
   formatModeMarkdown,
   formatModeTable,
+  formatResultsLine,
   overallExitCode,
 } from '../../../lib/core/results/mode-comparison.ts';
 import type { MetricSummary, SummaryData } from '../../../lib/core/results/summary-data.ts';
@@ -95,5 +97,38 @@ describe('overallExitCode', () => {
 
   it('is the failed run’s own code when a run failed, even after a crossed threshold', () => {
     assert.equal(overallExitCode([{ exitCode: 99 }, { exitCode: 107 }, { exitCode: 104 }]), 107);
+  });
+});
+
+describe('formatResultsLine', () => {
+  it('lists the files each mode really wrote, and says so when a failed mode wrote none', () => {
+    assert.equal(
+      formatResultsLine('results/start-20251130T072712Z', [
+        { mode: 'session', files: ['junit.xml', 'report.html', 'summary.json', 'summary.md'] },
+        { mode: 'token', files: [] },
+        { mode: 'dual', files: ['junit.xml', 'summary.json', 'summary.md'] },
+      ]),
+      'Results: results/start-20251130T072712Z/: ' +
+        'session/ (summary.md, report.html, summary.json, junit.xml); ' +
+        'token/ (no files: k6 wrote none); ' +
+        'dual/ (summary.md, summary.json, junit.xml); comparison.md',
+    );
+  });
+});
+
+describe('formatModeLinks', () => {
+  it('links only the modes whose summary.md exists', () => {
+    assert.equal(
+      formatModeLinks([
+        { mode: 'session', files: ['summary.md'] },
+        { mode: 'token', files: [] },
+        { mode: 'dual', files: ['summary.md', 'report.html'] },
+      ]),
+      "Each mode's full results: [session](session/summary.md), [dual](dual/summary.md).",
+    );
+  });
+
+  it('says that no mode wrote a summary when every run failed before its end', () => {
+    assert.equal(formatModeLinks([{ mode: 'session', files: [] }]), 'No mode wrote a summary.md.');
   });
 });

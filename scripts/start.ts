@@ -16,6 +16,7 @@ import {
   formatModeLinks,
   formatModeMarkdown,
   formatModeTable,
+  formatNotPassedLine,
   formatResultsLine,
   type ModeFiles,
   type ModeRun,
@@ -259,7 +260,7 @@ export async function main(extraK6Args: readonly string[] = []): Promise<number>
   say(
     crossed.length === 0
       ? `All thresholds held in every mode (${seconds(startedAtMs)} in all).`
-      : `Not passed in: ${crossed.join(', ')}; see their summary.md (exit code ${exitCode}).`,
+      : formatNotPassedLine(crossed, modeFiles, exitCode),
   );
   return exitCode;
 }

@@ -154,3 +154,24 @@ export function formatModeLinks(modes: readonly ModeFiles[]): string {
   if (linked.length === 0) return 'No mode wrote a summary.md.';
   return `Each mode's full results: ${linked.map(({ mode }) => `[${mode}](${mode}/summary.md)`).join(', ')}.`;
 }
+
+/**
+ * The closing line when some mode did not pass: where to look, pointing at a summary.md only for
+ * the modes that wrote one (a run that failed at init has only k6's error, printed above).
+ */
+export function formatNotPassedLine(
+  notPassed: readonly string[],
+  modes: readonly ModeFiles[],
+  exitCode: number,
+): string {
+  const withSummary = notPassed.filter((mode) =>
+    modes.some((entry) => entry.mode === mode && entry.files.includes('summary.md')),
+  );
+  const where =
+    withSummary.length === notPassed.length
+      ? 'see their summary.md'
+      : withSummary.length === 0
+        ? "no results were written: see k6's errors above"
+        : `see the summary.md of ${withSummary.join(', ')}; the others wrote no results`;
+  return `Not passed in: ${notPassed.join(', ')}; ${where} (exit code ${exitCode}).`;
+}

@@ -5,6 +5,7 @@ import {
   formatModeLinks,
   formatModeMarkdown,
   formatModeTable,
+  formatNotPassedLine,
   formatResultsLine,
   overallExitCode,
 } from '../../../lib/core/results/mode-comparison.ts';
@@ -130,5 +131,40 @@ describe('formatModeLinks', () => {
 
   it('says that no mode wrote a summary when every run failed before its end', () => {
     assert.equal(formatModeLinks([{ mode: 'session', files: [] }]), 'No mode wrote a summary.md.');
+  });
+});
+
+describe('formatNotPassedLine', () => {
+  const wrote = { files: ['summary.md', 'report.html'] };
+  it('points at every summary.md when each mode that did not pass wrote one', () => {
+    assert.equal(
+      formatNotPassedLine(
+        ['token', 'dual'],
+        [
+          { mode: 'token', ...wrote },
+          { mode: 'dual', ...wrote },
+        ],
+        99,
+      ),
+      'Not passed in: token, dual; see their summary.md (exit code 99).',
+    );
+  });
+
+  it('points only at the summaries that exist when a mode failed before writing any', () => {
+    assert.equal(
+      formatNotPassedLine(
+        ['token', 'dual'],
+        [
+          { mode: 'token', ...wrote },
+          { mode: 'dual', files: [] },
+        ],
+        107,
+      ),
+      'Not passed in: token, dual; see the summary.md of token; the others wrote no results (exit code 107).',
+    );
+    assert.equal(
+      formatNotPassedLine(['session'], [{ mode: 'session', files: [] }], 107),
+      "Not passed in: session; no results were written: see k6's errors above (exit code 107).",
+    );
   });
 });

@@ -8,6 +8,7 @@
  * when a run failed. Extra arguments go to every `k6 run` (`npm start -- -e VUS=10`).
  */
 import { spawn } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -265,7 +266,8 @@ export async function main(extraK6Args: readonly string[] = []): Promise<number>
   return exitCode;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+// realpath: Node loads the main module by its real path, so a symlinked script must compare so too.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   try {
     process.exitCode = await main(process.argv.slice(2));
   } catch (error) {

@@ -27,6 +27,8 @@ export interface CodeBlock {
 export interface ShellCommand {
   /** `README.md:15`: where the command is shown. */
   where: string;
+  /** The block's language (see `CodeBlock.lang`): "cron" lines are schedules, not commands. */
+  lang: string;
   /** The command as a user would paste it: continuation lines joined, the comment dropped. */
   command: string;
 }
@@ -108,7 +110,7 @@ export function shellCommands(file: string): ShellCommand[] {
       }
       const command = dropComment(text).trim();
       if (command === '') continue;
-      commands.push({ where: `${file}:${block.line + line}`, command });
+      commands.push({ where: `${file}:${block.line + line}`, lang: block.lang, command });
     }
   }
   return commands;

@@ -14,6 +14,7 @@
  * are also importable as `buildScenarios({ scenariosDir, outDir })`, and any entry files as
  * `bundleForK6(entryPoints, outDir)`.
  */
+import { realpathSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { basename, join, relative, resolve } from 'node:path';
@@ -125,7 +126,8 @@ function formatSize(bytes) {
 }
 
 const invokedDirectly =
-  process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+  // realpath: Node loads the main module by its real path, so a symlinked build.mjs compares so too.
+  process.argv[1] && realpathSync(resolve(process.argv[1])) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
   try {
     const [scenariosDir, outDir] = process.argv.slice(2).map((path) => resolve(path));

@@ -4,7 +4,7 @@
  *
  *   npm run scenario -- capacity -e AUTH_MODE=dual -e START_RATE=20 -e STEP_RATE=20 -e MAX_RATE=400
  */
-import { defineScenario } from '../lib/k6/scenario.ts';
+import { defineScenario } from '../lib/k6/index.ts';
 
 const scenario = defineScenario('capacity');
 

@@ -3,7 +3,7 @@
  *
  *   npm run scenario -- load -e AUTH_MODE=dual -e RATE=50 -e DURATION=5m
  */
-import { defineScenario } from '../lib/k6/scenario.ts';
+import { defineScenario } from '../lib/k6/index.ts';
 
 const scenario = defineScenario('load');
 

@@ -5,9 +5,9 @@
  *
  *   npm run scenario -- login-storm -e AUTH_MODE=session -e VUS=200 -e DURATION=1m
  */
-import { defineScenario } from '../lib/k6/scenario.ts';
+import { defineScenario } from '../lib/k6/index.ts';
 
-export { loseAllSessions } from '../lib/k6/session-loss.ts';
+export { loseAllSessions } from '../lib/k6/index.ts';
 
 const scenario = defineScenario('login-storm');
 

@@ -6,7 +6,7 @@
  *
  *   npm run scenario -- refresh-storm -e AUTH_MODE=dual -e VUS=100 -e DURATION=5m
  */
-import { defineScenario } from '../lib/k6/scenario.ts';
+import { defineScenario } from '../lib/k6/index.ts';
 
 const scenario = defineScenario('refresh-storm');
 

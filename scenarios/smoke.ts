@@ -7,7 +7,7 @@
  *
  * Thresholds come from `-e THRESHOLDS=<profile>` (default `smoke`, see thresholds/README.md).
  */
-import { defineScenario } from '../lib/k6/scenario.ts';
+import { defineScenario } from '../lib/k6/index.ts';
 
 const scenario = defineScenario('smoke');
 

@@ -4,7 +4,7 @@
  *
  *   npm run scenario -- soak -e AUTH_MODE=dual -e RATE=20 -e DURATION=2h
  */
-import { defineScenario } from '../lib/k6/scenario.ts';
+import { defineScenario } from '../lib/k6/index.ts';
 
 const scenario = defineScenario('soak');
 

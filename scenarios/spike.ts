@@ -4,7 +4,7 @@
  *
  *   npm run scenario -- spike -e AUTH_MODE=dual -e RATE=10 -e SPIKE_RATE=200
  */
-import { defineScenario } from '../lib/k6/scenario.ts';
+import { defineScenario } from '../lib/k6/index.ts';
 
 const scenario = defineScenario('spike');
 

@@ -4,7 +4,7 @@
  *
  *   npm run scenario -- stress -e AUTH_MODE=dual -e START_RATE=10 -e PEAK_RATE=150
  */
-import { defineScenario } from '../lib/k6/scenario.ts';
+import { defineScenario } from '../lib/k6/index.ts';
 
 const scenario = defineScenario('stress');
 

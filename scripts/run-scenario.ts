@@ -10,7 +10,7 @@
  * 99 thresholds crossed (every file is still written), 104/107 bad config or script error.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, readdir, rename, rmdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -159,7 +159,8 @@ async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+// realpath: Node loads the main module by its real path, so a symlinked script must compare so too.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   try {
     process.exitCode = await main(process.argv.slice(2));
   } catch (error) {

@@ -8,13 +8,18 @@
  * when a run failed. Extra arguments go to every `k6 run` (`npm start -- -e VUS=10`).
  */
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   compareModes,
+  formatModeLinks,
   formatModeMarkdown,
   formatModeTable,
+  formatNotPassedLine,
+  formatResultsLine,
+  type ModeFiles,
   type ModeRun,
   overallExitCode,
 } from '../lib/core/results/mode-comparison.ts';
@@ -31,6 +36,7 @@ const MODES = ['session', 'token', 'dual'] as const;
 const DEMO_ACCESS_TTL_SECONDS = 5;
 const DEMO_VUS = 5;
 const DEMO_DURATION_SECONDS = 10;
+const DEMO_DURATION = `${DEMO_DURATION_SECONDS}s`;
 /** A run that takes this much longer than planned is stopped (SIGTERM: k6 still writes results). */
 const RUN_GRACE_MS = 60_000;
 const HEARTBEAT_MS = 5000;
@@ -44,13 +50,61 @@ function startReferenceServer(): Promise<ListeningServer> {
   return startServer({ app });
 }
 
+/** The VUs and duration each mode's run really gets, as k6 would read them. */
+export interface DemoLoad {
+  vus: string;
+  /** A k6 duration as given ("10s", "3s", "1m"). */
+  duration: string;
+}
+
+/**
+ * What the extra arguments make of the demo's load: the last `-e VUS=`/`-e DURATION=` wins (k6
+ * keeps the last of repeated `-e`), and k6's own `--vus`/`-u` and `--duration`/`-d` beat both
+ * (since k6 v2.1 they override the scenarios a script defines).
+ */
+export function demoLoad(extraK6Args: readonly string[]): DemoLoad {
+  const env: Record<string, string> = {};
+  const flags: Record<string, string> = {};
+  for (let index = 0; index < extraK6Args.length; index += 1) {
+    const arg = extraK6Args[index] ?? '';
+    const next = extraK6Args[index + 1];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
+    const value = inline ?? next;
+    if (value === undefined) continue;
+    if (inline === undefined && ['-e', '--env', '-u', '--vus', '-d', '--duration'].includes(flag)) {
+      index += 1;
+    }
+    if (flag === '-e' || flag === '--env') {
+      const at = value.indexOf('=');
+      if (at > 0) env[value.slice(0, at)] = value.slice(at + 1);
+    } else if (flag === '-u' || flag === '--vus') {
+      flags.vus = value;
+    } else if (flag === '-d' || flag === '--duration') {
+      flags.duration = value;
+    }
+  }
+  return {
+    vus: flags.vus ?? (env.VUS?.trim() || String(DEMO_VUS)),
+    duration: flags.duration ?? (env.DURATION?.trim() || DEMO_DURATION),
+  };
+}
+
 interface K6Exit {
   code: number;
   stderr: string;
 }
 
 /** Runs k6 quietly, with a heartbeat so a 10-second run does not look stuck. */
-function runK6(k6: string, args: string[], env: NodeJS.ProcessEnv, label: string): Promise<K6Exit> {
+function runK6(
+  k6: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  label: string,
+  limitMs: number,
+): Promise<K6Exit> {
   return new Promise((resolvePromise, reject) => {
     const startedMs = Date.now();
     const child = spawn(k6, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -59,10 +113,7 @@ function runK6(k6: string, args: string[], env: NodeJS.ProcessEnv, label: string
       stderr = (stderr + text).slice(-4000);
     });
     const heartbeat = setInterval(() => say(`      ${label}: ${seconds(startedMs)}`), HEARTBEAT_MS);
-    const limit = setTimeout(
-      () => child.kill('SIGTERM'),
-      DEMO_DURATION_SECONDS * 1000 + RUN_GRACE_MS,
-    );
+    const limit = setTimeout(() => child.kill('SIGTERM'), limitMs);
     child.on('error', (error) => {
       clearInterval(heartbeat);
       clearTimeout(limit);
@@ -84,20 +135,43 @@ async function readSummary(dir: string): Promise<SummaryData | undefined> {
   }
 }
 
-function comparisonMarkdown(table: string, startedAtMs: number, exitCode: number): string {
+/** The files a mode's run left in its folder; none when k6 wrote nothing. */
+async function listFiles(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).sort();
+  } catch {
+    return [];
+  }
+}
+
+function comparisonMarkdown(
+  table: string,
+  startedAtMs: number,
+  exitCode: number,
+  load: DemoLoad,
+  modes: readonly ModeFiles[],
+): string {
   return [
     '# npm start: the smoke scenario in every auth mode',
     '',
     `- Generated: ${new Date(startedAtMs).toISOString()}`,
     `- Target: the reference server on loopback, access tokens living ${DEMO_ACCESS_TTL_SECONDS} s`,
-    `- Load: ${DEMO_VUS} VUs for ${DEMO_DURATION_SECONDS} s per mode, thresholds profile \`smoke\``,
+    `- Load: ${load.vus} VUs for ${load.duration} per mode, thresholds profile \`smoke\``,
     `- Exit code: ${exitCode}`,
     '',
     table,
     '',
-    `Each mode's full results: ${MODES.map((mode) => `[${mode}](${mode}/summary.md)`).join(', ')}.`,
+    formatModeLinks(modes),
     '',
   ].join('\n');
+}
+
+/** A k6 duration ("10s", "1m30s", "500ms") in milliseconds; 0 when it does not parse. */
+function durationMs(duration: string): number {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const parts = [...duration.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((part) => part[0]).join('') !== duration) return 0;
+  return parts.reduce((sum, part) => sum + Number(part[1]) * (units[part[2] ?? 's'] ?? 0), 0);
 }
 
 /** The whole demo; resolves to the exit code. */
@@ -123,6 +197,10 @@ export async function main(extraK6Args: readonly string[] = []): Promise<number>
   const root =
     process.env.RESULTS_DIR?.trim() || join('results', `start-${formatUtcTimestamp(startedAtMs)}`);
   const runs: ModeRun[] = [];
+  const modeFiles: ModeFiles[] = [];
+  const load = demoLoad(extraK6Args);
+  // Bounded by the planned duration when it parses, so a longer -e DURATION is not cut short.
+  const limitMs = Math.max(DEMO_DURATION_SECONDS * 1000, durationMs(load.duration)) + RUN_GRACE_MS;
   let interrupted = false;
   const onSigint = () => {
     interrupted = true;
@@ -133,7 +211,7 @@ export async function main(extraK6Args: readonly string[] = []): Promise<number>
       if (interrupted) break;
       stepStart = Date.now();
       say(
-        `[${4 + index}/${steps}] ${mode}: ${DEMO_VUS} VUs for ${DEMO_DURATION_SECONDS} s against /protected…`,
+        `[${4 + index}/${steps}] ${mode}: ${load.vus} VUs for ${load.duration} against /protected…`,
       );
       const plan = planRun(
         [
@@ -144,7 +222,7 @@ export async function main(extraK6Args: readonly string[] = []): Promise<number>
             BASE_URL: server.url,
             AUTH_MODE: mode,
             VUS: String(DEMO_VUS),
-            DURATION: `${DEMO_DURATION_SECONDS}s`,
+            DURATION: DEMO_DURATION,
             THRESHOLDS: 'smoke',
             RESULTS_DIR: join(root, mode),
           }),
@@ -154,10 +232,11 @@ export async function main(extraK6Args: readonly string[] = []): Promise<number>
         startedAtMs,
       );
       await mkdir(plan.stagingDir, { recursive: true });
-      const exit = await runK6(k6.path, plan.k6Args, plan.env, mode);
+      const exit = await runK6(k6.path, plan.k6Args, plan.env, mode, limitMs);
       await publishResults(plan.stagingDir, plan.resultsDir);
       const data = await readSummary(plan.resultsDir);
       runs.push({ mode, exitCode: exit.code, data });
+      modeFiles.push({ mode, files: await listFiles(plan.resultsDir) });
       const outcome =
         exit.code === 0 ? 'passed' : exit.code === 99 ? 'thresholds crossed' : 'failed';
       say(`      ${mode}: ${outcome} (k6 exit code ${exit.code}, ${seconds(stepStart)})`);
@@ -175,23 +254,24 @@ export async function main(extraK6Args: readonly string[] = []): Promise<number>
   say('');
   say(formatModeTable(rows));
   say('');
+  // Every mode may have failed before k6 wrote anything: comparison.md still needs its folder.
+  await mkdir(root, { recursive: true });
   await writeFile(
     join(root, 'comparison.md'),
-    comparisonMarkdown(formatModeMarkdown(rows), startedAtMs, exitCode),
+    comparisonMarkdown(formatModeMarkdown(rows), startedAtMs, exitCode, load, modeFiles),
   );
-  say(
-    `Results: ${relative(process.cwd(), resolve(root)) || '.'}/ (${[...runs.map((run) => `${run.mode}/`), 'comparison.md'].join(', ')}); each mode has summary.md and report.html`,
-  );
+  say(formatResultsLine(relative(process.cwd(), resolve(root)) || '.', modeFiles));
   const crossed = rows.filter((row) => row.verdict !== 'passed').map((row) => row.mode);
   say(
     crossed.length === 0
       ? `All thresholds held in every mode (${seconds(startedAtMs)} in all).`
-      : `Not passed in: ${crossed.join(', ')}; see their summary.md (exit code ${exitCode}).`,
+      : formatNotPassedLine(crossed, modeFiles, exitCode),
   );
   return exitCode;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+// realpath: Node loads the main module by its real path, so a symlinked script must compare so too.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   try {
     process.exitCode = await main(process.argv.slice(2));
   } catch (error) {

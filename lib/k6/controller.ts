@@ -3,7 +3,6 @@
  * file apart from the scenarios, and VU 0 loads it with `require`.
  */
 
-export { thresholdOptions } from '../core/scenario/thresholds.ts';
-export { renderResults } from './results.ts';
+export { renderResults, thresholdOptions } from './results.ts';
 export { planScenarioRun } from './scenario-plan.ts';
 export { loadCredentialPool, loadSettings } from './settings.ts';

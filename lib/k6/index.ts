@@ -1,11 +1,16 @@
 /**
- * What scenarios use. A scenario stays thin: its `options`, and a default function that calls in
- * here, e.g.
+ * The one import of a k6 script: everything a scenario or a script of your own uses comes from
+ * here (the catalogue's `defineScenario`, `withThresholds` for `options`, `summaryHandler` for
+ * `handleSummary`, and the request helpers), e.g.
  *
  * ```ts
- * import { protectedCall } from '../lib/k6/index.ts';
+ * import { protectedCall, summaryHandler, withThresholds } from '../lib/k6/index.ts';
+ * export const options = withThresholds({ vus: 10, duration: '1m' }, 'load');
+ * export const handleSummary = summaryHandler('orders');
  * export default function () { protectedCall(); }
  * ```
+ *
+ * esbuild keeps only what a script imports, so the re-exports below cost a VU nothing unless used.
  *
  * Each VU gets one `AuthClient`, created on first use inside VU code (never in init code, where
  * k6 forbids HTTP). It logs in on the VU's first request and keeps its cookie jar or tokens
@@ -18,8 +23,17 @@ import { AuthClient, type AuthRequest, type AuthResponse } from './auth-client.t
 import { profile } from './config.ts';
 import { credentialsForThisVu, credentialsForThisVuAsync } from './credentials.ts';
 
+export type { SummaryExtras } from '../core/results/result-files.ts';
+export type { SummaryData } from '../core/results/summary-data.ts';
+export type { ParallelVia, ScenarioName } from '../core/scenario/shapes.ts';
 export type { AuthRequest, AuthResponse } from './auth-client.ts';
 export { profile } from './config.ts';
+export { withThresholds } from './options.ts';
+// scenario.ts imports this file's helpers back; the cycle is safe because neither module calls
+// the other while it is being evaluated (defineScenario runs from the scenario file's body).
+export { defineScenario, type Scenario } from './scenario.ts';
+export { loseAllSessions } from './session-loss.ts';
+export { type SummaryHandler, summaryHandler } from './summary.ts';
 
 let client: AuthClient | undefined;
 

@@ -10,32 +10,58 @@
  * K6_WEB_DASHBOARD_EXPORT=<file>`, which run-scenario sets.
  */
 import { readEnvValue } from '../core/env-values.ts';
-import { renderSummaryOutputs, type SummaryExtras } from '../core/results/result-files.ts';
+import {
+  renderSummaryOutputs,
+  type SummaryContext,
+  type SummaryExtras,
+} from '../core/results/result-files.ts';
 import { isSecretKey } from '../core/results/sanitize.ts';
 import type { SummaryData } from '../core/results/summary-data.ts';
+import { thresholdOptions as resolveThresholdOptions } from '../core/scenario/thresholds.ts';
+
+/**
+ * The default profile `withThresholds` was given (lib/k6/options.ts): a script's `options` and its
+ * `handleSummary` are made apart, and both run in VU 0, where this module lives once per test.
+ */
+let rememberedDefaultProfile: string | undefined;
+
+/**
+ * lib/core's `thresholdOptions`, remembering `defaultProfile` so that summary.md names the
+ * profile a script of your own used when `-e THRESHOLDS` was unset.
+ */
+export function thresholdOptions(
+  env: Record<string, string | undefined>,
+  defaultProfile = 'smoke',
+): ReturnType<typeof resolveThresholdOptions> {
+  rememberedDefaultProfile = defaultProfile;
+  return resolveThresholdOptions(env, defaultProfile);
+}
 
 /**
  * What `handleSummary` returns: summary.json, junit.xml, summary.md and the end-of-test text.
  *
  * @param scenario - the scenario name, used in file names and report titles ("smoke").
  * @param extras - the scenario's own sections and files, made from the same data.
+ * @param defaultThresholdsProfile - the profile used when `-e THRESHOLDS` is unset (a catalogue
+ *   scenario's own; for a script, the one it gave `withThresholds`).
  */
 export function renderResults(
   scenario: string,
   data: SummaryData,
   extras: SummaryExtras,
+  defaultThresholdsProfile = rememberedDefaultProfile,
 ): Record<string, string> {
-  return renderSummaryOutputs(
-    data,
-    {
-      scenario,
-      resultsDir: readEnvValue(__ENV, 'RESULTS_DIR'),
-      generatedAtMs: Date.now(),
-      thresholdsProfile: readEnvValue(__ENV, 'THRESHOLDS') ?? '',
-      knownSecrets: secretsFromEnv(__ENV),
-    },
-    extras,
-  );
+  const context: SummaryContext = {
+    scenario,
+    resultsDir: readEnvValue(__ENV, 'RESULTS_DIR'),
+    generatedAtMs: Date.now(),
+    thresholdsProfile: readEnvValue(__ENV, 'THRESHOLDS') ?? '',
+    knownSecrets: secretsFromEnv(__ENV),
+  };
+  if (defaultThresholdsProfile !== undefined) {
+    context.defaultThresholdsProfile = defaultThresholdsProfile;
+  }
+  return renderSummaryOutputs(data, context, extras);
 }
 
 /** Values of environment variables whose names say secret (PASSWORD, TOKEN, …): masked on sight. */

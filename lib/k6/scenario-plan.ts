@@ -82,6 +82,7 @@ export function planScenarioRun(name: ScenarioName, mode: AuthMode): ScenarioRun
         name,
         data,
         report === null ? {} : { sections: [report], files: report.files },
+        plan.defaultThresholds,
       );
     },
   };

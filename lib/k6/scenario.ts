@@ -2,7 +2,7 @@
  * Makes a catalogue scenario from its name, so each file in scenarios/ is a few lines:
  *
  * ```ts
- * import { defineScenario } from '../lib/k6/scenario.ts';
+ * import { defineScenario } from '../lib/k6/index.ts';
  * const scenario = defineScenario('load');
  * export const options = scenario.options;
  * export const handleSummary = scenario.handleSummary;

@@ -17,7 +17,7 @@ export type SummaryHandler = ((data: SummaryData) => Record<string, string>) | u
  * @param scenario - the scenario name, used in file names and report titles ("smoke").
  * @param extras - the script's own sections and files, made from the same data.
  * @example
- * import { summaryHandler } from '../lib/k6/summary.ts';
+ * import { summaryHandler } from '../lib/k6/index.ts';
  * export const handleSummary = summaryHandler('orders');
  */
 export function summaryHandler(

@@ -14,6 +14,8 @@ const KILL_AFTER_TERM_MS = 5000;
 export interface RunOptions {
   /** The whole environment of the process (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /** The working folder (default: the repository root). */
+  cwd?: string;
   timeoutMs: number;
 }
 
@@ -35,7 +37,7 @@ export function runToEnd(
   return new Promise((resolve, reject) => {
     const startedMs = Date.now();
     const child = spawn(command, args, {
-      cwd: REPO_ROOT,
+      cwd: options.cwd ?? REPO_ROOT,
       env: options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -95,6 +95,8 @@ describe('arrival-rate scenarios against the reference server (access tokens of 
     const markdown = await readFile(join(dir, 'summary.md'), 'utf8');
     assert.match(markdown, /^# load: k6 results/);
     assert.match(markdown, /Thresholds profile: scenario default/);
+    // The default profile by name: without -e THRESHOLDS, load is judged by thresholds/load.json.
+    assert.match(markdown, /- Thresholds profile: scenario default \(load\)\n/);
     assert.match(markdown, /`http_req_duration\{endpoint:protected\}` \| `p\(95\)<300`/);
   });
 

@@ -138,3 +138,37 @@ describe('npm start with a threshold that cannot hold', () => {
     }
   });
 });
+
+describe('npm start when every run fails at init', () => {
+  it('says the VUs and duration it was given, and promises no file that k6 did not write', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'start-107-'));
+    try {
+      const resultsDir = join(dir, 'demo');
+      const finished = await runStart(
+        // A profile that does not exist stops every k6 run at init, before any result file.
+        ['-e', 'VUS=3', '-e', 'DURATION=2s', '-e', 'THRESHOLDS=no-such-profile'],
+        { ...process.env, RESULTS_DIR: resultsDir },
+      );
+      assert.equal(finished.code, 107, finished.stdout);
+      for (const [index, mode] of MODES.entries()) {
+        assert.match(
+          finished.stdout,
+          new RegExp(`\\n\\[${4 + index}/6\\] ${mode}: 3 VUs for 2s against /protected…\\n`),
+        );
+        assert.match(finished.stdout, new RegExp(`${mode}/ \\(no files: k6 wrote none\\)`));
+      }
+      const closing = finished.stdout.slice(finished.stdout.indexOf('\nResults: '));
+      assert.doesNotMatch(closing, /report\.html|summary\.md/);
+      assert.match(
+        closing,
+        /Not passed in: session, token, dual; no results were written: see k6's errors above \(exit code 107\)\./,
+      );
+      const comparison = await readFile(join(resultsDir, 'comparison.md'), 'utf8');
+      assert.match(comparison, /- Load: 3 VUs for 2s per mode/);
+      assert.match(comparison, /No mode wrote a summary\.md\./);
+      assert.doesNotMatch(comparison, /\]\(\w+\/summary\.md\)/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

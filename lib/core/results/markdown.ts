@@ -17,6 +17,8 @@ export interface MarkdownOptions {
   scenario: string;
   /** The `THRESHOLDS` profile name, shown as given; empty when the scenario's default was used. */
   thresholdsProfile: string;
+  /** The default profile's name, shown when `thresholdsProfile` is empty ("load"). */
+  defaultThresholdsProfile?: string;
   /** When the summary was made, epoch milliseconds. */
   generatedAtMs: number;
 }
@@ -37,6 +39,13 @@ function table(headers: string[], rows: string[][], leftAligned: number): string
   return [headers, align, ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
 }
 
+/** The profile as given with `-e THRESHOLDS`, else the scenario's default, by name when known. */
+function profileLabel(options: MarkdownOptions): string {
+  if (options.thresholdsProfile) return options.thresholdsProfile;
+  const name = options.defaultThresholdsProfile;
+  return name ? `scenario default (${name})` : 'scenario default';
+}
+
 /** The Markdown report, from sanitised summary data. */
 export function formatMarkdown(data: SummaryData, options: MarkdownOptions): string {
   const thresholds = listThresholds(data);
@@ -55,7 +64,7 @@ export function formatMarkdown(data: SummaryData, options: MarkdownOptions): str
     `# ${escapeCell(options.scenario)}: k6 results`,
     '',
     `- Result: ${verdict}`,
-    `- Thresholds profile: ${escapeCell(options.thresholdsProfile || 'scenario default')}`,
+    `- Thresholds profile: ${escapeCell(profileLabel(options))}`,
     `- Test run duration: ${round(data.state.testRunDurationMs / 1000)} s`,
     `- Generated: ${new Date(options.generatedAtMs).toISOString()}`,
     '',

@@ -116,3 +116,62 @@ export function overallExitCode(runs: readonly Pick<ModeRun, 'exitCode'>[]): num
   if (failed !== undefined) return failed.exitCode;
   return runs.some((run) => run.exitCode === 99) ? 99 : 0;
 }
+
+/** The result files one mode's run left in its folder (none when k6 wrote nothing). */
+export interface ModeFiles {
+  mode: string;
+  /** File names in `<root>/<mode>/`, as found on disk after the run. */
+  files: readonly string[];
+}
+
+/** The order a reader looks for them in; any other file follows, by name. */
+const RESULT_FILE_ORDER = ['summary.md', 'report.html', 'summary.json', 'junit.xml'];
+
+function orderFiles(files: readonly string[]): string[] {
+  const rank = (file: string) => {
+    const index = RESULT_FILE_ORDER.indexOf(file);
+    return index === -1 ? RESULT_FILE_ORDER.length : index;
+  };
+  return [...files].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/**
+ * The closing "Results:" line of `npm start`: each mode's folder with the files that are really
+ * in it, so a failed mode (no summary, no report) is not promised files it never wrote.
+ */
+export function formatResultsLine(root: string, modes: readonly ModeFiles[]): string {
+  const parts = modes.map(({ mode, files }) =>
+    files.length === 0
+      ? `${mode}/ (no files: k6 wrote none)`
+      : `${mode}/ (${orderFiles(files).join(', ')})`,
+  );
+  return `Results: ${root}/: ${[...parts, 'comparison.md'].join('; ')}`;
+}
+
+/** comparison.md's links to each mode's summary.md, only for the modes that wrote one. */
+export function formatModeLinks(modes: readonly ModeFiles[]): string {
+  const linked = modes.filter(({ files }) => files.includes('summary.md'));
+  if (linked.length === 0) return 'No mode wrote a summary.md.';
+  return `Each mode's full results: ${linked.map(({ mode }) => `[${mode}](${mode}/summary.md)`).join(', ')}.`;
+}
+
+/**
+ * The closing line when some mode did not pass: where to look, pointing at a summary.md only for
+ * the modes that wrote one (a run that failed at init has only k6's error, printed above).
+ */
+export function formatNotPassedLine(
+  notPassed: readonly string[],
+  modes: readonly ModeFiles[],
+  exitCode: number,
+): string {
+  const withSummary = notPassed.filter((mode) =>
+    modes.some((entry) => entry.mode === mode && entry.files.includes('summary.md')),
+  );
+  const where =
+    withSummary.length === notPassed.length
+      ? 'see their summary.md'
+      : withSummary.length === 0
+        ? "no results were written: see k6's errors above"
+        : `see the summary.md of ${withSummary.join(', ')}; the others wrote no results`;
+  return `Not passed in: ${notPassed.join(', ')}; ${where} (exit code ${exitCode}).`;
+}

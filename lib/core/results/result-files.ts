@@ -35,6 +35,8 @@ export interface SummaryContext {
   generatedAtMs: number;
   /** `THRESHOLDS` as given, or "" for the scenario's default profile. */
   thresholdsProfile: string;
+  /** The scenario's default profile ("load"), named in summary.md when `THRESHOLDS` is unset. */
+  defaultThresholdsProfile?: string;
   /** Exact values known to be secret (e.g. passwords from `-e`), masked wherever they appear. */
   knownSecrets?: readonly string[];
 }

@@ -336,6 +336,14 @@ function applyOverrides(map: ThresholdMap, env: Env): void {
   }
 }
 
+/**
+ * The name of the threshold profile a run uses: `env.THRESHOLDS`, else `defaultProfile`, else
+ * `smoke` (the same choice `resolveThresholds` makes, so reports can name it).
+ */
+export function thresholdsProfileName(env: Env, defaultProfile?: string): string {
+  return readEnvValue(env, 'THRESHOLDS') ?? (defaultProfile || 'smoke');
+}
+
 export interface ResolveOptions {
   /** Profile used when `THRESHOLDS` is not set. */
   defaultProfile?: string;
@@ -351,7 +359,7 @@ export interface ResolveOptions {
  */
 export function resolveThresholds(env: Env, options: ResolveOptions = {}): ThresholdMap {
   const profiles = options.profiles ?? THRESHOLD_PROFILES;
-  const name = readEnvValue(env, 'THRESHOLDS') ?? (options.defaultProfile || 'smoke');
+  const name = thresholdsProfileName(env, options.defaultProfile);
   const raw = Object.keys(profiles).includes(name) ? profiles[name] : undefined;
   if (raw === undefined) {
     throw new ConfigError(

@@ -65,6 +65,26 @@ describe('formatMarkdown', () => {
     assert.ok(markdown.includes('- Thresholds profile: scenario default\n'));
   });
 
+  it('names the default profile that was used when THRESHOLDS was unset and the scenario says which', () => {
+    const markdown = formatMarkdown(makeSummaryData(), {
+      scenario: 'load',
+      thresholdsProfile: '',
+      defaultThresholdsProfile: 'load',
+      generatedAtMs,
+    });
+    assert.ok(markdown.includes('- Thresholds profile: scenario default (load)\n'));
+  });
+
+  it('names the THRESHOLDS profile as given even when the scenario has another default', () => {
+    const markdown = formatMarkdown(makeSummaryData(), {
+      scenario: 'load',
+      thresholdsProfile: 'soak',
+      defaultThresholdsProfile: 'load',
+      generatedAtMs,
+    });
+    assert.ok(markdown.includes('- Thresholds profile: soak\n'));
+  });
+
   it('says "no samples" instead of a zero for a threshold on an endpoint that saw no request', () => {
     const data = makeSummaryData();
     data.metrics['http_req_duration{endpoint:refresh}'] = {

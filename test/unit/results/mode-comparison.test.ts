@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   compareModes,
+  formatModeLinks,
   formatModeMarkdown,
   formatModeTable,
+  formatNotPassedLine,
+  formatResultsLine,
   overallExitCode,
 } from '../../../lib/core/results/mode-comparison.ts';
 import type { MetricSummary, SummaryData } from '../../../lib/core/results/summary-data.ts';
@@ -95,5 +98,73 @@ describe('overallExitCode', () => {
 
   it('is the failed run’s own code when a run failed, even after a crossed threshold', () => {
     assert.equal(overallExitCode([{ exitCode: 99 }, { exitCode: 107 }, { exitCode: 104 }]), 107);
+  });
+});
+
+describe('formatResultsLine', () => {
+  it('lists the files each mode really wrote, and says so when a failed mode wrote none', () => {
+    assert.equal(
+      formatResultsLine('results/start-20251130T072712Z', [
+        { mode: 'session', files: ['junit.xml', 'report.html', 'summary.json', 'summary.md'] },
+        { mode: 'token', files: [] },
+        { mode: 'dual', files: ['junit.xml', 'summary.json', 'summary.md'] },
+      ]),
+      'Results: results/start-20251130T072712Z/: ' +
+        'session/ (summary.md, report.html, summary.json, junit.xml); ' +
+        'token/ (no files: k6 wrote none); ' +
+        'dual/ (summary.md, summary.json, junit.xml); comparison.md',
+    );
+  });
+});
+
+describe('formatModeLinks', () => {
+  it('links only the modes whose summary.md exists', () => {
+    assert.equal(
+      formatModeLinks([
+        { mode: 'session', files: ['summary.md'] },
+        { mode: 'token', files: [] },
+        { mode: 'dual', files: ['summary.md', 'report.html'] },
+      ]),
+      "Each mode's full results: [session](session/summary.md), [dual](dual/summary.md).",
+    );
+  });
+
+  it('says that no mode wrote a summary when every run failed before its end', () => {
+    assert.equal(formatModeLinks([{ mode: 'session', files: [] }]), 'No mode wrote a summary.md.');
+  });
+});
+
+describe('formatNotPassedLine', () => {
+  const wrote = { files: ['summary.md', 'report.html'] };
+  it('points at every summary.md when each mode that did not pass wrote one', () => {
+    assert.equal(
+      formatNotPassedLine(
+        ['token', 'dual'],
+        [
+          { mode: 'token', ...wrote },
+          { mode: 'dual', ...wrote },
+        ],
+        99,
+      ),
+      'Not passed in: token, dual; see their summary.md (exit code 99).',
+    );
+  });
+
+  it('points only at the summaries that exist when a mode failed before writing any', () => {
+    assert.equal(
+      formatNotPassedLine(
+        ['token', 'dual'],
+        [
+          { mode: 'token', ...wrote },
+          { mode: 'dual', files: [] },
+        ],
+        107,
+      ),
+      'Not passed in: token, dual; see the summary.md of token; the others wrote no results (exit code 107).',
+    );
+    assert.equal(
+      formatNotPassedLine(['session'], [{ mode: 'session', files: [] }], 107),
+      "Not passed in: session; no results were written: see k6's errors above (exit code 107).",
+    );
   });
 });

@@ -9,6 +9,7 @@ import {
   resolveThresholds,
   THRESHOLD_PROFILES,
   thresholdOptions,
+  thresholdsProfileName,
 } from '../../../lib/core/scenario/thresholds.ts';
 
 const thresholdsDir = new URL('../../../thresholds/', import.meta.url);
@@ -344,5 +345,14 @@ describe('thresholdOptions', () => {
     }
     assert.equal(isReportingExpression('value >= 0'), true);
     assert.equal(isReportingExpression('value>=1'), false);
+  });
+});
+
+describe('thresholdsProfileName', () => {
+  it('names the THRESHOLDS profile when one is given, else the default, else smoke', () => {
+    assert.equal(thresholdsProfileName({ THRESHOLDS: 'soak' }, 'load'), 'soak');
+    assert.equal(thresholdsProfileName({ THRESHOLDS: ' ' }, 'load'), 'load');
+    assert.equal(thresholdsProfileName({}, 'release-gate'), 'release-gate');
+    assert.equal(thresholdsProfileName({}), 'smoke');
   });
 });

@@ -1,0 +1,303 @@
+/**
+ * Every shell command the READMEs show, run as written: through `sh -c`, in a folder laid out like
+ * a checkout (the repository's files linked in, its own results/ and the files a user would add:
+ * accounts.csv, users.csv, profiles/my-api.json), against loopback servers instead of
+ * staging.example.com. A command is only shortened or retargeted by `-e` values appended to it
+ * (k6 keeps the last of repeated `-e`), or is in SKIPPED with the reason it cannot run here.
+ * A command added to a README without a plan here fails the first test, so the docs cannot
+ * outgrow this check.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import {
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SCENARIO_KNOBS } from '../../lib/core/scenario/shapes.ts';
+import { provisionK6 } from '../../scripts/provision-k6.ts';
+import { ensureBuilt, REPO_ROOT } from '../helpers/k6.ts';
+import { type RunningOAuth2Server, startOAuth2Server } from '../helpers/oauth2-server.ts';
+import { READMES, shellCommands } from '../helpers/readme.ts';
+import { type ReferenceServer, startReferenceServer } from '../helpers/reference-server.ts';
+import { type Finished, runToEnd } from '../helpers/run-process.ts';
+
+const CLIENT_SECRET = 'readme-client-secret';
+const RUN_TIMEOUT_MS = 90_000;
+/** npm start runs three modes; the slack is for a busy two-core machine. */
+const START_TIMEOUT_MS = 150_000;
+
+interface Context {
+  sandbox: string;
+  reference: ReferenceServer;
+  oauth2: RunningOAuth2Server;
+}
+
+interface Plan {
+  /** Appended to the command: `-e` values only (`-- ` first for npm start, which needs it). */
+  append?: (ctx: Context) => string;
+  timeoutMs?: number;
+  /** What the run must show beyond exit code 0. */
+  verify?: (run: Finished, ctx: Context) => Promise<void> | void;
+}
+
+/** Commands that are not run, each with the reason. */
+const SKIPPED: Readonly<Record<string, string>> = {
+  'npm ci':
+    'reinstalls node_modules from the lockfile, the tree this test itself runs from (.ci/run runs it before npm test)',
+  'npm test': 'the whole suite, this test included: it would run itself',
+  'npm run bench':
+    'the default-size benchmark: 10–15 minutes of CPU-bound measurement that rewrites bench/RESULTS.md; it takes no -e to shorten it',
+  'BENCH_SIZE=tiny npm run bench':
+    'test/integration/bench.test.ts runs the bench harness at tiny size already; a second run would repeat a CPU-bound minute',
+  'npm run bench -- --parts 1,2 --out /tmp/bench.md --no-wait':
+    'parts 1 and 2 at default size: minutes of CPU-bound measurement; it takes no -e to shorten it',
+};
+
+/** A cron line is a schedule for an operator's host (a 2-hour soak against staging, mail to ops). */
+const CRON_REASON =
+  "a crontab entry for an operator's host: a 2-hour soak against staging that logs to /var/log and mails ops; its npm run scenario is run here in its shorter forms";
+
+const reference = (ctx: Context) => `-e BASE_URL=${ctx.reference.url}`;
+const short = '-e DURATION=2s';
+
+async function resultFolders(ctx: Context, prefix: string): Promise<string[]> {
+  const names = await readdir(join(ctx.sandbox, 'results'));
+  return names
+    .filter((name) => name.startsWith(prefix))
+    .map((name) => join(ctx.sandbox, 'results', name));
+}
+
+async function latestFolder(ctx: Context, prefix: string): Promise<string> {
+  const folders = (await resultFolders(ctx, prefix)).sort();
+  const last = folders.at(-1);
+  assert.ok(last, `a results/${prefix}* folder`);
+  return last;
+}
+
+async function assertFiles(dir: string, files: readonly string[]): Promise<void> {
+  const present = await readdir(dir);
+  for (const file of files) assert.ok(present.includes(file), `${file} in ${dir}: ${present}`);
+}
+
+const PLANS: Readonly<Record<string, Plan>> = {
+  'npm start': {
+    append: () => `-- ${short}`,
+    timeoutMs: START_TIMEOUT_MS,
+    verify: (run) => {
+      assert.equal((run.stdout.match(/: 5 VUs for 2s against \/protected/g) ?? []).length, 3);
+    },
+  },
+  'npm start -- -e VUS=10 -e DURATION=3s': {
+    timeoutMs: START_TIMEOUT_MS,
+    verify: async (run, ctx) => {
+      assert.equal((run.stdout.match(/: 10 VUs for 3s against \/protected/g) ?? []).length, 3);
+      const dir = await latestFolder(ctx, 'start-');
+      const comparison = await readFile(join(dir, 'comparison.md'), 'utf8');
+      assert.match(comparison, /- Load: 10 VUs for 3s per mode/);
+      for (const mode of ['session', 'token', 'dual']) {
+        await assertFiles(join(dir, mode), ['summary.md', 'report.html']);
+      }
+    },
+  },
+  'npm run build': {},
+  'npm run scenario -- load -e BASE_URL=https://staging.example.com -e PROFILE=profiles/oauth2-password.json -e CLIENT_SECRET="$CLIENT_SECRET" -e CREDENTIALS=accounts.csv -e RATE=100 -e DURATION=10m':
+    {
+      // accounts.csv holds exactly load's MAX_VUS accounts, as "Pointing it at your own API" says.
+      append: (ctx) => `-e BASE_URL=${ctx.oauth2.url} -e RATE=10 ${short}`,
+      verify: async (_run, ctx) => {
+        await assertFiles(await latestFolder(ctx, 'load-'), ['summary.md', 'report.html']);
+        assert.ok(
+          ctx.oauth2.stats().grants.password > 0,
+          'the VUs logged in with the password grant',
+        );
+      },
+    },
+  'k6 run -e BASE_URL=https://staging.example.com -e PROFILE=profiles/my-api.json -e CREDENTIALS=accounts.csv -e RESULTS_DIR=results dist/load.js':
+    {
+      append: (ctx) => `${reference(ctx)} -e RATE=5 ${short}`,
+      verify: async (_run, ctx) => {
+        const flat = await readdir(join(ctx.sandbox, 'results'));
+        assert.ok(flat.includes('summary.md'), `results/summary.md: ${flat}`);
+      },
+    },
+  'node build.mjs examples dist/examples': {
+    verify: () => {
+      assert.ok(existsSync(join(REPO_ROOT, 'dist/examples/orders.js')));
+      assert.ok(existsSync(join(REPO_ROOT, 'dist/examples/controller.js')));
+    },
+  },
+  'npm run k6 -- run -e VUS=2 -e DURATION=30s dist/examples/orders.js': {
+    append: (ctx) => `${reference(ctx)} ${short}`,
+    verify: (run) => {
+      assert.match(run.stdout, /checks_succeeded\.+: 100\.00%/);
+    },
+  },
+  'npm run scenario -- load -e BASE_URL=https://staging.example.com -e AUTH_MODE=dual -e RATE=100':
+    { append: (ctx) => `${reference(ctx)} -e RATE=10 ${short}` },
+  'npm run scenario -- smoke -e THRESHOLDS=load -e P95_REFRESH_MS=400 -e ERROR_RATE_MAX=0.02': {
+    append: (ctx) => `${reference(ctx)} ${short}`,
+    verify: async (_run, ctx) => {
+      const summary = await readFile(join(await latestFolder(ctx, 'smoke-'), 'summary.md'), 'utf8');
+      assert.match(summary, /- Thresholds profile: load\n/);
+      assert.match(summary, /`http_req_duration\{endpoint:refresh\}` \| `p\(95\)<400`/);
+    },
+  },
+  'mkdir -p results/load': {},
+  'K6_WEB_DASHBOARD=true K6_WEB_DASHBOARD_PORT=-1 K6_WEB_DASHBOARD_PERIOD=1s K6_WEB_DASHBOARD_EXPORT=results/load/report.html k6 run -e RESULTS_DIR=results/load dist/load.js':
+    {
+      // Two dashboard snapshots at a 1-second period: 3 s leaves room for both.
+      append: (ctx) => `${reference(ctx)} -e RATE=5 -e DURATION=3s`,
+      verify: async (_run, ctx) => {
+        await assertFiles(join(ctx.sandbox, 'results/load'), [
+          'report.html',
+          'summary.md',
+          'summary.json',
+          'junit.xml',
+        ]);
+      },
+    },
+  'npm run k6 -- run -e PROFILE=profiles/oauth2-password.json -e BASE_URL=https://auth.example.com -e CLIENT_SECRET="$CLIENT_SECRET" -e CREDENTIALS=users.csv dist/smoke.js':
+    {
+      append: (ctx) => `-e BASE_URL=${ctx.oauth2.url} ${short}`,
+      verify: (run) => {
+        assert.match(run.stdout, /checks_succeeded\.+: 100\.00%/);
+      },
+    },
+  'npm run scenario -- smoke -e THRESHOLDS=load': {
+    append: (ctx) => `${reference(ctx)} ${short}`,
+  },
+  'npm run scenario -- smoke -e THRESHOLDS_OVERRIDE=\'{"checks":["rate>0.99"]}\'': {
+    append: (ctx) => `${reference(ctx)} ${short}`,
+    verify: async (_run, ctx) => {
+      const summary = await readFile(join(await latestFolder(ctx, 'smoke-'), 'summary.md'), 'utf8');
+      assert.match(summary, /`checks` \| `rate>0\.99`/);
+    },
+  },
+};
+
+interface Step {
+  where: string;
+  command: string;
+  skip: string | undefined;
+}
+
+/** Each README command split at `&&` into the steps a shell runs, in README order, once each. */
+function readmeSteps(): Step[] {
+  const steps: Step[] = [];
+  const seen = new Set<string>();
+  for (const file of READMES) {
+    for (const { where, lang, command } of shellCommands(file)) {
+      const parts = lang === 'cron' ? [command] : command.split(/\s+&&\s+/);
+      for (const part of parts) {
+        if (seen.has(part)) continue;
+        seen.add(part);
+        steps.push({ where, command: part, skip: lang === 'cron' ? CRON_REASON : SKIPPED[part] });
+      }
+    }
+  }
+  return steps;
+}
+
+/** A folder laid out like a checkout: the repository linked in, with a user's own files beside. */
+async function makeSandbox(): Promise<string> {
+  const sandbox = await mkdtemp(join(tmpdir(), 'readme-commands-'));
+  for (const name of await readdir(REPO_ROOT)) {
+    if (['.git', 'results', 'profiles'].includes(name)) continue;
+    await symlink(join(REPO_ROOT, name), join(sandbox, name));
+  }
+  await mkdir(join(sandbox, 'results'));
+  await mkdir(join(sandbox, 'profiles'));
+  for (const name of await readdir(join(REPO_ROOT, 'profiles'))) {
+    await symlink(join(REPO_ROOT, 'profiles', name), join(sandbox, 'profiles', name));
+  }
+  // "your own API" is the reference server here, so its profile is the article's.
+  await copyFile(join(REPO_ROOT, 'profiles/article.json'), join(sandbox, 'profiles/my-api.json'));
+  const loadMaxVus = Number(SCENARIO_KNOBS.load.find((knob) => knob.env === 'MAX_VUS')?.default);
+  await writeFile(join(sandbox, 'accounts.csv'), accountsCsv(loadMaxVus));
+  await writeFile(join(sandbox, 'users.csv'), accountsCsv(2));
+  // `k6` on PATH, as the README's plain `k6 run` lines expect: the pinned one.
+  const { path: k6 } = await provisionK6();
+  await mkdir(join(sandbox, '.bin'));
+  await symlink(k6, join(sandbox, '.bin', 'k6'));
+  return sandbox;
+}
+
+/** A pool of the demo users user1..user<count> (the test servers' accounts). */
+function accountsCsv(count: number): string {
+  const rows = Array.from({ length: count }, (_, i) => `user${i + 1},pass${i + 1}`);
+  return `username,password\n${rows.join('\n')}\n`;
+}
+
+describe('every shell command in the READMEs', () => {
+  const steps = readmeSteps();
+  let ctx: Context;
+
+  before(async () => {
+    await ensureBuilt();
+    const [sandbox, referenceServer, oauth2] = await Promise.all([
+      makeSandbox(),
+      startReferenceServer(),
+      startOAuth2Server({ clientSecret: CLIENT_SECRET }),
+    ]);
+    ctx = { sandbox, reference: referenceServer, oauth2 };
+  });
+
+  after(async () => {
+    await Promise.all([ctx?.reference.stop(), ctx?.oauth2.stop()]);
+    if (ctx !== undefined) await rm(ctx.sandbox, { recursive: true, force: true });
+  });
+
+  it('has a plan or a reason to skip for each command, and none for a command no README shows', () => {
+    const unplanned = steps.filter((step) => step.skip === undefined && !(step.command in PLANS));
+    assert.deepEqual(
+      unplanned.map((step) => `${step.where}: ${step.command}`),
+      [],
+      'add each to PLANS (run, shortened by -e) or SKIPPED (with the reason)',
+    );
+    const shown = new Set(steps.map((step) => step.command));
+    const stale = [...Object.keys(PLANS), ...Object.keys(SKIPPED)].filter((c) => !shown.has(c));
+    assert.deepEqual(stale, [], 'plans for commands that no README shows any more');
+    const ran = steps.filter((step) => step.skip === undefined).length;
+    console.log(`README commands: ${ran} run, ${steps.length - ran} skipped`);
+  });
+
+  for (const step of steps) {
+    const plan = PLANS[step.command];
+    const name = `${step.where}: ${step.command}`;
+    if (step.skip !== undefined || plan === undefined) {
+      it(name, { skip: step.skip ?? 'no plan (see the first test)' }, () => {});
+      continue;
+    }
+    it(name, async () => {
+      const command = plan.append ? `${step.command} ${plan.append(ctx)}` : step.command;
+      const run = await runToEnd('sh', ['-c', command], {
+        cwd: ctx.sandbox,
+        // Only what a user's shell would have: PATH (with k6 on it), HOME, the client secret.
+        // Nothing else from this process reaches k6's __ENV (a stray BASE_URL would retarget it).
+        env: {
+          PATH: [join(ctx.sandbox, '.bin'), dirname(process.execPath), process.env.PATH].join(':'),
+          HOME: process.env.HOME ?? tmpdir(),
+          CLIENT_SECRET,
+          npm_config_update_notifier: 'false',
+        },
+        timeoutMs: plan.timeoutMs ?? RUN_TIMEOUT_MS,
+      });
+      assert.equal(run.timedOut, false, `${command} finished in time`);
+      assert.equal(
+        run.code,
+        0,
+        `${command}\nstdout tail: ${run.stdout.slice(-1500)}\nstderr tail: ${run.stderr.slice(-1500)}`,
+      );
+      await plan.verify?.(run, ctx);
+    });
+  }
+});

@@ -1,0 +1,153 @@
+/**
+ * The README against the code it describes: statements a new user acts on (the example script,
+ * the size of an accounts pool, the dashboard variables, the exit codes, the refresh-storm
+ * numbers) are checked against their source, so they cannot drift apart silently.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { planRenewAtMs } from '../../../lib/core/auth/expiry.ts';
+import { resolveProfile } from '../../../lib/core/auth/profile-resolve.ts';
+import { SCENARIO_KNOBS } from '../../../lib/core/scenario/shapes.ts';
+import { planRun } from '../../../scripts/run-scenario.ts';
+import {
+  codeBlocks,
+  READMES,
+  readmeSection,
+  readReadme,
+  shellCommands,
+} from '../../helpers/readme.ts';
+import { REPO_ROOT } from '../../helpers/run-process.ts';
+
+const readme = readReadme('README.md');
+
+describe('README: writing your own scenario', () => {
+  it('shows examples/orders.ts verbatim, so the example a test runs is the one users copy', () => {
+    const section = readmeSection(readme, '### Writing your own scenario');
+    const examples = codeBlocks(section).filter((block) => block.lang === 'ts');
+    assert.equal(examples.length, 1);
+    assert.equal(examples[0]?.text, readFileSync(join(REPO_ROOT, 'examples/orders.ts'), 'utf8'));
+  });
+
+  it('imports only from lib/k6/index.ts, in the example and in every catalogue scenario', () => {
+    const files = [
+      'examples/orders.ts',
+      ...Object.keys(SCENARIO_KNOBS).map((name) => `scenarios/${name}.ts`),
+    ];
+    for (const file of files) {
+      const text = readFileSync(join(REPO_ROOT, file), 'utf8');
+      const toolkit = [...text.matchAll(/from '(\.\.\/lib\/[^']+)'/g)].map((m) => m[1]);
+      assert.ok(toolkit.length > 0, `${file} imports the toolkit`);
+      assert.deepEqual(new Set(toolkit), new Set(['../lib/k6/index.ts']), file);
+    }
+  });
+});
+
+describe('README: pointing it at your own API', () => {
+  it("says how many accounts each scenario needs: every arrival-rate scenario's MAX_VUS default", () => {
+    const section = readmeSection(readme, '## Pointing it at your own API');
+    const sized = Object.entries(SCENARIO_KNOBS).flatMap(([name, knobs]) => {
+      const maxVus = knobs.find((knob) => knob.env === 'MAX_VUS');
+      return maxVus === undefined ? [] : [`\`${name}\` ${maxVus.default}`];
+    });
+    assert.ok(sized.includes('`load` 200') && sized.includes('`capacity` 1000'), String(sized));
+    for (const fragment of sized) assert.ok(section.includes(fragment), `missing ${fragment}`);
+    assert.match(section, /CREDENTIALS_TOO_FEW/);
+  });
+});
+
+describe('README: results of a plain k6 run', () => {
+  it('sets every dashboard variable npm run scenario sets, K6_WEB_DASHBOARD_PERIOD included', () => {
+    const plan = planRun(['load'], {}, 0);
+    const names = Object.keys(plan.env).filter((name) => name.startsWith('K6_WEB_DASHBOARD'));
+    assert.deepEqual(names.sort(), [
+      'K6_WEB_DASHBOARD',
+      'K6_WEB_DASHBOARD_EXPORT',
+      'K6_WEB_DASHBOARD_PERIOD',
+      'K6_WEB_DASHBOARD_PORT',
+    ]);
+    const recipes = shellCommands('README.md').filter(({ command }) =>
+      command.includes('K6_WEB_DASHBOARD_EXPORT='),
+    );
+    assert.equal(recipes.length, 1);
+    for (const name of names) {
+      const value = name === 'K6_WEB_DASHBOARD_EXPORT' ? '\\S+' : plan.env[name];
+      assert.match(recipes[0]?.command ?? '', new RegExp(`\\b${name}=${value}\\s`), name);
+    }
+  });
+
+  it('never tells k6 v2 to use --no-summary except to say it was removed', () => {
+    for (const file of READMES) {
+      const text = readReadme(file);
+      for (const match of text.matchAll(/--no-summary/g)) {
+        const around = text.slice(Math.max(0, match.index - 60), match.index + 60);
+        assert.match(around, /removed/, `${file}: ${around}`);
+      }
+      for (const { where, command } of shellCommands(file)) {
+        assert.doesNotMatch(command, /--no-summary/, where);
+      }
+    }
+  });
+});
+
+describe('README: exit codes', () => {
+  it('lists every code k6 v2 ends with, 255 (it could not start) included', () => {
+    const section = readmeSection(readme, '## Exit codes');
+    const codes = [...section.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
+    assert.deepEqual(codes, [0, 99, 104, 107, 108, 255]);
+    assert.match(section, /\| 255 \| .*--summary-mode=disabled/);
+  });
+});
+
+describe('README: the refresh-storm example', () => {
+  const section = readmeSection(readme, '## Scenarios');
+  const paragraph = section.slice(section.indexOf('**refresh-storm.**'));
+
+  it("quotes the client's real leeway and jitter defaults", () => {
+    const { expiry } = resolveProfile({ env: {} });
+    assert.match(paragraph, new RegExp(`\`REFRESH_LEEWAY\` \\(${expiry.leewaySeconds} s\\)`));
+    assert.match(
+      paragraph,
+      new RegExp(`\`0\\.\\.REFRESH_JITTER\` \\(${expiry.jitterSeconds} s\\)`),
+    );
+  });
+
+  it('puts each quoted peak inside the window in which the suggested ACCESS_TTL lets VUs refresh', () => {
+    const ttlSeconds = Number(/ACCESS_TTL=(\d+) npm run server/.exec(paragraph)?.[1]);
+    assert.ok(ttlSeconds > 0, 'the paragraph suggests an ACCESS_TTL');
+    const { expiry } = resolveProfile({ env: {} });
+    const peaks = [
+      ...paragraph.matchAll(/peak (\d+) refreshes\/s\s+at\s+(\d+) s,\s+(\d+)% of the (\d+)\s+VUs/g),
+    ];
+    assert.equal(peaks.length, 2, 'one peak with jitter, one with -e REFRESH_JITTER=0');
+    peaks.forEach((peak, index) => {
+      const [perSecond, atSeconds, share, vus] = peak.slice(1).map(Number) as [
+        number,
+        number,
+        number,
+        number,
+      ];
+      const jitterSeconds = index === 0 ? expiry.jitterSeconds : 0;
+      const renewAt = (random: number) =>
+        (planRenewAtMs({
+          expiry: {
+            source: 'expires_in',
+            expiresAtMs: ttlSeconds * 1000,
+            lifetimeMs: ttlSeconds * 1000,
+          },
+          leewaySeconds: expiry.leewaySeconds,
+          jitterSeconds,
+          random: () => random,
+        }) ?? Number.NaN) / 1000;
+      // VUs log in during the first second of the run, so a renewal lands up to a second later.
+      const earliest = Math.floor(renewAt(1));
+      const latest = Math.floor(renewAt(0)) + 1;
+      assert.ok(
+        atSeconds >= earliest && atSeconds <= latest,
+        `peak at ${atSeconds} s; with ACCESS_TTL=${ttlSeconds} VUs refresh from ${earliest} to ${latest} s`,
+      );
+      assert.equal(share, Math.round((perSecond / vus) * 100), peak[0]);
+    });
+  });
+});

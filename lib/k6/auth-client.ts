@@ -1,115 +1,45 @@
 /**
- * The per-VU authenticated HTTP client: logs in lazily on the VU's first request, keeps a cookie
- * jar or tokens across iterations, renews before expiry, and recovers once from a rejection.
- * lib/core decides (token-state, backoff); this class sends, sleeps and counts.
+ * The per-VU authenticated HTTP client, the same for every auth mode: logs in lazily on the VU's
+ * first request, keeps a cookie jar or tokens across iterations, renews before expiry, recovers
+ * once from a rejection, and logs out on request. The engine (lib/core/auth/engine.ts) decides,
+ * the mode plug-in (lib/core/auth/modes/) builds and reads; this class sends, sleeps and counts.
  */
 import { sleep } from 'k6';
 import { b64decode } from 'k6/encoding';
 import http, { type CookieJar } from 'k6/http';
-import { classifyFailure, decideRetry, type FailureKind } from '../core/auth/backoff.ts';
-import { readJwtTimes } from '../core/auth/jwt.ts';
+import * as engine from '../core/auth/engine.ts';
+import type { JwtTimes } from '../core/auth/jwt.ts';
+import type { AuthModePlugin, StepFailure } from '../core/auth/modes/mode-plugin.ts';
 import type { Credentials, TargetProfile } from '../core/auth/profile.ts';
-import {
-  buildCsrfRequest,
-  buildLoginRequest,
-  buildProtectedRequest,
-  buildRefreshRequest,
-} from '../core/auth/requests.ts';
-import {
-  extractCsrfToken,
-  isExpiredRejection,
-  isLoginSuccess,
-  oauthError,
-  parseTokenResponse,
-  type TokenSet,
-} from '../core/auth/responses.ts';
-import {
-  type AuthState,
-  applyLogin,
-  applyLoss,
-  applyRefresh,
-  decideBeforeRequest,
-  decideOnRejection,
-  initialAuthState,
-  type TokenUpdate,
-} from '../core/auth/token-state.ts';
-import type { HttpMethod, RequestSpec, ResponseView } from '../core/http-types.ts';
+import type { TokenSet } from '../core/auth/responses.ts';
+import type { RequestSpec, ResponseView } from '../core/http-types.ts';
+import type { AuthRequest, AuthResponse, CredentialsSource } from './auth-types.ts';
 import { warn } from './log.ts';
-import {
-  authErrors,
-  authExpiredRejections,
-  authLogins,
-  authRefreshes,
-  authRelogins,
-} from './metrics.ts';
-import {
-  type ExpectedStatusesCallback,
-  type K6Response,
-  type PreparedRequest,
-  prepare,
-  type SendOptions,
-  send,
-  sendAsync,
-  sendBatch,
-  sendPrepared,
-  toResponseView,
-} from './transport.ts';
+import * as metrics from './metrics.ts';
+import * as transport from './transport.ts';
+import { type ExpectedStatusesCallback, type PreparedRequest, send } from './transport.ts';
 
-/** A request to send with the VU's credentials. */
-export interface AuthRequest {
-  method: HttpMethod;
-  /** A path relative to the profile's `baseUrl` ("/orders"), or an absolute URL. */
-  path: string;
-  /** Already encoded; set `Content-Type` in `headers`. */
-  body?: string;
-  headers?: Record<string, string>;
-  /**
-   * The `name` tag. Defaults to the URL without its query string: set it when the path holds
-   * identifiers ("/orders/123"), or every id becomes its own time series.
-   */
-  name?: string;
-  /**
-   * Follow redirects? Off by default: in session mode a redirect to the login page is how an
-   * expired session shows, and it must be seen.
-   */
-  followRedirects?: boolean;
-}
+export type { AuthRequest, AuthResponse, CredentialsSource } from './auth-types.ts';
 
-/** The k6 response, or undefined when the VU could not authenticate (counted in `auth_errors`). */
-export type AuthResponse = K6Response | undefined;
+type Done = { kind: 'done'; view: ResponseView; tokens?: TokenSet };
+type Answer = { view: ResponseView; result: { kind: 'done'; tokens?: TokenSet } | StepFailure };
+type Expected = 'auth' | 'refresh' | 'firstTry' | 'retry';
 
-/** Where the VU's account comes from (lib/k6/credentials.ts). */
-export interface CredentialsSource {
-  sync: () => Credentials;
-  /** Also resolves a `k6/secrets` password, which only an async call can read. */
-  async: () => Promise<Credentials>;
-}
-
-type Attempt =
-  | { ok: true; view: ResponseView; tokens?: TokenSet }
-  | { ok: false; view: ResponseView; reason?: string };
-type AttemptResult =
-  | { ok: true; view: ResponseView; tokens?: TokenSet }
-  | { ok: false; kind: FailureKind };
+const decodeJwtPart = (part: string): string => b64decode(part, 'rawurl', 's');
 
 export class AuthClient {
-  private state: AuthState = initialAuthState();
+  private state: engine.AuthState = engine.initialAuthState();
+  private retry: engine.RetryState = engine.initialRetryState();
   /**
    * The VU's own jar, passed with every request. k6 empties the VU's default jar at the start of
    * each iteration (unless the scenario sets `noCookiesReset`), which would make session mode log
-   * in every iteration; a private jar survives iterations whatever the scenario's options, and a
-   * re-login simply starts a new one.
+   * in every iteration; a private jar survives iterations whatever the scenario's options.
    */
   private jar: CookieJar = new http.CookieJar();
   private credentials: Credentials | undefined;
-  /** Failed login/refresh attempts in a row, across iterations: the back-off keeps growing. */
-  private failureStreak = 0;
-  /** No login or refresh attempt before this time (epoch ms), after one gave up. */
-  private holdOffUntilMs = 0;
-  private readonly expected: Record<
-    'auth' | 'refresh' | 'firstTry' | 'retry',
-    ExpectedStatusesCallback
-  >;
+  private readonly tags: { auth: TargetProfile['mode'] };
+  private readonly expected: Record<Expected, ExpectedStatusesCallback>;
+  private readonly readJwt: ((accessToken: string) => JwtTimes | undefined) | undefined;
   /** What `protectedRequest()` returns: one object, so its k6 arguments can be kept (below). */
   private readonly protectedReq: AuthRequest;
   /**
@@ -124,12 +54,18 @@ export class AuthClient {
   constructor(
     private readonly profile: TargetProfile,
     private readonly credentialsSource: CredentialsSource,
+    private readonly mode: AuthModePlugin,
   ) {
+    this.tags = { auth: profile.mode };
     // A zero sample per counter, so the summary shows "auth_relogins 0" instead of leaving
     // readers to guess whether the metric exists.
-    const tags = { auth: profile.mode };
-    for (const counter of [authLogins, authRefreshes, authRelogins, authExpiredRejections]) {
-      counter.add(0, tags);
+    for (const counter of [
+      metrics.authLogins,
+      metrics.authRefreshes,
+      metrics.authRelogins,
+      metrics.authExpiredRejections,
+    ]) {
+      counter.add(0, this.tags);
     }
     this.protectedReq = Object.freeze({
       method: profile.protected.method,
@@ -145,6 +81,8 @@ export class AuthClient {
       // ...but a rejected retry is.
       retry: http.expectedStatuses(ok),
     };
+    const { readJwtTimes } = mode;
+    this.readJwt = readJwtTimes && ((token) => readJwtTimes(token, decodeJwtPart));
   }
 
   /**
@@ -186,9 +124,9 @@ export class AuthClient {
     await this.ready();
     if (!this.ensureFresh()) return undefined;
     const generation = this.state.generation;
-    const res = await sendAsync(this.toSpec(req), this.options(req, 'firstTry'));
+    const res = await transport.sendAsync(this.toSpec(req), this.options(req, 'firstTry'));
     if (!this.countRejection(res) || !this.recover(generation)) return res;
-    const retried = await sendAsync(this.toSpec(req), this.options(req, 'retry'));
+    const retried = await transport.sendAsync(this.toSpec(req), this.options(req, 'retry'));
     this.countRejection(retried);
     return retried;
   }
@@ -200,12 +138,12 @@ export class AuthClient {
   batch(reqs: readonly AuthRequest[]): AuthResponse[] {
     if (!this.ensureFresh()) return reqs.map(() => undefined);
     const generation = this.state.generation;
-    const responses: AuthResponse[] = sendBatch(
+    const responses: AuthResponse[] = transport.sendBatch(
       reqs.map((req) => ({ spec: this.toSpec(req), options: this.options(req, 'firstTry') })),
     );
     const rejected = reqs.flatMap((_, i) => (this.countRejection(responses[i]) ? [i] : []));
     if (rejected.length === 0 || !this.recover(generation)) return responses;
-    const retried = sendBatch(
+    const retried = transport.sendBatch(
       rejected.map((i) => {
         const req = reqs[i] as AuthRequest;
         return { spec: this.toSpec(req), options: this.options(req, 'retry') };
@@ -218,47 +156,59 @@ export class AuthClient {
     return responses;
   }
 
-  private sendFirstTry(req: AuthRequest): K6Response {
+  /**
+   * Logs the VU out: sends the mode's logout request (`endpoint: logout`; the session cookie in
+   * session mode, the bearer token in token and dual mode, RFC 6750 §2.1) when the VU holds
+   * credentials and the profile has a logout endpoint, then forgets the credentials whatever the
+   * answer (the account stays). The next request logs in again; that login counts in
+   * `auth_logins` but not in `auth_relogins`, which counts credentials lost to expiry or
+   * revocation, not given up on purpose. Returns the k6 response, or undefined when nothing was
+   * sent. A logout is not retried: a failed one shows as an `http_req_failed` of `endpoint:logout`.
+   */
+  logout(): AuthResponse {
+    const plan = engine.planLogout(this.mode.policy, this.state);
+    const request = plan.send ? this.mode.buildLogout?.(this.profile, this.state) : undefined;
+    const res = request && send(request, this.sendOptions(this.expected.auth));
+    this.state = engine.applyLogout(this.state);
+    if (plan.freshJar) this.jar = new http.CookieJar();
+    return res;
+  }
+
+  private sendFirstTry(req: AuthRequest): transport.K6Response {
     if (req !== this.protectedReq) return send(this.toSpec(req), this.options(req, 'firstTry'));
     let prepared = this.preparedProtected;
     if (prepared?.generation !== this.state.generation || prepared.jar !== this.jar) {
       prepared = {
         generation: this.state.generation,
         jar: this.jar,
-        request: prepare(this.toSpec(req), this.options(req, 'firstTry')),
+        request: transport.prepare(this.toSpec(req), this.options(req, 'firstTry')),
       };
       this.preparedProtected = prepared;
     }
-    return sendPrepared(prepared.request);
+    return transport.sendPrepared(prepared.request);
   }
 
   private toSpec(req: AuthRequest): RequestSpec {
-    // The protected request's headers are exactly the credentials (none in session mode).
-    const auth = buildProtectedRequest(this.profile, this.state.accessToken);
     const spec: RequestSpec = {
       endpoint: 'protected',
       method: req.method,
       url: /^https?:\/\//i.test(req.path) ? req.path : `${this.profile.baseUrl}${req.path}`,
-      headers: { ...req.headers, ...auth.headers },
+      headers: this.mode.applyCredentials(this.profile, this.state, req.headers ?? {}),
       followRedirects: req.followRedirects === true,
     };
     if (req.body !== undefined) spec.body = req.body;
     return spec;
   }
 
-  private options(req: AuthRequest, expected: 'firstTry' | 'retry'): SendOptions {
+  private options(req: AuthRequest, expected: 'firstTry' | 'retry'): transport.SendOptions {
     const options = this.sendOptions(this.expected[expected]);
     if (req.name !== undefined) options.name = req.name;
     return options;
   }
 
-  private sendOptions(expected: ExpectedStatusesCallback): SendOptions {
-    return {
-      mode: this.profile.mode,
-      jar: this.jar,
-      timeoutSeconds: this.profile.requestTimeoutSeconds,
-      expected,
-    };
+  private sendOptions(expected: ExpectedStatusesCallback): transport.SendOptions {
+    const { mode, requestTimeoutSeconds } = this.profile;
+    return { mode, jar: this.jar, timeoutSeconds: requestTimeoutSeconds, expected };
   }
 
   /** True (and counted) when the response says the credentials expired or were revoked. */
@@ -269,44 +219,33 @@ export class AuthClient {
     const status = res.status;
     const isRedirect = status >= 300 && status <= 399;
     if (!isRedirect && !this.profile.expiredStatuses.includes(status)) return false;
-    if (!isExpiredRejection(this.profile, toResponseView(res, Date.now()))) return false;
-    authExpiredRejections.add(1, { auth: this.profile.mode });
+    const view = transport.toResponseView(res, Date.now());
+    if (!this.mode.isRejection(this.profile, view)) return false;
+    metrics.authExpiredRejections.add(1, this.tags);
     return true;
   }
 
-  /**
-   * After the rejection of a first try sent with `generation`: renews once if nobody else has,
-   * and says whether the one retry is worth sending. Never called for a retry.
-   */
+  /** After the rejection of a first try sent with `generation`: may the one retry go? */
   private recover(generation: number): boolean {
-    const action = decideOnRejection(this.profile.mode, this.state, generation);
-    if (action === 'retry') return true;
-    if (action === 'relogin') this.state = applyLoss(this.state);
-    return this.renew(action);
+    const plan = engine.planOnRejection(this.mode.policy, this.state, generation);
+    if (plan.action === 'retry') return true;
+    this.state = plan.state;
+    return this.renew(plan.action);
   }
 
   /** Before a request: log in or renew when due. False when the VU has no usable credentials. */
   private ensureFresh(): boolean {
-    const action = decideBeforeRequest(this.profile.mode, this.state, Date.now());
-    if (action === 'send') return true;
-    if (!this.state.authenticated) return this.renew(action);
-    // Renewal is due but the credentials still work: while a failed renewal is holding off,
-    // keep using them; if renewing fails now, use them until they expire.
-    if (Date.now() < this.holdOffUntilMs && this.isUnexpired()) return true;
-    return this.renew(action) || this.isUnexpired();
+    const plan = engine.planBeforeRequest(this.mode.policy, this.state, this.retry, Date.now());
+    if (plan.kind === 'send') return true;
+    return this.renew(plan.action) || engine.isUnexpired(this.state, Date.now());
   }
 
-  private isUnexpired(): boolean {
-    const { expiresAtMs } = this.state.expiry;
-    return this.state.authenticated && expiresAtMs !== null && Date.now() < expiresAtMs;
-  }
-
-  private renew(action: 'login' | 'relogin' | 'refresh'): boolean {
+  private renew(action: engine.RenewAction): boolean {
     if (action === 'refresh') {
       const outcome = this.refresh();
       if (outcome !== 'refused') return outcome === 'ok';
       // The refresh token is dead (revoked, expired, server restarted): only a new login helps.
-      this.state = applyLoss(this.state);
+      this.state = engine.applyLoss(this.state);
     }
     return this.login();
   }
@@ -314,136 +253,97 @@ export class AuthClient {
   private login(): boolean {
     if (this.credentials === undefined) this.credentials = this.credentialsSource.sync();
     const credentials = this.credentials;
-    const isRelogin = this.state.logins > 0;
+    const plan = engine.planLogin(this.mode.policy, this.state);
     const previousJar = this.jar;
-    // A new session starts from an empty jar: stale session cookies must not ride along.
-    if (isRelogin && this.profile.mode === 'session') this.jar = new http.CookieJar();
-    const result = this.attempt('login', () => this.loginOnce(credentials));
-    if (!result.ok) {
-      // Renewing ahead of expiry failed: the old session may still serve until it ends.
-      if (this.state.authenticated) this.jar = previousJar;
+    if (plan.freshJar) this.jar = new http.CookieJar();
+    const outcome = this.attempt('login', () => this.walkLogin(credentials));
+    if (outcome.kind !== 'done') {
+      if (plan.restoreJarOnFailure) this.jar = previousJar;
       return false;
     }
-    this.state = applyLogin(this.state, this.tokenUpdate(result.view, result.tokens));
-    authLogins.add(1, { auth: this.profile.mode });
-    if (isRelogin) authRelogins.add(1, { auth: this.profile.mode });
+    this.state = engine.applyLogin(this.state, this.tokenUpdate(outcome));
+    metrics.authLogins.add(1, this.tags);
+    if (plan.isRelogin) metrics.authRelogins.add(1, this.tags);
     return true;
   }
 
-  private loginOnce(credentials: Credentials): Attempt {
-    let csrfToken: string | undefined;
-    if (this.profile.csrf !== null) {
-      const csrfView = this.sendAuth(buildCsrfRequest(this.profile), this.expected.auth);
-      csrfToken = extractCsrfToken(this.profile, csrfView);
-      if (csrfToken === undefined) {
-        const { from, name } = this.profile.csrf;
-        return {
-          ok: false,
-          view: csrfView,
-          reason: `no CSRF token; reason: expected ${from} "${name}" in the CSRF response, got none (status ${csrfView.status})`,
-        };
-      }
+  /** One login attempt: the mode's steps, each answer deciding the next, bounded by the engine. */
+  private walkLogin(credentials: Credentials): Answer {
+    let step = this.mode.startLogin(this.profile, credentials);
+    for (let sent = 1; ; sent += 1) {
+      const view = this.sendAuth(step.request, this.expected.auth);
+      const next = this.mode.continueLogin(this.profile, credentials, step.walk, view);
+      const bounded = engine.boundLoginStep(next, sent);
+      if (bounded.kind !== 'send') return { view, result: bounded };
+      step = bounded;
     }
-    const view = this.sendAuth(
-      buildLoginRequest(this.profile, credentials, csrfToken),
-      this.expected.auth,
-    );
-    if (!isLoginSuccess(this.profile, view)) return { ok: false, view };
-    if (this.profile.mode === 'session') return { ok: true, view };
-    const parsed = parseTokenResponse(this.profile, view);
-    if (!parsed.ok)
-      return { ok: false, view, reason: `unreadable login answer; reason: ${parsed.reason}` };
-    return { ok: true, view, tokens: parsed.tokens };
   }
 
   /** 'refused': the server said no (RFC 6749 §5.2), 'failed': it kept failing (5xx, timeouts…). */
   private refresh(): 'ok' | 'refused' | 'failed' {
-    const refreshToken = this.state.refreshToken;
-    if (refreshToken === undefined) return 'refused';
-    const result = this.attempt('refresh', () => {
-      const view = this.sendAuth(
-        buildRefreshRequest(this.profile, refreshToken),
-        this.expected.refresh,
-      );
-      if (view.status < 200 || view.status > 299) return { ok: false, view };
-      const parsed = parseTokenResponse(this.profile, view);
-      if (!parsed.ok) {
-        return { ok: false, view, reason: `unreadable refresh answer; reason: ${parsed.reason}` };
-      }
-      return { ok: true, view, tokens: parsed.tokens };
+    const request = this.mode.buildRenewal?.(this.profile, this.state);
+    const read = this.mode.readRenewal;
+    if (request === undefined || read === undefined) return 'refused';
+    const outcome = this.attempt('refresh', () => {
+      const view = this.sendAuth(request, this.expected.refresh);
+      return { view, result: read(this.profile, view) };
     });
-    if (!result.ok) return result.kind === 'refused' ? 'refused' : 'failed';
-    this.state = applyRefresh(this.state, this.tokenUpdate(result.view, result.tokens));
-    authRefreshes.add(1, { auth: this.profile.mode });
+    if (outcome.kind !== 'done') return outcome.kind;
+    this.state = engine.applyRefresh(this.state, this.tokenUpdate(outcome));
+    metrics.authRefreshes.add(1, this.tags);
     return 'ok';
   }
 
   /**
-   * One login or refresh, retried on transient failures with back-off or `Retry-After`, up to
-   * `retry.maxAttempts`; then the VU holds off, so the next iteration does not hammer either.
+   * One login or refresh, retried on transient failures as the engine decides (back-off or
+   * `Retry-After`, up to `retry.maxAttempts`); then the VU holds off, so the next iteration does
+   * not hammer either.
    */
-  private attempt(what: 'login' | 'refresh', once: () => Attempt): AttemptResult {
+  private attempt(
+    what: 'login' | 'refresh',
+    once: () => Answer,
+  ): Done | { kind: 'refused' | 'failed' } {
     for (let attempt = 1; ; attempt += 1) {
-      const waitMs = this.holdOffUntilMs - Date.now();
+      const waitMs = engine.holdOffWaitMs(this.retry, Date.now());
       if (waitMs > 0) sleep(waitMs / 1000);
-      const outcome = once();
-      authErrors.add(!outcome.ok, { auth: this.profile.mode, endpoint: what });
-      if (outcome.ok) {
-        this.failureStreak = 0;
-        this.holdOffUntilMs = 0;
-        return outcome;
+      const { view, result } = once();
+      metrics.authErrors.add(result.kind === 'failed', { auth: this.profile.mode, endpoint: what });
+      if (result.kind === 'done') {
+        this.retry = engine.applyAttemptSuccess();
+        return { ...result, view };
       }
-      const { view } = outcome;
-      if (outcome.reason !== undefined) warn(`${what} failed; ${outcome.reason}`, this.secrets());
-      // A refused refresh is routine (RFC 6749 §5.2 invalid_grant): the next step is a login,
-      // which must not wait for a back-off.
-      if (what === 'refresh' && classifyFailure(view.status) === 'refused') {
-        return { ok: false, kind: 'refused' };
-      }
-      this.failureStreak += 1;
-      const failed = { status: view.status, attempt, failureStreak: this.failureStreak };
+      if (result.reason !== undefined) warn(`${what} failed; ${result.reason}`, this.secrets());
+      const failed: engine.FailedAttemptInput = { what, status: view.status, attempt };
       const retryAfter = view.headers['retry-after'];
-      const decision = decideRetry(
-        retryAfter === undefined ? failed : { ...failed, retryAfter },
+      if (retryAfter !== undefined) failed.retryAfter = retryAfter;
+      const decision = engine.decideAfterFailure(
+        this.retry,
+        failed,
         this.profile.retry,
         Date.now(),
         Math.random,
       );
-      if (decision.retry) {
+      this.retry = decision.retry;
+      if (decision.kind === 'retry') {
         sleep(decision.delayMs / 1000);
         continue;
       }
-      this.holdOffUntilMs = Date.now() + decision.holdOffMs;
-      if (outcome.reason === undefined) {
-        const code = oauthError(view);
-        warn(`${what} failed; ${decision.reason}${code ? ` (${code})` : ''}`, this.secrets());
+      if (decision.kind === 'refused-refresh') return { kind: 'refused' };
+      if (result.reason === undefined) {
+        const code = result.errorCode === undefined ? '' : ` (${result.errorCode})`;
+        warn(`${what} failed; ${decision.reason}${code}`, this.secrets());
       }
-      return { ok: false, kind: decision.kind };
+      return { kind: 'failed' };
     }
   }
 
   private sendAuth(spec: RequestSpec, expected: ExpectedStatusesCallback): ResponseView {
-    const res = send(spec, this.sendOptions(expected));
-    return toResponseView(res, Date.now());
+    return transport.toResponseView(send(spec, this.sendOptions(expected)), Date.now());
   }
 
-  private tokenUpdate(view: ResponseView, tokens: TokenSet | undefined): TokenUpdate {
-    const update: TokenUpdate = {
-      receivedAtMs: view.receivedAtMs,
-      expiry: this.profile.expiry,
-      random: Math.random,
-    };
-    if (tokens === undefined) return update;
-    update.tokens = tokens;
-    // Decoding the JWT costs CPU on every renewal; only do it when its answer can be used.
-    const { source } = this.profile.expiry;
-    const needsJwt =
-      source === 'jwt' || (source === 'auto' && tokens.expiresInSeconds === undefined);
-    if (needsJwt) {
-      const times = readJwtTimes(tokens.accessToken, (part) => b64decode(part, 'rawurl', 's'));
-      if (times.ok) update.jwt = times.times;
-    }
-    return update;
+  private tokenUpdate(done: Done): engine.TokenUpdate {
+    const { expiry } = this.profile;
+    return engine.toTokenUpdate(done, done.view.receivedAtMs, expiry, Math.random, this.readJwt);
   }
 
   /** Everything the VU knows that must never be printed. */

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { TokenSet } from '../../../lib/core/auth/responses.ts';
 import {
   type AuthState,
   applyLogin,
@@ -9,7 +8,9 @@ import {
   decideBeforeRequest,
   decideOnRejection,
   initialAuthState,
-} from '../../../lib/core/auth/token-state.ts';
+  type RenewalPolicy,
+} from '../../../lib/core/auth/engine.ts';
+import type { TokenSet } from '../../../lib/core/auth/responses.ts';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 const expiry = {
@@ -19,6 +20,9 @@ const expiry = {
   jitterSeconds: 0,
 } as const;
 const noJitter = () => 0;
+const SESSION: RenewalPolicy = { renewBy: 'login', freshJarPerLogin: true };
+const TOKEN: RenewalPolicy = { renewBy: 'login', freshJarPerLogin: false };
+const DUAL: RenewalPolicy = { renewBy: 'refresh', freshJarPerLogin: false };
 
 function loggedIn(
   tokens: TokenSet = { accessToken: 'a1', refreshToken: 'r1', expiresInSeconds: 60 },
@@ -28,30 +32,30 @@ function loggedIn(
 
 describe('decideBeforeRequest', () => {
   it('logs in on the first request of a VU', () => {
-    assert.equal(decideBeforeRequest('dual', initialAuthState(), NOW), 'login');
+    assert.equal(decideBeforeRequest(DUAL, initialAuthState(), NOW), 'login');
   });
 
   it('sends while the renewal moment has not come', () => {
-    assert.equal(decideBeforeRequest('dual', loggedIn(), NOW + 49_999), 'send');
+    assert.equal(decideBeforeRequest(DUAL, loggedIn(), NOW + 49_999), 'send');
   });
 
   it('refreshes in dual mode once the time left drops below the leeway', () => {
-    assert.equal(decideBeforeRequest('dual', loggedIn(), NOW + 50_000), 'refresh');
+    assert.equal(decideBeforeRequest(DUAL, loggedIn(), NOW + 50_000), 'refresh');
   });
 
   it('logs in again before expiry in token mode, where there is nothing to refresh with', () => {
     const state = loggedIn({ accessToken: 'a1', expiresInSeconds: 60 });
-    assert.equal(decideBeforeRequest('token', state, NOW + 50_000), 'relogin');
+    assert.equal(decideBeforeRequest(TOKEN, state, NOW + 50_000), 'relogin');
   });
 
   it('logs in again in dual mode when the server gave no refresh token', () => {
     const state = loggedIn({ accessToken: 'a1', expiresInSeconds: 60 });
-    assert.equal(decideBeforeRequest('dual', state, NOW + 55_000), 'relogin');
+    assert.equal(decideBeforeRequest(DUAL, state, NOW + 55_000), 'relogin');
   });
 
   it('never renews a session of unknown lifetime before the server rejects it', () => {
     const state = applyLogin(initialAuthState(), { receivedAtMs: NOW, expiry, random: noJitter });
-    assert.equal(decideBeforeRequest('session', state, NOW + 86_400_000), 'send');
+    assert.equal(decideBeforeRequest(SESSION, state, NOW + 86_400_000), 'send');
   });
 
   it('renews a session whose lifetime is configured', () => {
@@ -60,25 +64,25 @@ describe('decideBeforeRequest', () => {
       expiry: { ...expiry, lifetimeSeconds: 30 },
       random: noJitter,
     });
-    assert.equal(decideBeforeRequest('session', state, NOW + 19_999), 'send');
-    assert.equal(decideBeforeRequest('session', state, NOW + 20_000), 'relogin');
+    assert.equal(decideBeforeRequest(SESSION, state, NOW + 19_999), 'send');
+    assert.equal(decideBeforeRequest(SESSION, state, NOW + 20_000), 'relogin');
   });
 
   it('logs in again, counted as a re-login, once the credentials are lost', () => {
-    assert.equal(decideBeforeRequest('dual', applyLoss(loggedIn()), NOW), 'relogin');
+    assert.equal(decideBeforeRequest(DUAL, applyLoss(loggedIn()), NOW), 'relogin');
   });
 });
 
 describe('decideOnRejection', () => {
   it('refreshes once in dual mode when the rejected credentials are still the current ones', () => {
     const state = loggedIn();
-    assert.equal(decideOnRejection('dual', state, state.generation), 'refresh');
+    assert.equal(decideOnRejection(DUAL, state, state.generation), 'refresh');
   });
 
   it('logs in again in token and session mode', () => {
     const state = loggedIn();
-    assert.equal(decideOnRejection('token', state, state.generation), 'relogin');
-    assert.equal(decideOnRejection('session', state, state.generation), 'relogin');
+    assert.equal(decideOnRejection(TOKEN, state, state.generation), 'relogin');
+    assert.equal(decideOnRejection(SESSION, state, state.generation), 'relogin');
   });
 
   it('only retries when a parallel request already renewed the credentials', () => {
@@ -89,13 +93,13 @@ describe('decideOnRejection', () => {
       expiry,
       random: noJitter,
     });
-    assert.equal(decideOnRejection('dual', now, sent.generation), 'retry');
+    assert.equal(decideOnRejection(DUAL, now, sent.generation), 'retry');
   });
 
   it('renews when a parallel request lost the credentials instead of renewing them', () => {
     const sent = loggedIn();
     const lost = applyLoss(sent);
-    assert.equal(decideOnRejection('dual', lost, sent.generation), 'relogin');
+    assert.equal(decideOnRejection(DUAL, lost, sent.generation), 'relogin');
   });
 });
 

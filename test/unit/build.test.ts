@@ -173,7 +173,8 @@ describe('buildScenarios', () => {
       lines.some((line) => line.startsWith('dist/smoke.js  ')),
       stdout,
     );
-    for (const line of lines) assert.match(line, /^dist\/(modes\/)?[\w.-]+\.js {2}\d+(\.\d)? (B|KiB)$/);
+    for (const line of lines)
+      assert.match(line, /^dist\/(modes\/)?[\w.-]+\.js {2}\d+(\.\d)? (B|KiB)$/);
   });
   it('exits with 1 and prints each offending import with its place when run on a bad folder', async () => {
     const scenariosDir = await scenarios('cli', {

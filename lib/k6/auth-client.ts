@@ -1,47 +1,17 @@
 /**
- * The per-VU authenticated HTTP client: logs in lazily on the VU's first request, keeps a cookie
- * jar or tokens across iterations, renews before expiry, and recovers once from a rejection.
- * lib/core decides (token-state, backoff); this class sends, sleeps and counts.
+ * The per-VU authenticated HTTP client, the same for every auth mode: logs in lazily on the VU's
+ * first request, keeps a cookie jar or tokens across iterations, renews before expiry, recovers
+ * once from a rejection, and logs out on request. The engine (lib/core/auth/engine.ts) decides,
+ * the mode plug-in (lib/core/auth/modes/) builds and reads, lib/k6/credential-keeper.ts obtains
+ * the credentials; this class sends the VU's own requests with them.
  */
-import { sleep } from 'k6';
-import { b64decode } from 'k6/encoding';
 import http, { type CookieJar } from 'k6/http';
-import { classifyFailure, decideRetry, type FailureKind } from '../core/auth/backoff.ts';
-import { readJwtTimes } from '../core/auth/jwt.ts';
-import type { Credentials, TargetProfile } from '../core/auth/profile.ts';
-import {
-  buildCsrfRequest,
-  buildLoginRequest,
-  buildProtectedRequest,
-  buildRefreshRequest,
-} from '../core/auth/requests.ts';
-import {
-  extractCsrfToken,
-  isExpiredRejection,
-  isLoginSuccess,
-  oauthError,
-  parseTokenResponse,
-  type TokenSet,
-} from '../core/auth/responses.ts';
-import {
-  type AuthState,
-  applyLogin,
-  applyLoss,
-  applyRefresh,
-  decideBeforeRequest,
-  decideOnRejection,
-  initialAuthState,
-  type TokenUpdate,
-} from '../core/auth/token-state.ts';
-import type { HttpMethod, RequestSpec, ResponseView } from '../core/http-types.ts';
-import { warn } from './log.ts';
-import {
-  authErrors,
-  authExpiredRejections,
-  authLogins,
-  authRefreshes,
-  authRelogins,
-} from './metrics.ts';
+import type { AuthModePlugin } from '../core/auth/modes/mode-plugin.ts';
+import type { TargetProfile } from '../core/auth/profile.ts';
+import type { RequestSpec } from '../core/http-types.ts';
+import type { AuthRequest, AuthResponse, CredentialsSource } from './auth-types.ts';
+import { CredentialKeeper } from './credential-keeper.ts';
+import { authExpiredRejections, authLogins, authRefreshes, authRelogins } from './metrics.ts';
 import {
   type ExpectedStatusesCallback,
   type K6Response,
@@ -55,61 +25,12 @@ import {
   toResponseView,
 } from './transport.ts';
 
-/** A request to send with the VU's credentials. */
-export interface AuthRequest {
-  method: HttpMethod;
-  /** A path relative to the profile's `baseUrl` ("/orders"), or an absolute URL. */
-  path: string;
-  /** Already encoded; set `Content-Type` in `headers`. */
-  body?: string;
-  headers?: Record<string, string>;
-  /**
-   * The `name` tag. Defaults to the URL without its query string: set it when the path holds
-   * identifiers ("/orders/123"), or every id becomes its own time series.
-   */
-  name?: string;
-  /**
-   * Follow redirects? Off by default: in session mode a redirect to the login page is how an
-   * expired session shows, and it must be seen.
-   */
-  followRedirects?: boolean;
-}
-
-/** The k6 response, or undefined when the VU could not authenticate (counted in `auth_errors`). */
-export type AuthResponse = K6Response | undefined;
-
-/** Where the VU's account comes from (lib/k6/credentials.ts). */
-export interface CredentialsSource {
-  sync: () => Credentials;
-  /** Also resolves a `k6/secrets` password, which only an async call can read. */
-  async: () => Promise<Credentials>;
-}
-
-type Attempt =
-  | { ok: true; view: ResponseView; tokens?: TokenSet }
-  | { ok: false; view: ResponseView; reason?: string };
-type AttemptResult =
-  | { ok: true; view: ResponseView; tokens?: TokenSet }
-  | { ok: false; kind: FailureKind };
+export type { AuthRequest, AuthResponse, CredentialsSource } from './auth-types.ts';
 
 export class AuthClient {
-  private state: AuthState = initialAuthState();
-  /**
-   * The VU's own jar, passed with every request. k6 empties the VU's default jar at the start of
-   * each iteration (unless the scenario sets `noCookiesReset`), which would make session mode log
-   * in every iteration; a private jar survives iterations whatever the scenario's options, and a
-   * re-login simply starts a new one.
-   */
-  private jar: CookieJar = new http.CookieJar();
-  private credentials: Credentials | undefined;
-  /** Failed login/refresh attempts in a row, across iterations: the back-off keeps growing. */
-  private failureStreak = 0;
-  /** No login or refresh attempt before this time (epoch ms), after one gave up. */
-  private holdOffUntilMs = 0;
-  private readonly expected: Record<
-    'auth' | 'refresh' | 'firstTry' | 'retry',
-    ExpectedStatusesCallback
-  >;
+  private readonly keeper: CredentialKeeper;
+  private readonly tags: { auth: TargetProfile['mode'] };
+  private readonly expected: Record<'firstTry' | 'retry', ExpectedStatusesCallback>;
   /** What `protectedRequest()` returns: one object, so its k6 arguments can be kept (below). */
   private readonly protectedReq: AuthRequest;
   /**
@@ -123,27 +44,25 @@ export class AuthClient {
 
   constructor(
     private readonly profile: TargetProfile,
-    private readonly credentialsSource: CredentialsSource,
+    credentialsSource: CredentialsSource,
+    private readonly mode: AuthModePlugin,
   ) {
+    this.keeper = new CredentialKeeper(profile, credentialsSource, mode);
+    this.tags = { auth: profile.mode };
     // A zero sample per counter, so the summary shows "auth_relogins 0" instead of leaving
     // readers to guess whether the metric exists.
-    const tags = { auth: profile.mode };
     for (const counter of [authLogins, authRefreshes, authRelogins, authExpiredRejections]) {
-      counter.add(0, tags);
+      counter.add(0, this.tags);
     }
     this.protectedReq = Object.freeze({
       method: profile.protected.method,
       path: profile.protected.path,
     });
-    const ok = { min: 200, max: 399 };
     this.expected = {
-      auth: http.expectedStatuses(ok),
-      // A refused refresh (RFC 6749 §5.2 invalid_grant, 400/401) is recovered by a new login.
-      refresh: http.expectedStatuses(ok, 400, 401),
       // A first rejection is recovered by a refresh and one retry: not an http_req_failed...
-      firstTry: http.expectedStatuses(ok, ...profile.expiredStatuses),
+      firstTry: http.expectedStatuses({ min: 200, max: 399 }, ...profile.expiredStatuses),
       // ...but a rejected retry is.
-      retry: http.expectedStatuses(ok),
+      retry: http.expectedStatuses({ min: 200, max: 399 }),
     };
   }
 
@@ -151,8 +70,8 @@ export class AuthClient {
    * Reads the VU's account, a `k6/secrets` password included. Optional: the sync methods read the
    * account themselves, except a secret password, which needs this awaited once first.
    */
-  async ready(): Promise<void> {
-    if (this.credentials === undefined) this.credentials = await this.credentialsSource.async();
+  ready(): Promise<void> {
+    return this.keeper.ready();
   }
 
   /**
@@ -168,10 +87,10 @@ export class AuthClient {
    * expired rejection renews once and retries once (never loops).
    */
   request(req: AuthRequest): AuthResponse {
-    if (!this.ensureFresh()) return undefined;
-    const generation = this.state.generation;
+    if (!this.keeper.ensureFresh()) return undefined;
+    const generation = this.keeper.state.generation;
     const res = this.sendFirstTry(req);
-    if (!this.countRejection(res) || !this.recover(generation)) return res;
+    if (!this.countRejection(res) || !this.keeper.recover(generation)) return res;
     const retried = send(this.toSpec(req), this.options(req, 'retry'));
     this.countRejection(retried);
     return retried;
@@ -184,10 +103,10 @@ export class AuthClient {
    */
   async requestAsync(req: AuthRequest): Promise<AuthResponse> {
     await this.ready();
-    if (!this.ensureFresh()) return undefined;
-    const generation = this.state.generation;
+    if (!this.keeper.ensureFresh()) return undefined;
+    const generation = this.keeper.state.generation;
     const res = await sendAsync(this.toSpec(req), this.options(req, 'firstTry'));
-    if (!this.countRejection(res) || !this.recover(generation)) return res;
+    if (!this.countRejection(res) || !this.keeper.recover(generation)) return res;
     const retried = await sendAsync(this.toSpec(req), this.options(req, 'retry'));
     this.countRejection(retried);
     return retried;
@@ -198,13 +117,13 @@ export class AuthClient {
    * several are rejected, one renewal serves them all, then the rejected ones go again together.
    */
   batch(reqs: readonly AuthRequest[]): AuthResponse[] {
-    if (!this.ensureFresh()) return reqs.map(() => undefined);
-    const generation = this.state.generation;
+    if (!this.keeper.ensureFresh()) return reqs.map(() => undefined);
+    const generation = this.keeper.state.generation;
     const responses: AuthResponse[] = sendBatch(
       reqs.map((req) => ({ spec: this.toSpec(req), options: this.options(req, 'firstTry') })),
     );
     const rejected = reqs.flatMap((_, i) => (this.countRejection(responses[i]) ? [i] : []));
-    if (rejected.length === 0 || !this.recover(generation)) return responses;
+    if (rejected.length === 0 || !this.keeper.recover(generation)) return responses;
     const retried = sendBatch(
       rejected.map((i) => {
         const req = reqs[i] as AuthRequest;
@@ -218,13 +137,26 @@ export class AuthClient {
     return responses;
   }
 
+  /**
+   * Logs the VU out: sends the mode's logout request (`endpoint: logout`; the session cookie in
+   * session mode, the bearer token in token and dual mode, RFC 6750 §2.1) when the VU holds
+   * credentials and the profile has a logout endpoint, then forgets the credentials whatever the
+   * answer (the account stays). The next request logs in again; that login counts in
+   * `auth_logins` but not in `auth_relogins`, which counts credentials lost to expiry or
+   * revocation, not given up on purpose. Returns the k6 response, or undefined when nothing was
+   * sent. A logout is not retried: a failed one shows as an `http_req_failed` of `endpoint:logout`.
+   */
+  logout(): AuthResponse {
+    return this.keeper.logout();
+  }
+
   private sendFirstTry(req: AuthRequest): K6Response {
     if (req !== this.protectedReq) return send(this.toSpec(req), this.options(req, 'firstTry'));
     let prepared = this.preparedProtected;
-    if (prepared?.generation !== this.state.generation || prepared.jar !== this.jar) {
+    if (prepared?.generation !== this.keeper.state.generation || prepared.jar !== this.keeper.jar) {
       prepared = {
-        generation: this.state.generation,
-        jar: this.jar,
+        generation: this.keeper.state.generation,
+        jar: this.keeper.jar,
         request: prepare(this.toSpec(req), this.options(req, 'firstTry')),
       };
       this.preparedProtected = prepared;
@@ -233,13 +165,11 @@ export class AuthClient {
   }
 
   private toSpec(req: AuthRequest): RequestSpec {
-    // The protected request's headers are exactly the credentials (none in session mode).
-    const auth = buildProtectedRequest(this.profile, this.state.accessToken);
     const spec: RequestSpec = {
       endpoint: 'protected',
       method: req.method,
       url: /^https?:\/\//i.test(req.path) ? req.path : `${this.profile.baseUrl}${req.path}`,
-      headers: { ...req.headers, ...auth.headers },
+      headers: this.mode.applyCredentials(this.profile, this.keeper.state, req.headers ?? {}),
       followRedirects: req.followRedirects === true,
     };
     if (req.body !== undefined) spec.body = req.body;
@@ -247,18 +177,9 @@ export class AuthClient {
   }
 
   private options(req: AuthRequest, expected: 'firstTry' | 'retry'): SendOptions {
-    const options = this.sendOptions(this.expected[expected]);
+    const options = this.keeper.sendOptions(this.expected[expected]);
     if (req.name !== undefined) options.name = req.name;
     return options;
-  }
-
-  private sendOptions(expected: ExpectedStatusesCallback): SendOptions {
-    return {
-      mode: this.profile.mode,
-      jar: this.jar,
-      timeoutSeconds: this.profile.requestTimeoutSeconds,
-      expected,
-    };
   }
 
   /** True (and counted) when the response says the credentials expired or were revoked. */
@@ -269,190 +190,9 @@ export class AuthClient {
     const status = res.status;
     const isRedirect = status >= 300 && status <= 399;
     if (!isRedirect && !this.profile.expiredStatuses.includes(status)) return false;
-    if (!isExpiredRejection(this.profile, toResponseView(res, Date.now()))) return false;
-    authExpiredRejections.add(1, { auth: this.profile.mode });
+    const view = toResponseView(res, Date.now());
+    if (!this.mode.isRejection(this.profile, view)) return false;
+    authExpiredRejections.add(1, this.tags);
     return true;
-  }
-
-  /**
-   * After the rejection of a first try sent with `generation`: renews once if nobody else has,
-   * and says whether the one retry is worth sending. Never called for a retry.
-   */
-  private recover(generation: number): boolean {
-    const action = decideOnRejection(this.profile.mode, this.state, generation);
-    if (action === 'retry') return true;
-    if (action === 'relogin') this.state = applyLoss(this.state);
-    return this.renew(action);
-  }
-
-  /** Before a request: log in or renew when due. False when the VU has no usable credentials. */
-  private ensureFresh(): boolean {
-    const action = decideBeforeRequest(this.profile.mode, this.state, Date.now());
-    if (action === 'send') return true;
-    if (!this.state.authenticated) return this.renew(action);
-    // Renewal is due but the credentials still work: while a failed renewal is holding off,
-    // keep using them; if renewing fails now, use them until they expire.
-    if (Date.now() < this.holdOffUntilMs && this.isUnexpired()) return true;
-    return this.renew(action) || this.isUnexpired();
-  }
-
-  private isUnexpired(): boolean {
-    const { expiresAtMs } = this.state.expiry;
-    return this.state.authenticated && expiresAtMs !== null && Date.now() < expiresAtMs;
-  }
-
-  private renew(action: 'login' | 'relogin' | 'refresh'): boolean {
-    if (action === 'refresh') {
-      const outcome = this.refresh();
-      if (outcome !== 'refused') return outcome === 'ok';
-      // The refresh token is dead (revoked, expired, server restarted): only a new login helps.
-      this.state = applyLoss(this.state);
-    }
-    return this.login();
-  }
-
-  private login(): boolean {
-    if (this.credentials === undefined) this.credentials = this.credentialsSource.sync();
-    const credentials = this.credentials;
-    const isRelogin = this.state.logins > 0;
-    const previousJar = this.jar;
-    // A new session starts from an empty jar: stale session cookies must not ride along.
-    if (isRelogin && this.profile.mode === 'session') this.jar = new http.CookieJar();
-    const result = this.attempt('login', () => this.loginOnce(credentials));
-    if (!result.ok) {
-      // Renewing ahead of expiry failed: the old session may still serve until it ends.
-      if (this.state.authenticated) this.jar = previousJar;
-      return false;
-    }
-    this.state = applyLogin(this.state, this.tokenUpdate(result.view, result.tokens));
-    authLogins.add(1, { auth: this.profile.mode });
-    if (isRelogin) authRelogins.add(1, { auth: this.profile.mode });
-    return true;
-  }
-
-  private loginOnce(credentials: Credentials): Attempt {
-    let csrfToken: string | undefined;
-    if (this.profile.csrf !== null) {
-      const csrfView = this.sendAuth(buildCsrfRequest(this.profile), this.expected.auth);
-      csrfToken = extractCsrfToken(this.profile, csrfView);
-      if (csrfToken === undefined) {
-        const { from, name } = this.profile.csrf;
-        return {
-          ok: false,
-          view: csrfView,
-          reason: `no CSRF token; reason: expected ${from} "${name}" in the CSRF response, got none (status ${csrfView.status})`,
-        };
-      }
-    }
-    const view = this.sendAuth(
-      buildLoginRequest(this.profile, credentials, csrfToken),
-      this.expected.auth,
-    );
-    if (!isLoginSuccess(this.profile, view)) return { ok: false, view };
-    if (this.profile.mode === 'session') return { ok: true, view };
-    const parsed = parseTokenResponse(this.profile, view);
-    if (!parsed.ok)
-      return { ok: false, view, reason: `unreadable login answer; reason: ${parsed.reason}` };
-    return { ok: true, view, tokens: parsed.tokens };
-  }
-
-  /** 'refused': the server said no (RFC 6749 §5.2), 'failed': it kept failing (5xx, timeouts…). */
-  private refresh(): 'ok' | 'refused' | 'failed' {
-    const refreshToken = this.state.refreshToken;
-    if (refreshToken === undefined) return 'refused';
-    const result = this.attempt('refresh', () => {
-      const view = this.sendAuth(
-        buildRefreshRequest(this.profile, refreshToken),
-        this.expected.refresh,
-      );
-      if (view.status < 200 || view.status > 299) return { ok: false, view };
-      const parsed = parseTokenResponse(this.profile, view);
-      if (!parsed.ok) {
-        return { ok: false, view, reason: `unreadable refresh answer; reason: ${parsed.reason}` };
-      }
-      return { ok: true, view, tokens: parsed.tokens };
-    });
-    if (!result.ok) return result.kind === 'refused' ? 'refused' : 'failed';
-    this.state = applyRefresh(this.state, this.tokenUpdate(result.view, result.tokens));
-    authRefreshes.add(1, { auth: this.profile.mode });
-    return 'ok';
-  }
-
-  /**
-   * One login or refresh, retried on transient failures with back-off or `Retry-After`, up to
-   * `retry.maxAttempts`; then the VU holds off, so the next iteration does not hammer either.
-   */
-  private attempt(what: 'login' | 'refresh', once: () => Attempt): AttemptResult {
-    for (let attempt = 1; ; attempt += 1) {
-      const waitMs = this.holdOffUntilMs - Date.now();
-      if (waitMs > 0) sleep(waitMs / 1000);
-      const outcome = once();
-      authErrors.add(!outcome.ok, { auth: this.profile.mode, endpoint: what });
-      if (outcome.ok) {
-        this.failureStreak = 0;
-        this.holdOffUntilMs = 0;
-        return outcome;
-      }
-      const { view } = outcome;
-      if (outcome.reason !== undefined) warn(`${what} failed; ${outcome.reason}`, this.secrets());
-      // A refused refresh is routine (RFC 6749 §5.2 invalid_grant): the next step is a login,
-      // which must not wait for a back-off.
-      if (what === 'refresh' && classifyFailure(view.status) === 'refused') {
-        return { ok: false, kind: 'refused' };
-      }
-      this.failureStreak += 1;
-      const failed = { status: view.status, attempt, failureStreak: this.failureStreak };
-      const retryAfter = view.headers['retry-after'];
-      const decision = decideRetry(
-        retryAfter === undefined ? failed : { ...failed, retryAfter },
-        this.profile.retry,
-        Date.now(),
-        Math.random,
-      );
-      if (decision.retry) {
-        sleep(decision.delayMs / 1000);
-        continue;
-      }
-      this.holdOffUntilMs = Date.now() + decision.holdOffMs;
-      if (outcome.reason === undefined) {
-        const code = oauthError(view);
-        warn(`${what} failed; ${decision.reason}${code ? ` (${code})` : ''}`, this.secrets());
-      }
-      return { ok: false, kind: decision.kind };
-    }
-  }
-
-  private sendAuth(spec: RequestSpec, expected: ExpectedStatusesCallback): ResponseView {
-    const res = send(spec, this.sendOptions(expected));
-    return toResponseView(res, Date.now());
-  }
-
-  private tokenUpdate(view: ResponseView, tokens: TokenSet | undefined): TokenUpdate {
-    const update: TokenUpdate = {
-      receivedAtMs: view.receivedAtMs,
-      expiry: this.profile.expiry,
-      random: Math.random,
-    };
-    if (tokens === undefined) return update;
-    update.tokens = tokens;
-    // Decoding the JWT costs CPU on every renewal; only do it when its answer can be used.
-    const { source } = this.profile.expiry;
-    const needsJwt =
-      source === 'jwt' || (source === 'auto' && tokens.expiresInSeconds === undefined);
-    if (needsJwt) {
-      const times = readJwtTimes(tokens.accessToken, (part) => b64decode(part, 'rawurl', 's'));
-      if (times.ok) update.jwt = times.times;
-    }
-    return update;
-  }
-
-  /** Everything the VU knows that must never be printed. */
-  private secrets(): (string | undefined)[] {
-    return [
-      this.credentials?.password,
-      this.state.accessToken,
-      this.state.refreshToken,
-      this.profile.clientAuth.clientSecret,
-    ];
   }
 }

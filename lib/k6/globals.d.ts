@@ -14,7 +14,8 @@ declare global {
 
   /**
    * k6's CommonJS loader, available in init code: loads a module file relative to the calling
-   * script. The toolkit uses it for dist/controller.js only (lib/k6/vu-zero.ts).
+   * script. The toolkit uses it for dist/controller.js (lib/k6/vu-zero.ts) and the auth mode
+   * plug-ins in dist/modes/ (lib/k6/auth-mode.ts).
    */
   function require(id: string): unknown;
 }

@@ -20,6 +20,7 @@
 import { check } from 'k6';
 import type { ParallelVia } from '../core/scenario/shapes.ts';
 import { AuthClient, type AuthRequest, type AuthResponse } from './auth-client.ts';
+import { authMode } from './auth-mode.ts';
 import { profile } from './config.ts';
 import { credentialsForThisVu, credentialsForThisVuAsync } from './credentials.ts';
 
@@ -40,10 +41,11 @@ let client: AuthClient | undefined;
 /** This VU's client (one per VU: each VU has its own copy of this module). */
 export function authClient(): AuthClient {
   if (client === undefined) {
-    client = new AuthClient(profile, {
-      sync: credentialsForThisVu,
-      async: credentialsForThisVuAsync,
-    });
+    client = new AuthClient(
+      profile,
+      { sync: credentialsForThisVu, async: credentialsForThisVuAsync },
+      authMode,
+    );
   }
   return client;
 }

@@ -1,0 +1,383 @@
+/**
+ * The renewal engine: a VU's credentials and every decision around them, as plain data and pure
+ * functions, whatever the auth mode. What to do before a request (send, log in, refresh, hold
+ * off), after a rejection, after a failed login or refresh attempt, after a successful one, and at
+ * logout. lib/k6/auth-client.ts carries the decisions out (sends, sleeps, counts); the mode
+ * plug-ins (lib/core/auth/modes/) build and read the requests. The clock (`nowMs`) and the
+ * randomness (`random`) are arguments: every branch is tested with a frozen clock.
+ */
+import { classifyFailure, decideRetry, type FailureKind } from './backoff.ts';
+import { computeTokenExpiry, isRenewDue, planRenewAtMs, type TokenExpiry } from './expiry.ts';
+import type { JwtTimes } from './jwt.ts';
+import type { LoginStep } from './modes/mode-plugin.ts';
+import type { ExpirySettings, RetrySettings } from './profile.ts';
+import type { TokenSet } from './responses.ts';
+
+/** How a mode renews its credentials: the engine's only knowledge of the mode. */
+export interface RenewalPolicy {
+  /**
+   * `refresh`: with the held refresh token while there is one (RFC 6749 §6), else by a new login.
+   * `login`: always by a new login (session, a bare bearer token, and client credentials, whose
+   * "login" is the token request itself, RFC 6749 §4.4.3: no refresh token).
+   */
+  renewBy: 'refresh' | 'login';
+  /**
+   * A new login starts from an empty cookie jar (session mode): stale session cookies must not
+   * ride along with the new ones.
+   */
+  freshJarPerLogin: boolean;
+}
+
+export interface AuthState {
+  /** False until the first successful login, and again once the credentials are known lost. */
+  authenticated: boolean;
+  /**
+   * Bumped by every successful login and refresh. A request remembers the generation it was sent
+   * with; when it is rejected, only a request whose generation is still current renews the
+   * credentials. Parallel requests rejected together therefore share one refresh, and a refresh
+   * token is never sent twice (RFC 6749 §10.4 rotation treats that as theft).
+   */
+  generation: number;
+  accessToken?: string;
+  refreshToken?: string;
+  expiry: TokenExpiry;
+  /** When to renew (refresh, or log in again without a refresh token); null: only on rejection. */
+  renewAtMs: number | null;
+  /**
+   * Successful logins since the VU started or last logged out; every one after the first is a
+   * re-login (credentials replaced because they expired or were lost, not given up on purpose).
+   */
+  logins: number;
+}
+
+/** The VU's failed login and refresh attempts, which outlive an iteration. */
+export interface RetryState {
+  /** Failed attempts in a row, across iterations: the back-off keeps growing while they fail. */
+  failureStreak: number;
+  /** No login or refresh attempt before this time (epoch ms), after one gave up; 0: none. */
+  holdOffUntilMs: number;
+}
+
+export function initialAuthState(): AuthState {
+  return {
+    authenticated: false,
+    generation: 0,
+    expiry: { source: 'none', expiresAtMs: null, lifetimeMs: null },
+    renewAtMs: null,
+    logins: 0,
+  };
+}
+
+export function initialRetryState(): RetryState {
+  return { failureStreak: 0, holdOffUntilMs: 0 };
+}
+
+/** What a request needs first. */
+export type PreRequestAction = 'send' | 'login' | 'refresh' | 'relogin';
+
+/**
+ * Before a request: log in if the VU never has (or lost its credentials), renew if the renewal
+ * moment has passed (refresh when the mode can and there is a refresh token, else log in again),
+ * else send. A mode without a known lifetime (a session, by default) renews only on rejection: a
+ * server session's idle timeout is invisible to the client.
+ */
+export function decideBeforeRequest(
+  policy: RenewalPolicy,
+  state: AuthState,
+  nowMs: number,
+): PreRequestAction {
+  if (!state.authenticated) return state.logins === 0 ? 'login' : 'relogin';
+  if (!isRenewDue(state.renewAtMs, nowMs)) return 'send';
+  return canRefresh(policy, state) ? 'refresh' : 'relogin';
+}
+
+/** `decideBeforeRequest`, with the VU's failed attempts taken into account. */
+export type BeforeRequestPlan = { kind: 'send' } | { kind: 'renew'; action: RenewAction };
+
+export type RenewAction = 'login' | 'refresh' | 'relogin';
+
+/**
+ * Before a request, counting the hold-off: while a failed renewal holds off, credentials that
+ * have not expired yet keep being used rather than renewed (the renewal waits for the hold-off
+ * to end). Credentials that are missing or expired are renewed, after the hold-off's wait.
+ */
+export function planBeforeRequest(
+  policy: RenewalPolicy,
+  state: AuthState,
+  retry: RetryState,
+  nowMs: number,
+): BeforeRequestPlan {
+  const action = decideBeforeRequest(policy, state, nowMs);
+  if (action === 'send') return { kind: 'send' };
+  if (nowMs < retry.holdOffUntilMs && isUnexpired(state, nowMs)) return { kind: 'send' };
+  return { kind: 'renew', action };
+}
+
+/**
+ * After a failed renewal: may the current credentials still be sent? Yes while they have not
+ * expired (renewing ahead of expiry failed, but the old token or session still serves until it
+ * ends); never when the expiry is unknown or the credentials are lost.
+ */
+export function isUnexpired(state: AuthState, nowMs: number): boolean {
+  const { expiresAtMs } = state.expiry;
+  return state.authenticated && expiresAtMs !== null && nowMs < expiresAtMs;
+}
+
+/** How long to wait before a login or refresh attempt: the rest of the hold-off, or 0. */
+export function holdOffWaitMs(retry: RetryState, nowMs: number): number {
+  return Math.max(0, retry.holdOffUntilMs - nowMs);
+}
+
+/** What to do with a protected response that says "credentials expired or revoked". */
+export type RejectionAction =
+  /** Someone else (a parallel request) already renewed since this one was sent: just retry. */
+  'retry' | 'refresh' | 'relogin';
+
+/**
+ * On an expired rejection (RFC 6750 §3.1 `invalid_token`, or a redirect to the login page) of a
+ * first try. The caller renews at most once and retries at most once: a rejected retry is final
+ * (the server may reject every token; a loop would be a denial of service against it).
+ */
+export function decideOnRejection(
+  policy: RenewalPolicy,
+  state: AuthState,
+  sentWithGeneration: number,
+): RejectionAction {
+  if (state.generation !== sentWithGeneration && state.authenticated) return 'retry';
+  return canRefresh(policy, state) ? 'refresh' : 'relogin';
+}
+
+/**
+ * `decideOnRejection` with its consequence for the state: a rejection answered by a new login
+ * means the credentials are lost (the server said so), so they are dropped before it.
+ */
+export function planOnRejection(
+  policy: RenewalPolicy,
+  state: AuthState,
+  sentWithGeneration: number,
+): { action: RejectionAction; state: AuthState } {
+  const action = decideOnRejection(policy, state, sentWithGeneration);
+  return { action, state: action === 'relogin' ? applyLoss(state) : state };
+}
+
+/** How to run a login: counted as a re-login or not, and what to do with the cookie jar. */
+export interface LoginPlan {
+  isRelogin: boolean;
+  /** Start from an empty cookie jar. */
+  freshJar: boolean;
+  /**
+   * If the login fails, go back to the jar from before: renewing ahead of expiry failed, but the
+   * old session may still serve until it ends.
+   */
+  restoreJarOnFailure: boolean;
+}
+
+export function planLogin(policy: RenewalPolicy, state: AuthState): LoginPlan {
+  const isRelogin = state.logins > 0;
+  const freshJar = isRelogin && policy.freshJarPerLogin;
+  return { isRelogin, freshJar, restoreJarOnFailure: freshJar && state.authenticated };
+}
+
+/**
+ * Requests one login may send: a CSRF page and the login (2); an OIDC authorization-code walk
+ * (authorize, login form, consent, redirect, token exchange: 5) with room for a redirect or two.
+ */
+export const MAX_LOGIN_REQUESTS = 8;
+
+/**
+ * The mode's next login step, bounded: a walk that keeps asking for requests (a login page that
+ * redirects to itself) fails instead of looping.
+ */
+export function boundLoginStep(next: LoginStep, requestsSent: number): LoginStep {
+  if (next.kind !== 'send' || requestsSent < MAX_LOGIN_REQUESTS) return next;
+  return {
+    kind: 'failed',
+    reason: `login walk too long; reason: expected at most ${MAX_LOGIN_REQUESTS} requests, got one more for step "${next.walk.step}"`,
+  };
+}
+
+/** What happened to one login or refresh attempt that failed. */
+export interface FailedAttemptInput {
+  what: 'login' | 'refresh';
+  /** Status of the failing response; 0 when there was none. */
+  status: number;
+  retryAfter?: string;
+  /** Attempts made so far for this login or refresh, this one included (1-based). */
+  attempt: number;
+}
+
+export type FailureDecision =
+  /** Transient: wait `delayMs`, then try again. */
+  | { kind: 'retry'; delayMs: number; retry: RetryState }
+  /**
+   * A refresh the server refused (RFC 6749 §5.2 `invalid_grant`: revoked, expired, a restarted
+   * server): routine; the credentials are lost and only a new login helps, which must not wait
+   * for a back-off, so the failure streak does not grow.
+   */
+  | { kind: 'refused-refresh'; retry: RetryState }
+  /** No more attempts: the iteration fails, and the VU holds off until `retry.holdOffUntilMs`. */
+  | { kind: 'give-up'; failure: FailureKind; reason: string; retry: RetryState };
+
+/**
+ * After a failed login or refresh attempt: retry after a delay (exponential back-off with full
+ * jitter, or `Retry-After`), give up and hold off, or (a refused refresh) go straight to a login.
+ */
+export function decideAfterFailure(
+  retry: RetryState,
+  failed: FailedAttemptInput,
+  settings: RetrySettings,
+  nowMs: number,
+  random: () => number,
+): FailureDecision {
+  if (failed.what === 'refresh' && classifyFailure(failed.status) === 'refused') {
+    return { kind: 'refused-refresh', retry };
+  }
+  const failureStreak = retry.failureStreak + 1;
+  const input = { status: failed.status, attempt: failed.attempt, failureStreak };
+  const decision = decideRetry(
+    failed.retryAfter === undefined ? input : { ...input, retryAfter: failed.retryAfter },
+    settings,
+    nowMs,
+    random,
+  );
+  if (decision.retry) {
+    return { kind: 'retry', delayMs: decision.delayMs, retry: { ...retry, failureStreak } };
+  }
+  return {
+    kind: 'give-up',
+    failure: decision.kind,
+    reason: decision.reason,
+    retry: { failureStreak, holdOffUntilMs: nowMs + decision.holdOffMs },
+  };
+}
+
+/** After a successful login or refresh: the streak and the hold-off are over. */
+export function applyAttemptSuccess(): RetryState {
+  return initialRetryState();
+}
+
+/** What `applyLogin` and `applyRefresh` need from a successful answer. */
+export interface TokenUpdate {
+  /** From `parseTokenResponse`; absent in session mode. */
+  tokens?: TokenSet;
+  /** When the response arrived (local clock). */
+  receivedAtMs: number;
+  /** The access token's JWT times, when it is a JWT with `exp`. */
+  jwt?: JwtTimes;
+  expiry: ExpirySettings;
+  random: () => number;
+}
+
+/**
+ * The `TokenUpdate` for an answer. The access token's JWT is decoded (by `readJwtTimes`, which
+ * the mode provides) only when its `exp` can be used: with `source: 'jwt'`, or `auto` without
+ * `expires_in`. Decoding costs CPU on every renewal.
+ */
+export function toTokenUpdate(
+  answer: { tokens?: TokenSet },
+  receivedAtMs: number,
+  expiry: ExpirySettings,
+  random: () => number,
+  readJwtTimes?: (accessToken: string) => JwtTimes | undefined,
+): TokenUpdate {
+  const update: TokenUpdate = { receivedAtMs, expiry, random };
+  const { tokens } = answer;
+  if (tokens === undefined) return update;
+  update.tokens = tokens;
+  const needsJwt =
+    expiry.source === 'jwt' || (expiry.source === 'auto' && tokens.expiresInSeconds === undefined);
+  const jwt = needsJwt ? readJwtTimes?.(tokens.accessToken) : undefined;
+  if (jwt !== undefined) update.jwt = jwt;
+  return update;
+}
+
+/**
+ * The state after a successful login. A login replaces everything: a refresh token from an
+ * earlier login belongs to a server-side grant that may be gone.
+ */
+export function applyLogin(state: AuthState, update: TokenUpdate): AuthState {
+  const next: AuthState = {
+    ...renewed(state, update),
+    logins: state.logins + 1,
+  };
+  delete next.refreshToken;
+  if (update.tokens?.refreshToken !== undefined) next.refreshToken = update.tokens.refreshToken;
+  return next;
+}
+
+/**
+ * The state after a successful refresh (RFC 6749 §6). A rotated refresh token replaces the old
+ * one (§10.4); an answer without one keeps the old one (§6: the server "MAY issue a new
+ * refresh token").
+ */
+export function applyRefresh(state: AuthState, update: TokenUpdate): AuthState {
+  const next = renewed(state, update);
+  if (update.tokens?.refreshToken !== undefined) next.refreshToken = update.tokens.refreshToken;
+  return next;
+}
+
+/** The state once the credentials are known to be lost (refresh refused, login failed). */
+export function applyLoss(state: AuthState): AuthState {
+  const next: AuthState = {
+    ...state,
+    authenticated: false,
+    expiry: { source: 'none', expiresAtMs: null, lifetimeMs: null },
+    renewAtMs: null,
+  };
+  delete next.accessToken;
+  delete next.refreshToken;
+  return next;
+}
+
+/** What a logout does: send the mode's logout request or not, and what to do with the jar. */
+export interface LogoutPlan {
+  /** Only credentials that are held can be logged out on the server. */
+  send: boolean;
+  /** Start from an empty cookie jar, so the ended session's cookie cannot ride along. */
+  freshJar: boolean;
+}
+
+export function planLogout(policy: RenewalPolicy, state: AuthState): LogoutPlan {
+  return { send: state.authenticated, freshJar: policy.freshJarPerLogin };
+}
+
+/**
+ * The state after a logout, whatever the server answered: the VU gave its credentials up on
+ * purpose, so the next request logs in again, and that login counts as a login, not a re-login
+ * (`auth_relogins` counts credentials lost to expiry or revocation, which a churn scenario's
+ * logouts must not inflate).
+ */
+export function applyLogout(state: AuthState): AuthState {
+  return { ...applyLoss(state), logins: 0 };
+}
+
+function canRefresh(policy: RenewalPolicy, state: AuthState): boolean {
+  return policy.renewBy === 'refresh' && state.refreshToken !== undefined;
+}
+
+function renewed(state: AuthState, update: TokenUpdate): AuthState {
+  const expiryInput: Parameters<typeof computeTokenExpiry>[0] = {
+    settings: update.expiry,
+    receivedAtMs: update.receivedAtMs,
+  };
+  if (update.tokens?.expiresInSeconds !== undefined) {
+    expiryInput.expiresInSeconds = update.tokens.expiresInSeconds;
+  }
+  if (update.jwt !== undefined) expiryInput.jwt = update.jwt;
+  const expiry = computeTokenExpiry(expiryInput);
+  const next: AuthState = {
+    ...state,
+    authenticated: true,
+    generation: state.generation + 1,
+    expiry,
+    renewAtMs: planRenewAtMs({
+      expiry,
+      leewaySeconds: update.expiry.leewaySeconds,
+      jitterSeconds: update.expiry.jitterSeconds,
+      random: update.random,
+    }),
+  };
+  delete next.accessToken;
+  if (update.tokens !== undefined) next.accessToken = update.tokens.accessToken;
+  return next;
+}

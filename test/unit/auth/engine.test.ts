@@ -1,0 +1,509 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  type AuthState,
+  applyAttemptSuccess,
+  applyLogin,
+  applyLogout,
+  applyLoss,
+  applyRefresh,
+  boundLoginStep,
+  decideAfterFailure,
+  decideBeforeRequest,
+  decideOnRejection,
+  holdOffWaitMs,
+  initialAuthState,
+  initialRetryState,
+  isUnexpired,
+  MAX_LOGIN_REQUESTS,
+  planBeforeRequest,
+  planLogin,
+  planLogout,
+  planOnRejection,
+  type RenewalPolicy,
+  type RetryState,
+  toTokenUpdate,
+} from '../../../lib/core/auth/engine.ts';
+import type { TokenSet } from '../../../lib/core/auth/responses.ts';
+
+const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
+const expiry = {
+  source: 'auto',
+  lifetimeSeconds: null,
+  leewaySeconds: 10,
+  jitterSeconds: 0,
+} as const;
+const noJitter = () => 0;
+const SESSION: RenewalPolicy = { renewBy: 'login', freshJarPerLogin: true };
+const TOKEN: RenewalPolicy = { renewBy: 'login', freshJarPerLogin: false };
+const DUAL: RenewalPolicy = { renewBy: 'refresh', freshJarPerLogin: false };
+
+function loggedIn(
+  tokens: TokenSet = { accessToken: 'a1', refreshToken: 'r1', expiresInSeconds: 60 },
+) {
+  return applyLogin(initialAuthState(), { tokens, receivedAtMs: NOW, expiry, random: noJitter });
+}
+
+describe('decideBeforeRequest', () => {
+  it('logs in on the first request of a VU', () => {
+    assert.equal(decideBeforeRequest(DUAL, initialAuthState(), NOW), 'login');
+  });
+
+  it('sends while the renewal moment has not come', () => {
+    assert.equal(decideBeforeRequest(DUAL, loggedIn(), NOW + 49_999), 'send');
+  });
+
+  it('refreshes in dual mode once the time left drops below the leeway', () => {
+    assert.equal(decideBeforeRequest(DUAL, loggedIn(), NOW + 50_000), 'refresh');
+  });
+
+  it('logs in again before expiry in token mode, where there is nothing to refresh with', () => {
+    const state = loggedIn({ accessToken: 'a1', expiresInSeconds: 60 });
+    assert.equal(decideBeforeRequest(TOKEN, state, NOW + 50_000), 'relogin');
+  });
+
+  it('logs in again in dual mode when the server gave no refresh token', () => {
+    const state = loggedIn({ accessToken: 'a1', expiresInSeconds: 60 });
+    assert.equal(decideBeforeRequest(DUAL, state, NOW + 55_000), 'relogin');
+  });
+
+  it('never renews a session of unknown lifetime before the server rejects it', () => {
+    const state = applyLogin(initialAuthState(), { receivedAtMs: NOW, expiry, random: noJitter });
+    assert.equal(decideBeforeRequest(SESSION, state, NOW + 86_400_000), 'send');
+  });
+
+  it('renews a session whose lifetime is configured', () => {
+    const state = applyLogin(initialAuthState(), {
+      receivedAtMs: NOW,
+      expiry: { ...expiry, lifetimeSeconds: 30 },
+      random: noJitter,
+    });
+    assert.equal(decideBeforeRequest(SESSION, state, NOW + 19_999), 'send');
+    assert.equal(decideBeforeRequest(SESSION, state, NOW + 20_000), 'relogin');
+  });
+
+  it('logs in again, counted as a re-login, once the credentials are lost', () => {
+    assert.equal(decideBeforeRequest(DUAL, applyLoss(loggedIn()), NOW), 'relogin');
+  });
+});
+
+describe('decideOnRejection', () => {
+  it('refreshes once in dual mode when the rejected credentials are still the current ones', () => {
+    const state = loggedIn();
+    assert.equal(decideOnRejection(DUAL, state, state.generation), 'refresh');
+  });
+
+  it('logs in again in token and session mode', () => {
+    const state = loggedIn();
+    assert.equal(decideOnRejection(TOKEN, state, state.generation), 'relogin');
+    assert.equal(decideOnRejection(SESSION, state, state.generation), 'relogin');
+  });
+
+  it('only retries when a parallel request already renewed the credentials', () => {
+    const sent = loggedIn();
+    const now = applyRefresh(sent, {
+      tokens: { accessToken: 'a2', refreshToken: 'r2', expiresInSeconds: 60 },
+      receivedAtMs: NOW + 1000,
+      expiry,
+      random: noJitter,
+    });
+    assert.equal(decideOnRejection(DUAL, now, sent.generation), 'retry');
+  });
+
+  it('renews when a parallel request lost the credentials instead of renewing them', () => {
+    const sent = loggedIn();
+    const lost = applyLoss(sent);
+    assert.equal(decideOnRejection(DUAL, lost, sent.generation), 'relogin');
+  });
+});
+
+describe('applyLogin and applyRefresh', () => {
+  it('stores tokens, expiry and a renewal moment, and counts the login', () => {
+    const state = loggedIn();
+    assert.deepEqual(state, {
+      authenticated: true,
+      generation: 1,
+      accessToken: 'a1',
+      refreshToken: 'r1',
+      expiry: { source: 'expires_in', expiresAtMs: NOW + 60_000, lifetimeMs: 60_000 },
+      renewAtMs: NOW + 50_000,
+      logins: 1,
+    } satisfies AuthState);
+  });
+
+  it('stores a rotated refresh token and bumps the generation', () => {
+    const state = applyRefresh(loggedIn(), {
+      tokens: { accessToken: 'a2', refreshToken: 'r2', expiresInSeconds: 60 },
+      receivedAtMs: NOW + 50_000,
+      expiry,
+      random: noJitter,
+    });
+    assert.equal(state.accessToken, 'a2');
+    assert.equal(state.refreshToken, 'r2');
+    assert.equal(state.generation, 2);
+    assert.equal(state.logins, 1);
+    assert.equal(state.renewAtMs, NOW + 100_000);
+  });
+
+  it('keeps the old refresh token when the refresh answer has none', () => {
+    const state = applyRefresh(loggedIn(), {
+      tokens: { accessToken: 'a2', expiresInSeconds: 60 },
+      receivedAtMs: NOW + 50_000,
+      expiry,
+      random: noJitter,
+    });
+    assert.equal(state.refreshToken, 'r1');
+  });
+
+  it('drops an earlier refresh token when a new login gives none', () => {
+    const state = applyLogin(loggedIn(), {
+      tokens: { accessToken: 'a3' },
+      receivedAtMs: NOW,
+      expiry,
+      random: noJitter,
+    });
+    assert.equal(state.refreshToken, undefined);
+    assert.equal(state.logins, 2);
+  });
+
+  it('uses the JWT expiry when the response has no expires_in', () => {
+    const state = applyLogin(initialAuthState(), {
+      tokens: { accessToken: 'a1' },
+      receivedAtMs: NOW,
+      jwt: { iatSeconds: 0, expSeconds: 20 },
+      expiry,
+      random: noJitter,
+    });
+    assert.deepEqual(state.expiry, {
+      source: 'jwt',
+      expiresAtMs: NOW + 20_000,
+      lifetimeMs: 20_000,
+    });
+    assert.equal(state.renewAtMs, NOW + 10_000);
+  });
+
+  it('forgets every token once the credentials are lost, but not the login count', () => {
+    const state = applyLoss(loggedIn());
+    assert.equal(state.authenticated, false);
+    assert.equal(state.accessToken, undefined);
+    assert.equal(state.refreshToken, undefined);
+    assert.equal(state.renewAtMs, null);
+    assert.equal(state.logins, 1);
+  });
+});
+
+describe('planBeforeRequest', () => {
+  const holdingOff: RetryState = { failureStreak: 3, holdOffUntilMs: NOW + 55_000 };
+
+  it('sends while the renewal moment has not come, whatever the hold-off', () => {
+    assert.deepEqual(planBeforeRequest(DUAL, loggedIn(), holdingOff, NOW + 1000), { kind: 'send' });
+  });
+
+  it('renews once the renewal moment has come and nothing holds off', () => {
+    assert.deepEqual(planBeforeRequest(DUAL, loggedIn(), initialRetryState(), NOW + 50_000), {
+      kind: 'renew',
+      action: 'refresh',
+    });
+  });
+
+  it('keeps using unexpired credentials while a failed renewal holds off', () => {
+    assert.deepEqual(planBeforeRequest(DUAL, loggedIn(), holdingOff, NOW + 50_000), {
+      kind: 'send',
+    });
+  });
+
+  it('renews credentials that expired during the hold-off, which the client waits out first', () => {
+    const longHoldOff = { failureStreak: 3, holdOffUntilMs: NOW + 90_000 };
+    assert.deepEqual(planBeforeRequest(DUAL, loggedIn(), longHoldOff, NOW + 60_000), {
+      kind: 'renew',
+      action: 'refresh',
+    });
+  });
+
+  it('renews once the hold-off is over', () => {
+    assert.deepEqual(planBeforeRequest(TOKEN, loggedIn(), holdingOff, NOW + 55_000), {
+      kind: 'renew',
+      action: 'relogin',
+    });
+  });
+
+  it('logs in a VU without credentials even while holding off', () => {
+    assert.deepEqual(planBeforeRequest(SESSION, initialAuthState(), holdingOff, NOW), {
+      kind: 'renew',
+      action: 'login',
+    });
+  });
+});
+
+describe('isUnexpired and holdOffWaitMs', () => {
+  it('says credentials are usable until the moment they expire, not at it', () => {
+    assert.equal(isUnexpired(loggedIn(), NOW + 59_999), true);
+    assert.equal(isUnexpired(loggedIn(), NOW + 60_000), false);
+  });
+
+  it('never counts lost credentials or credentials of unknown expiry as unexpired', () => {
+    assert.equal(isUnexpired(applyLoss(loggedIn()), NOW), false);
+    const session = applyLogin(initialAuthState(), { receivedAtMs: NOW, expiry, random: noJitter });
+    assert.equal(isUnexpired(session, NOW), false);
+  });
+
+  it('waits out the rest of a hold-off, and not at all once it is over', () => {
+    const retry = { failureStreak: 1, holdOffUntilMs: NOW + 1500 };
+    assert.equal(holdOffWaitMs(retry, NOW + 500), 1000);
+    assert.equal(holdOffWaitMs(retry, NOW + 1500), 0);
+    assert.equal(holdOffWaitMs(initialRetryState(), NOW), 0);
+  });
+});
+
+describe('planOnRejection', () => {
+  it('drops the credentials before a new login, since the server said they are gone', () => {
+    const state = loggedIn({ accessToken: 'a1', expiresInSeconds: 60 });
+    const plan = planOnRejection(TOKEN, state, state.generation);
+    assert.equal(plan.action, 'relogin');
+    assert.deepEqual(plan.state, applyLoss(state));
+  });
+
+  it('keeps the state for a refresh, which needs the refresh token', () => {
+    const state = loggedIn();
+    assert.deepEqual(planOnRejection(DUAL, state, state.generation), { action: 'refresh', state });
+  });
+
+  it('keeps the state when a parallel request already renewed', () => {
+    const state = loggedIn();
+    assert.deepEqual(planOnRejection(DUAL, state, state.generation - 1), {
+      action: 'retry',
+      state,
+    });
+  });
+});
+
+describe('planLogin', () => {
+  it('counts the first login as a login, in the jar the VU started with', () => {
+    assert.deepEqual(planLogin(SESSION, initialAuthState()), {
+      isRelogin: false,
+      freshJar: false,
+      restoreJarOnFailure: false,
+    });
+  });
+
+  it('starts a session re-login from an empty jar, and goes back to the old one if it fails', () => {
+    assert.deepEqual(planLogin(SESSION, loggedIn()), {
+      isRelogin: true,
+      freshJar: true,
+      restoreJarOnFailure: true,
+    });
+  });
+
+  it('does not go back to the jar of a session known to be lost', () => {
+    assert.deepEqual(planLogin(SESSION, applyLoss(loggedIn())), {
+      isRelogin: true,
+      freshJar: true,
+      restoreJarOnFailure: false,
+    });
+  });
+
+  it('keeps the jar in token and dual mode, where it holds no credentials', () => {
+    assert.deepEqual(planLogin(TOKEN, loggedIn()), {
+      isRelogin: true,
+      freshJar: false,
+      restoreJarOnFailure: false,
+    });
+  });
+});
+
+describe('decideAfterFailure', () => {
+  const settings = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 5000, retryAfterMaxSeconds: 30 };
+  const half = () => 0.5;
+
+  it('sends a refused refresh straight to a login, without growing the failure streak', () => {
+    const retry = { failureStreak: 2, holdOffUntilMs: 0 };
+    const failed = { what: 'refresh', status: 400, attempt: 1 } as const;
+    assert.deepEqual(decideAfterFailure(retry, failed, settings, NOW, half), {
+      kind: 'refused-refresh',
+      retry,
+    });
+  });
+
+  it('gives up on a refused login at once and holds off for one back-off', () => {
+    const failed = { what: 'login', status: 401, attempt: 1 } as const;
+    assert.deepEqual(decideAfterFailure(initialRetryState(), failed, settings, NOW, half), {
+      kind: 'give-up',
+      failure: 'refused',
+      reason: 'the server refused; reason: got status 401',
+      retry: { failureStreak: 1, holdOffUntilMs: NOW + 100 },
+    });
+  });
+
+  it('retries a transient failure after a back-off while attempts are left', () => {
+    const failed = { what: 'login', status: 503, attempt: 1 } as const;
+    assert.deepEqual(decideAfterFailure(initialRetryState(), failed, settings, NOW, half), {
+      kind: 'retry',
+      delayMs: 100,
+      retry: { failureStreak: 1, holdOffUntilMs: 0 },
+    });
+  });
+
+  it('retries a refresh that got no response at all rather than logging in', () => {
+    const failed = { what: 'refresh', status: 0, attempt: 1 } as const;
+    const decision = decideAfterFailure(initialRetryState(), failed, settings, NOW, half);
+    assert.equal(decision.kind, 'retry');
+  });
+
+  it('gives up after the last attempt and holds off by a back-off grown with the streak', () => {
+    const retry = { failureStreak: 2, holdOffUntilMs: 0 };
+    const failed = { what: 'refresh', status: 500, attempt: 3 } as const;
+    assert.deepEqual(decideAfterFailure(retry, failed, settings, NOW, half), {
+      kind: 'give-up',
+      failure: 'transient',
+      reason: 'gave up after 3 attempts; reason: expected a success, got status 500',
+      retry: { failureStreak: 3, holdOffUntilMs: NOW + 400 },
+    });
+  });
+
+  it('waits as long as Retry-After asks, plus jitter, on a 429', () => {
+    const failed = { what: 'login', status: 429, attempt: 1, retryAfter: '2' } as const;
+    assert.deepEqual(decideAfterFailure(initialRetryState(), failed, settings, NOW, half), {
+      kind: 'retry',
+      delayMs: 2100,
+      retry: { failureStreak: 1, holdOffUntilMs: 0 },
+    });
+  });
+
+  it('gives up on a Retry-After longer than allowed and holds off for the allowed maximum', () => {
+    const failed = { what: 'login', status: 429, attempt: 1, retryAfter: '60' } as const;
+    assert.deepEqual(decideAfterFailure(initialRetryState(), failed, settings, NOW, half), {
+      kind: 'give-up',
+      failure: 'rate-limited',
+      reason: 'Retry-After too long; reason: expected at most 30 s, got 60 s',
+      retry: { failureStreak: 1, holdOffUntilMs: NOW + 30_000 },
+    });
+  });
+
+  it('ends the streak and the hold-off after a success', () => {
+    assert.deepEqual(applyAttemptSuccess(), { failureStreak: 0, holdOffUntilMs: 0 });
+  });
+});
+
+describe('toTokenUpdate', () => {
+  const jwt = { iatSeconds: 0, expSeconds: 20 };
+
+  function reader() {
+    const read: string[] = [];
+    const readJwtTimes = (token: string) => {
+      read.push(token);
+      return jwt;
+    };
+    return { read, readJwtTimes };
+  }
+
+  it('carries no tokens for a session login', () => {
+    const { read, readJwtTimes } = reader();
+    assert.deepEqual(toTokenUpdate({}, NOW, expiry, noJitter, readJwtTimes), {
+      receivedAtMs: NOW,
+      expiry,
+      random: noJitter,
+    });
+    assert.deepEqual(read, []);
+  });
+
+  it('does not decode the JWT when expires_in already answers, in auto mode', () => {
+    const { read, readJwtTimes } = reader();
+    const tokens = { accessToken: 'a1', expiresInSeconds: 60 };
+    const update = toTokenUpdate({ tokens }, NOW, expiry, noJitter, readJwtTimes);
+    assert.deepEqual(update, { receivedAtMs: NOW, expiry, random: noJitter, tokens });
+    assert.deepEqual(read, []);
+  });
+
+  it('decodes the JWT in auto mode when there is no expires_in', () => {
+    const { read, readJwtTimes } = reader();
+    const update = toTokenUpdate(
+      { tokens: { accessToken: 'a1' } },
+      NOW,
+      expiry,
+      noJitter,
+      readJwtTimes,
+    );
+    assert.deepEqual(update.jwt, jwt);
+    assert.deepEqual(read, ['a1']);
+  });
+
+  it('decodes the JWT whenever the expiry source is jwt', () => {
+    const { read, readJwtTimes } = reader();
+    const jwtExpiry = { ...expiry, source: 'jwt' } as const;
+    const tokens = { accessToken: 'a1', expiresInSeconds: 60 };
+    const update = toTokenUpdate({ tokens }, NOW, jwtExpiry, noJitter, readJwtTimes);
+    assert.deepEqual(update.jwt, jwt);
+    assert.deepEqual(read, ['a1']);
+  });
+
+  it('never decodes the JWT with a fixed lifetime', () => {
+    const { read, readJwtTimes } = reader();
+    const fixed = { ...expiry, source: 'fixed', lifetimeSeconds: 30 } as const;
+    toTokenUpdate({ tokens: { accessToken: 'a1' } }, NOW, fixed, noJitter, readJwtTimes);
+    assert.deepEqual(read, []);
+  });
+
+  it('leaves the JWT times out for an opaque token or a mode that cannot read them', () => {
+    const tokens = { accessToken: 'opaque' };
+    const opaque = toTokenUpdate({ tokens }, NOW, expiry, noJitter, () => undefined);
+    assert.equal('jwt' in opaque, false);
+    assert.equal('jwt' in toTokenUpdate({ tokens }, NOW, expiry, noJitter), false);
+  });
+});
+
+describe('boundLoginStep', () => {
+  const step = {
+    kind: 'send',
+    request: { endpoint: 'login', method: 'POST', url: 'http://x/login', headers: {} },
+    walk: { step: 'login', carry: {} },
+  } as const;
+
+  it('lets a walk go on while it is under the bound', () => {
+    assert.equal(boundLoginStep(step, MAX_LOGIN_REQUESTS - 1), step);
+  });
+
+  it('fails a walk that asks for more requests than the bound', () => {
+    assert.deepEqual(boundLoginStep(step, MAX_LOGIN_REQUESTS), {
+      kind: 'failed',
+      reason:
+        'login walk too long; reason: expected at most 8 requests, got one more for step "login"',
+    });
+  });
+
+  it('lets the last allowed answer finish the walk', () => {
+    const done = { kind: 'done' } as const;
+    assert.equal(boundLoginStep(done, MAX_LOGIN_REQUESTS), done);
+  });
+});
+
+describe('planLogout and applyLogout', () => {
+  it('sends a logout only for credentials the VU holds', () => {
+    assert.deepEqual(planLogout(DUAL, loggedIn()), { send: true, freshJar: false });
+    assert.deepEqual(planLogout(DUAL, initialAuthState()), { send: false, freshJar: false });
+    assert.deepEqual(planLogout(DUAL, applyLoss(loggedIn())), { send: false, freshJar: false });
+  });
+
+  it('starts session mode from an empty jar after a logout', () => {
+    assert.deepEqual(planLogout(SESSION, loggedIn()), { send: true, freshJar: true });
+  });
+
+  it('forgets every token, so the next request logs in, counted as a login, not a re-login', () => {
+    const state = applyLogout(
+      applyRefresh(loggedIn(), {
+        tokens: { accessToken: 'a2', refreshToken: 'r2', expiresInSeconds: 60 },
+        receivedAtMs: NOW + 1000,
+        expiry,
+        random: noJitter,
+      }),
+    );
+    assert.deepEqual(state, {
+      authenticated: false,
+      generation: 2,
+      expiry: { source: 'none', expiresAtMs: null, lifetimeMs: null },
+      renewAtMs: null,
+      logins: 0,
+    } satisfies AuthState);
+    assert.equal(decideBeforeRequest(DUAL, state, NOW + 2000), 'login');
+    assert.equal(planLogin(DUAL, state).isRelogin, false);
+  });
+});

@@ -109,6 +109,11 @@ const PLANS: Readonly<Record<string, Plan>> = {
     },
   },
   'npm run build': {},
+  'npm run bench -- --help': {
+    verify: (run) => {
+      assert.match(run.stdout, /--parts/);
+    },
+  },
   'npm run scenario -- load -e BASE_URL=https://staging.example.com -e PROFILE=profiles/oauth2-password.json -e CLIENT_SECRET="$CLIENT_SECRET" -e CREDENTIALS=accounts.csv -e RATE=100 -e DURATION=10m':
     {
       // accounts.csv holds exactly load's MAX_VUS accounts, as "Pointing it at your own API" says.

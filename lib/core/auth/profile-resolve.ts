@@ -5,6 +5,7 @@
  */
 import { parseDecimal, parseWholeNumber, readEnvValue } from '../env-values.ts';
 import { ConfigError, ERROR_CODES } from '../errors.ts';
+import { profileOverrides } from '../settings/rows.ts';
 import { isPlainObject } from '../value-types.ts';
 import type { AuthMode, TargetProfile } from './profile.ts';
 
@@ -32,50 +33,11 @@ interface ObjectRule {
 }
 
 /**
- * The flat `-e NAME=value` overrides, one row per setting (documented in profiles/README.md).
- * An empty value counts as unset, so `-e NAME=` in a wrapper script changes nothing.
+ * The flat `-e NAME=value` overrides: `-e` name → profile path, from the settings registry
+ * (lib/core/settings/rows.ts). An empty value counts as unset, so `-e NAME=` in a wrapper script
+ * changes nothing.
  */
-export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string }> = envOverrides();
-
-/** The rows of `ENV_OVERRIDES`, built on each call for the same reason as `profileSchema`. */
-function envOverrides(): { env: string; path: string }[] {
-  return [
-    { env: 'AUTH_MODE', path: 'mode' },
-    { env: 'BASE_URL', path: 'baseUrl' },
-    { env: 'LOGIN_PATH', path: 'login.path' },
-    { env: 'LOGIN_METHOD', path: 'login.method' },
-    { env: 'LOGIN_FORMAT', path: 'login.format' },
-    { env: 'USERNAME_FIELD', path: 'login.usernameField' },
-    { env: 'PASSWORD_FIELD', path: 'login.passwordField' },
-    { env: 'LOGIN_SUCCESS_STATUSES', path: 'login.successStatuses' },
-    { env: 'PROTECTED_PATH', path: 'protected.path' },
-    { env: 'PROTECTED_METHOD', path: 'protected.method' },
-    { env: 'REFRESH_PATH', path: 'refresh.path' },
-    { env: 'REFRESH_TOKEN_IN', path: 'refresh.tokenIn' },
-    { env: 'REFRESH_TOKEN_PARAM', path: 'refresh.field' },
-    { env: 'LOGOUT_PATH', path: 'logout.path' },
-    { env: 'ACCESS_TOKEN_FIELD', path: 'tokens.access' },
-    { env: 'REFRESH_TOKEN_FIELD', path: 'tokens.refresh' },
-    { env: 'EXPIRES_IN_FIELD', path: 'tokens.expiresIn' },
-    { env: 'ACCESS_TOKEN_HEADER', path: 'accessToken.header' },
-    { env: 'ACCESS_TOKEN_SCHEME', path: 'accessToken.scheme' },
-    { env: 'SESSION_COOKIE', path: 'session.cookieName' },
-    { env: 'LOGIN_PAGE_PATH', path: 'session.loginPagePath' },
-    { env: 'EXPIRED_STATUSES', path: 'expiredStatuses' },
-    { env: 'EXPIRY_SOURCE', path: 'expiry.source' },
-    { env: 'TOKEN_LIFETIME', path: 'expiry.lifetimeSeconds' },
-    { env: 'REFRESH_LEEWAY', path: 'expiry.leewaySeconds' },
-    { env: 'REFRESH_JITTER', path: 'expiry.jitterSeconds' },
-    { env: 'CLIENT_AUTH', path: 'clientAuth.method' },
-    { env: 'CLIENT_ID', path: 'clientAuth.clientId' },
-    { env: 'CLIENT_SECRET', path: 'clientAuth.clientSecret' },
-    { env: 'RETRY_MAX_ATTEMPTS', path: 'retry.maxAttempts' },
-    { env: 'RETRY_BASE_DELAY_MS', path: 'retry.baseDelayMs' },
-    { env: 'RETRY_MAX_DELAY_MS', path: 'retry.maxDelayMs' },
-    { env: 'RETRY_AFTER_MAX', path: 'retry.retryAfterMaxSeconds' },
-    { env: 'REQUEST_TIMEOUT', path: 'requestTimeoutSeconds' },
-  ];
-}
+export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string }> = profileOverrides();
 
 /** Names one setting in messages: the profile's dotted path, or the `-e` variable that set it. */
 type Label = (path: string) => string;

@@ -23,7 +23,7 @@ export const PLANNED_SCENARIOS = [
 
 export type ScenarioName = (typeof PLANNED_SCENARIOS)[number];
 
-type KnobKind =
+export type KnobKind =
   | 'rate'
   | 'duration'
   | 'warmUp'
@@ -281,7 +281,7 @@ function invalid(env: string, expected: string, got: string): ConfigError {
   );
 }
 
-const EXPECTED: Record<KnobKind, string> = {
+export const KNOB_VALUES: Record<KnobKind, string> = {
   rate: 'a whole number of iterations per second from 1 to 1000000',
   duration: 'a k6 duration such as "30s", "5m" or "1h30m", longer than 0',
   warmUp: 'a k6 duration such as "30s", or "0s" for none',
@@ -325,7 +325,7 @@ function parseKnob(spec: KnobSpec, raw: string): number {
       value = parseDurationMs(raw);
       break;
   }
-  if (Number.isNaN(value)) throw invalid(spec.env, EXPECTED[spec.kind], raw);
+  if (Number.isNaN(value)) throw invalid(spec.env, KNOB_VALUES[spec.kind], raw);
   return value;
 }
 

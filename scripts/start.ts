@@ -183,7 +183,11 @@ export async function main(extraK6Args: readonly string[] = []): Promise<number>
   let stepStart = Date.now();
   const { buildScenarios } = await import('../build.mjs');
   const bundles = await buildScenarios();
-  say(`[1/${steps}] build: ${bundles.length} scenarios into dist/ (${seconds(stepStart)})`);
+  // The controller and the mode plug-ins are written beside the scenarios: count only these.
+  const scenarios = bundles.filter(
+    ({ file }) => !/(controller\.js|[/\\]modes[/\\]\w+\.js)$/.test(file),
+  );
+  say(`[1/${steps}] build: ${scenarios.length} scenarios into dist/ (${seconds(stepStart)})`);
 
   stepStart = Date.now();
   const k6 = await provisionK6();

@@ -35,8 +35,7 @@ export class AuthClient {
   private readonly protectedReq: AuthRequest;
   /**
    * The protected request's first-try k6 arguments, kept while the credentials (generation) and
-   * the jar stay the same. Building them per request was most of the toolkit's CPU cost per
-   * request against a bare script (bench/RESULTS.md, part 1).
+   * the jar stay the same: building them is the costliest part of a request on the hot path.
    */
   private preparedProtected:
     | { generation: number; jar: CookieJar; request: PreparedRequest }

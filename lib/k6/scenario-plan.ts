@@ -28,6 +28,8 @@ export interface IterationPlan {
   parallel: number;
   parallelVia: ParallelVia;
   pauseSeconds: number;
+  /** session-churn: requests per session between its login and its logout; 0: never log out. */
+  sessionRequests: number;
 }
 
 export interface ScenarioRun {
@@ -74,6 +76,7 @@ export function planScenarioRun(name: ScenarioName, mode: AuthMode): ScenarioRun
       parallel: plan.parallel,
       parallelVia: plan.parallelVia,
       pauseSeconds: plan.pauseSeconds,
+      sessionRequests: plan.sessionRequests,
     },
     peakVus: peakVus(plan.executor),
     renderSummary: (data) => {

@@ -51,6 +51,15 @@ export function defineScenario(name: ScenarioName): Scenario {
     }
     // Reads a k6/secrets password once (-e AUTH_PASSWORD_SECRET); a no-op afterwards.
     await authClient().ready();
+    if (plan.sessionRequests > 0) {
+      // One user session: the first request logs in, the logout ends it (endpoint:logout).
+      for (let i = 0; i < plan.sessionRequests; i += 1) {
+        protectedCall();
+        if (plan.pauseSeconds > 0) sleep(plan.pauseSeconds);
+      }
+      authClient().logout();
+      return;
+    }
     if (plan.parallel === 1) protectedCall();
     else await protectedCalls(plan.parallel, plan.parallelVia);
     if (plan.pauseSeconds > 0) sleep(plan.pauseSeconds);

@@ -321,6 +321,46 @@ describe('storm scenarios against the reference server (access tokens of 10 s)',
   });
 });
 
+describe('session-churn against the reference server', () => {
+  const server = referenceServerForSuite();
+
+  for (const mode of ['session', 'dual'] as const) {
+    it(`logs in, works and logs out once per iteration in ${mode} mode, the logout measured`, async () => {
+      await server.resetStats();
+      const { run, dir } = await runScenario('session-churn', {
+        BASE_URL: server.url,
+        AUTH_MODE: mode,
+        RATE: '5',
+        DURATION: '4s',
+        SESSION_REQUESTS: '2',
+        PAUSE_SECONDS: '0.1',
+        PRE_ALLOCATED_VUS: '4',
+        MAX_VUS: '10',
+      });
+      const stats = await server.stats();
+      assertCleanRun(run);
+      assert.ok(run.summary);
+      const sessions = run.summary.metrics.iterations?.count ?? 0;
+      assert.ok(sessions >= 15 && sessions <= 21, `sessions ${sessions}`);
+      assert.equal(stats.logins, sessions);
+      assert.equal(stats.requests.logout, sessions);
+      assert.equal(stats.requests.protected, sessions * 2);
+      assert.equal(stats.activeSessions, 0);
+      assert.equal(stats.activeRefreshFamilies, 0);
+      assert.equal(counterCount(run.summary, 'auth_logins'), sessions);
+      assert.equal(counterCount(run.summary, 'auth_relogins'), 0);
+      // k6 keeps the logout sub-metric because the churn profile holds it to an SLO.
+      assert.ok(
+        run.summary.metrics['http_req_duration{endpoint:logout}'],
+        'logout latency measured',
+      );
+      const markdown = await readFile(join(dir, 'summary.md'), 'utf8');
+      assert.match(markdown, /\| logout \|/);
+      assert.match(markdown, /http_req_duration\{endpoint:logout\}/);
+    });
+  }
+});
+
 describe('a bad knob', () => {
   it('stops k6 at init with the knob named, before any request', async () => {
     const server = await startReferenceServer();

@@ -19,6 +19,7 @@ export const PLANNED_SCENARIOS = [
   'capacity',
   'refresh-storm',
   'login-storm',
+  'session-churn',
 ] as const;
 
 export type ScenarioName = (typeof PLANNED_SCENARIOS)[number];
@@ -31,7 +32,8 @@ export type KnobKind =
   | 'seconds'
   | 'windows'
   | 'parallel'
-  | 'parallelVia';
+  | 'parallelVia'
+  | 'requests';
 
 /** How smoke sends its parallel requests: `http.batch` or `http.asyncRequest`. */
 const PARALLEL_VIA = ['batch', 'async'] as const;
@@ -183,6 +185,24 @@ export const SCENARIO_KNOBS: Readonly<Record<ScenarioName, readonly KnobSpec[]>>
         'reference server only: at this time into the run, make it forget every session and token (a mass session loss)',
     },
   ],
+  'session-churn': [
+    { env: 'RATE', kind: 'rate', default: '10', description: 'user sessions started per second' },
+    { env: 'DURATION', kind: 'duration', default: '5m', description: 'how long' },
+    {
+      env: 'SESSION_REQUESTS',
+      kind: 'requests',
+      default: '5',
+      description: 'protected requests per session, between its login and its logout',
+    },
+    {
+      env: 'PAUSE_SECONDS',
+      kind: 'seconds',
+      default: '0.5',
+      description: 'think time after each request of a session',
+    },
+    PRE_ALLOCATED('20'),
+    MAX_VUS('200'),
+  ],
 };
 
 /** The threshold profile each scenario uses unless `-e THRESHOLDS` names another. */
@@ -196,6 +216,7 @@ const DEFAULT_THRESHOLDS: Readonly<Record<ScenarioName, string>> = {
   capacity: 'release-gate',
   'refresh-storm': 'load',
   'login-storm': 'load',
+  'session-churn': 'churn',
 };
 
 /** A k6 ramping stage. */
@@ -260,6 +281,11 @@ export interface ScenarioPlan {
   parallelVia: ParallelVia;
   /** login-storm: when the reference server forgets every session; null when not asked for. */
   sessionLossAtMs: number | null;
+  /**
+   * session-churn: protected requests per user session, each iteration being one session (login,
+   * these requests, logout); 0 elsewhere, where a VU keeps its login for the whole run.
+   */
+  sessionRequests: number;
   /** The knob values used, as given or defaulted (for the report). */
   knobs: Record<string, string>;
 }
@@ -290,6 +316,7 @@ export const KNOB_VALUES: Record<KnobKind, string> = {
   windows: 'a whole number from 2 to 12',
   parallel: 'a whole number from 1 to 100',
   parallelVia: '"batch" or "async"',
+  requests: 'a whole number from 1 to 1000',
 };
 
 /** The knob's value as a number (PARALLEL_VIA: its index in PARALLEL_VIA); a ConfigError if bad. */
@@ -307,6 +334,9 @@ function parseKnob(spec: KnobSpec, raw: string): number {
       break;
     case 'parallel':
       value = parseWholeNumber(raw, 1, 100);
+      break;
+    case 'requests':
+      value = parseWholeNumber(raw, 1, 1000);
       break;
     case 'parallelVia': {
       const index = PARALLEL_VIA.indexOf(raw as ParallelVia);
@@ -466,6 +496,7 @@ export function planScenario(
     parallel: 1,
     parallelVia: 'batch' as const,
     sessionLossAtMs: null,
+    sessionRequests: 0,
     knobs: given,
   };
   switch (name) {
@@ -499,6 +530,24 @@ export function planScenario(
       if (name === 'load') return { ...base, executor, totalMs, phases: [], phaseReport: null };
       const phases = windowsOf(totalMs, need(values, 'WINDOWS'));
       return { ...base, executor, totalMs, phases, phaseReport: 'soak' };
+    }
+    case 'session-churn': {
+      const totalMs = need(values, 'DURATION');
+      return {
+        ...base,
+        executor: {
+          executor: 'constant-arrival-rate',
+          rate: need(values, 'RATE'),
+          timeUnit: '1s',
+          duration: formatDuration(totalMs),
+          ...arrivalVus(values, given),
+        },
+        totalMs,
+        phases: [],
+        phaseReport: null,
+        pauseSeconds: need(values, 'PAUSE_SECONDS'),
+        sessionRequests: need(values, 'SESSION_REQUESTS'),
+      };
     }
     case 'stress': {
       requireAtLeast(values, given, 'PEAK_RATE', 'START_RATE');

@@ -16,6 +16,7 @@
  * - `AUTH_EXPIRED_REJECTIONS_MAX`: most `auth_expired_rejections` tolerated (integer ≥ 0).
  * An override keeps the `abortOnFail`/`delayAbortEval` of the expression it replaces.
  */
+import churnProfile from '../../../thresholds/churn.json' with { type: 'json' };
 import loadProfile from '../../../thresholds/load.json' with { type: 'json' };
 import releaseGateProfile from '../../../thresholds/release-gate.json' with { type: 'json' };
 import smokeProfile from '../../../thresholds/smoke.json' with { type: 'json' };
@@ -57,6 +58,7 @@ export const THRESHOLD_PROFILES: Readonly<Record<string, unknown>> = {
   smoke: smokeProfile,
   load: loadProfile,
   soak: soakProfile,
+  churn: churnProfile,
   'release-gate': releaseGateProfile,
 };
 

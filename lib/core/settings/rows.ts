@@ -46,7 +46,7 @@ function runRows(): SettingRow[] {
     },
     {
       name: 'THRESHOLDS',
-      value: 'smoke, load, soak or release-gate',
+      value: 'smoke, load, soak, churn or release-gate',
       default: "the scenario's",
       help: 'the thresholds profile (thresholds/README.md)',
     },

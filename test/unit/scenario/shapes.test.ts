@@ -459,3 +459,38 @@ describe('thresholdEnv', () => {
     assert.deepEqual(thresholdEnv(plan, env, 'dual'), env);
   });
 });
+
+describe('session-churn', () => {
+  it('starts RATE user sessions per second, each SESSION_REQUESTS requests then a logout', () => {
+    const plan = planScenario('session-churn', {
+      RATE: '4',
+      DURATION: '20s',
+      SESSION_REQUESTS: '3',
+      PAUSE_SECONDS: '0.25',
+    });
+    assert.deepEqual(plan.executor, {
+      executor: 'constant-arrival-rate',
+      rate: 4,
+      timeUnit: '1s',
+      duration: '20s',
+      preAllocatedVUs: 20,
+      maxVUs: 200,
+    });
+    assert.equal(plan.sessionRequests, 3);
+    assert.equal(plan.pauseSeconds, 0.25);
+    assert.equal(plan.defaultThresholds, 'churn');
+  });
+
+  it('keeps every other scenario logged in for the whole run', () => {
+    for (const name of PLANNED_SCENARIOS.filter((n) => n !== 'session-churn')) {
+      assert.equal(planScenario(name, {}).sessionRequests, 0, name);
+    }
+  });
+
+  it('refuses a session of no request', () => {
+    assert.throws(
+      () => planScenario('session-churn', { SESSION_REQUESTS: '0' }),
+      /Invalid -e SESSION_REQUESTS; reason: expected a whole number from 1 to 1000, got "0"/,
+    );
+  });
+});

@@ -25,10 +25,10 @@ function assertConfigError(run: () => unknown, code: string, message: string): v
 }
 
 describe('threshold profiles', () => {
-  it('ships smoke, load, soak and release-gate, and every JSON file in thresholds/ is registered', async () => {
+  it('ships smoke, load, soak, churn and release-gate, and every JSON file in thresholds/ is registered', async () => {
     const files = (await readdir(thresholdsDir)).filter((name) => name.endsWith('.json'));
     const names = files.map((name) => name.replace(/\.json$/, '')).sort();
-    assert.deepEqual(names, ['load', 'release-gate', 'smoke', 'soak']);
+    assert.deepEqual(names, ['churn', 'load', 'release-gate', 'smoke', 'soak']);
     assert.deepEqual(Object.keys(THRESHOLD_PROFILES).sort(), names);
     for (const file of files) {
       const onDisk: unknown = JSON.parse(await readFile(new URL(file, thresholdsDir), 'utf8'));
@@ -154,12 +154,12 @@ describe('resolveThresholds', () => {
     assertConfigError(
       () => resolveThresholds({ THRESHOLDS: 'fast' }),
       'THRESHOLDS_UNKNOWN',
-      '-e THRESHOLDS names no profile; reason: expected one of smoke, load, soak, release-gate, got "fast"',
+      '-e THRESHOLDS names no profile; reason: expected one of smoke, load, soak, churn, release-gate, got "fast"',
     );
     assertConfigError(
       () => resolveThresholds({ THRESHOLDS: 'toString' }),
       'THRESHOLDS_UNKNOWN',
-      '-e THRESHOLDS names no profile; reason: expected one of smoke, load, soak, release-gate, got "toString"',
+      '-e THRESHOLDS names no profile; reason: expected one of smoke, load, soak, churn, release-gate, got "toString"',
     );
   });
 

@@ -25,7 +25,7 @@ describe('allSettings', () => {
   it('has one scenario row per knob name, with every scenario default', () => {
     const rate = allSettings().find((row) => row.name === 'RATE');
     assert.equal(rate?.group, 'scenario');
-    assert.equal(rate?.default, 'load 50, spike 10, soak 20');
+    assert.equal(rate?.default, 'load 50, spike 10, soak 20, session-churn 10');
     const knobNames = new Set(Object.values(SCENARIO_KNOBS).flatMap((k) => k.map((s) => s.env)));
     assert.equal(allSettings().filter((row) => row.group === 'scenario').length, knobNames.size);
     assert.equal(findSetting('SESSION_LOSS_AT')?.default, 'login-storm unset');

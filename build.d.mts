@@ -8,6 +8,12 @@ export interface BuiltBundle {
 export function buildScenarios(options?: {
   scenariosDir?: string;
   outDir?: string;
+  /** false: no inline source map (the bench's comparison; default true). */
+  sourcemap?: boolean;
 }): Promise<BuiltBundle[]>;
 
-export function bundleForK6(entryPoints: string[], outDir: string): Promise<BuiltBundle[]>;
+export function bundleForK6(
+  entryPoints: string[],
+  outDir: string,
+  options?: { sourcemap?: boolean },
+): Promise<BuiltBundle[]>;

@@ -92,6 +92,7 @@ function keepModesApart(onLoad) {
 export async function buildScenarios({
   scenariosDir = join(ROOT, 'scenarios'),
   outDir = join(ROOT, 'dist'),
+  sourcemap = true,
 } = {}) {
   const names = (await readdir(scenariosDir))
     .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))
@@ -109,16 +110,20 @@ export async function buildScenarios({
   return bundleForK6(
     names.map((name) => join(scenariosDir, name)),
     outDir,
+    { sourcemap },
   );
 }
 
+/**
 /**
  * Bundles `entryPoints` (from one folder) into `<outDir>/<name>.js` each, the toolkit's VU 0
  * code into `<outDir>/controller.js`, and, when a bundle loads them, the auth mode plug-ins into
  * `<outDir>/modes/<mode>.js`; the bundles load those at run time. Resolves to the bundles
  * written, with their sizes: the entry points', the modes', controller.js last.
+ * `sourcemap: false` leaves the inline source map out (the bench measures what it costs per VU);
+ * users' builds always have it.
  */
-export async function bundleForK6(entryPoints, outDir) {
+export async function bundleForK6(entryPoints, outDir, { sourcemap = true } = {}) {
   let modesLoaded = false;
   const settings = {
     bundle: true,
@@ -130,7 +135,7 @@ export async function bundleForK6(entryPoints, outDir) {
     mainFields: ['module', 'main'],
     external: ['k6', 'k6/*'],
     // Inline, so k6 maps stack traces back to the TypeScript without finding a second file.
-    sourcemap: 'inline',
+    sourcemap: sourcemap ? 'inline' : false,
     // Mappings are enough for stack traces; the sources themselves would double the size.
     sourcesContent: false,
     logLevel: 'silent',

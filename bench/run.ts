@@ -110,13 +110,22 @@ async function buildBundles(outDir: string): Promise<Bundles> {
   const built = [
     ...(await buildScenarios({ scenariosDir: join(REPO_ROOT, 'bench/k6'), outDir })),
     ...(await buildScenarios({ outDir: join(outDir, 'scenarios') })),
+    ...(await buildScenarios({ outDir: join(outDir, 'scenarios-no-map'), sourcemap: false })),
   ];
   const find = (path: string) => {
     const bundle = built.find((b) => b.file.endsWith(`/${path}.js`));
     if (bundle === undefined) throw new Error(`${path}.ts was not built`);
     return bundle.file;
   };
-  return { bare: find('bare'), toolkit: find('toolkit'), scenario: find('scenarios/smoke') };
+  return {
+    bare: find('bare'),
+    toolkit: find('toolkit'),
+    bareSlo: find('bare-slo'),
+    minimal: find('minimal'),
+    scenario: find('scenarios/smoke'),
+    scenarioNoMap: find('scenarios-no-map/smoke'),
+    load: find('scenarios/load'),
+  };
 }
 
 /** Bundle sizes, and the same without the inline source map comment (the code k6 runs). */
@@ -130,6 +139,8 @@ async function bundleBytes(bundles: Bundles) {
     bare: (await stat(bundles.bare)).size,
     toolkit: (await stat(bundles.toolkit)).size,
     scenario: (await stat(bundles.scenario)).size,
+    minimal: (await stat(bundles.minimal)).size,
+    scenarioNoMap: (await stat(bundles.scenarioNoMap)).size,
     bareCode: await codeBytes(bundles.bare),
     toolkitCode: await codeBytes(bundles.toolkit),
     scenarioCode: await codeBytes(bundles.scenario),

@@ -5,8 +5,16 @@ export interface Bundles {
   bare: string;
   /** bench/k6/toolkit.ts built: the same load through lib/k6. */
   toolkit: string;
+  /** bench/k6/bare-slo.ts built: the load scenario's SLO work by hand (part 1's e). */
+  bareSlo: string;
+  /** bench/k6/minimal.ts built: one request, then idle (part 2's floor). */
+  minimal: string;
   /** scenarios/smoke.ts built: a catalogue scenario, as users run it (memory per VU). */
   scenario: string;
+  /** scenarios/smoke.ts built without the inline source map. */
+  scenarioNoMap: string;
+  /** scenarios/load.ts built: part 1's f. */
+  load: string;
 }
 
 export interface BenchContext {

@@ -52,7 +52,7 @@ export interface K6Measurement {
   cpuSeconds: number;
   peakRssKiB: number;
   wallSeconds: number;
-  /** `http_reqs` with the protected URL as `name`. */
+  /** `http_reqs` with the protected URL as `name` (or, without that sub-metric, `endpoint:protected`). */
   protectedRequests: number;
   allRequests: number;
   checksFailed: number;
@@ -167,7 +167,11 @@ export async function measureK6(spec: K6RunSpec): Promise<K6Measurement> {
       cpuSeconds: user + system,
       peakRssKiB,
       wallSeconds: wall,
-      protectedRequests: count(`http_reqs{name:${spec.server.url}/protected}`),
+      // The bench scripts name the protected URL in a threshold; the scenarios and the SLO
+      // baseline count by endpoint (every protected request has both tags).
+      protectedRequests:
+        count(`http_reqs{name:${spec.server.url}/protected}`) ||
+        count('http_reqs{endpoint:protected}'),
       allRequests: count('http_reqs'),
       checksFailed: summary.metrics.checks?.fails ?? 0,
       droppedIterations: count('dropped_iterations'),

@@ -2,8 +2,10 @@
  * Part 2, memory per VU: many VUs that each send one protected request (the toolkit VU logs in
  * first) and then sleep, against a 1-VU run of the same script. Per VU = (peak RSS of the N-VU run
  * − peak RSS of the 1-VU run) / (N − 1): what each added VU costs, k6's own fixed memory left out.
- * Three scripts: the bare one, the toolkit's client alone (bench/k6/toolkit.ts), and a catalogue
- * scenario as users run it (scenarios/smoke.ts: constant VUs, with its thresholds and results).
+ * Five scripts: the bare one (part 1's baseline), a minimal one (bench/k6/minimal.ts: one request,
+ * then idle, the floor of any script), the toolkit's client alone (bench/k6/toolkit.ts), and a
+ * catalogue scenario as users run it (scenarios/smoke.ts: constant VUs, with its thresholds and
+ * results), built as usual and built without its inline source map.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,13 +22,12 @@ export interface MemoryRuns {
   perVuKiB: number;
 }
 
-export type MemoryScript = 'bare' | 'toolkit' | 'scenario';
+export const MEMORY_SCRIPTS = ['bare', 'minimal', 'toolkit', 'scenario', 'scenarioNoMap'] as const;
 
-export interface MemoryResult {
+export type MemoryScript = (typeof MEMORY_SCRIPTS)[number];
+
+export interface MemoryResult extends Record<MemoryScript, MemoryRuns[]> {
   size: BenchSize['memory'];
-  bare: MemoryRuns[];
-  toolkit: MemoryRuns[];
-  scenario: MemoryRuns[];
 }
 
 /**
@@ -54,13 +55,20 @@ export async function runMemory(
   // The scenario writes its result files; they are not wanted here.
   const resultsDir = await mkdtemp(join(tmpdir(), 'bench-memory-results-'));
   try {
-    const result: MemoryResult = { size, bare: [], toolkit: [], scenario: [] };
+    const result: MemoryResult = {
+      size,
+      bare: [],
+      minimal: [],
+      toolkit: [],
+      scenario: [],
+      scenarioNoMap: [],
+    };
     const measure = (script: MemoryScript, vus: number) =>
       measureK6({
         k6: context.k6,
         script: context.bundles[script],
         env: {
-          ...(script === 'scenario'
+          ...(script === 'scenario' || script === 'scenarioNoMap'
             ? scenarioEnv(vus, size.durationSeconds)
             : {
                 BENCH_SHAPE: 'idle',
@@ -75,7 +83,7 @@ export async function runMemory(
         timeoutMs: (size.durationSeconds + 120) * 1000,
       });
     for (let repetition = 1; repetition <= size.repetitions; repetition += 1) {
-      for (const script of ['bare', 'toolkit', 'scenario'] as const) {
+      for (const script of MEMORY_SCRIPTS) {
         const one = await measure(script, 1);
         const many = await measure(script, size.vus);
         const perVuKiB = (many.peakRssKiB - one.peakRssKiB) / (size.vus - 1);

@@ -6,8 +6,8 @@
  */
 import type { K6Measurement, QuietPolicy } from './k6-run.ts';
 import type { GrowthResult } from './part-growth.ts';
-import type { MemoryResult, MemoryScript } from './part-memory.ts';
-import { type OverheadResult, perThousand, VARIANTS } from './part-overhead.ts';
+import { MEMORY_SCRIPTS, type MemoryResult, type MemoryScript } from './part-memory.ts';
+import { type OverheadResult, perThousand, VARIANTS, type VariantId } from './part-overhead.ts';
 import type { ServerCase, ServerResult } from './part-server.ts';
 import type { MachineInfo } from './proc.ts';
 import { CHEAP_SCRYPT_COST, LONG_ACCESS_TTL_SECONDS } from './sizes.ts';
@@ -15,8 +15,12 @@ import { ratioOfMedians, type Spread, spreadOf } from './stats.ts';
 
 export const GOALS = {
   overheadCpu: 1.05,
+  /** f/e: the load scenario's CPU per request over the bare script doing the same SLO work. */
+  loadScenarioCpu: 1.03,
   overheadMemory: 1.1,
   memoryPerVu: 1.1,
+  /** The smoke scenario's KiB per VU above the minimal script's. */
+  scenarioAboveMinimalKiB: 100,
   serverVsBare: 0.5,
   /** Highest over lowest steady CPU per request across VU counts. */
   growthFlat: 1.1,
@@ -37,6 +41,8 @@ export interface RunInfo {
     bare: number;
     toolkit: number;
     scenario: number;
+    minimal: number;
+    scenarioNoMap: number;
     bareCode: number;
     toolkitCode: number;
     scenarioCode: number;
@@ -135,9 +141,20 @@ function renderOverhead(result: OverheadResult, goals: string[]): string {
     }
     return [`${id}/a`, cpuRatio.toFixed(3), steadyRatio.toFixed(3), rssRatio.toFixed(3)];
   });
+  const loadCpu = ratioOfMedians(cpu.f, cpu.e);
+  const loadSteady = ratioOfMedians(steady.f, steady.e);
+  ratioRows.push([
+    'f/e',
+    loadCpu.toFixed(3),
+    loadSteady.toFixed(3),
+    ratioOfMedians(rss.f, rss.e).toFixed(3),
+  ]);
+  goals.push(
+    `Overhead of the \`load\` scenario over bare k6 with the same SLOs, f/e CPU per request ≤ ${GOALS.loadScenarioCpu}: ${verdict(loadSteady <= GOALS.loadScenarioCpu)} (${loadSteady.toFixed(3)} steady, medians ${steady.f.median.toFixed(3)} / ${steady.e.median.toFixed(3)} s per 1k requests; ${loadCpu.toFixed(3)} whole run, which includes the scenario's result files).`,
+  );
   return `## 1. Toolkit overhead per request
 
-\`GET /protected\` at ${size.rate} requests/s (constant-arrival-rate, ${size.vus} VUs, all used) for ${size.durationSeconds} s, ${size.repetitions} rounds of a b c d interleaved. The reference server runs with cheap scrypt (cost ${CHEAP_SCRYPT_COST}) and an access TTL of ${LONG_ACCESS_TTL_SECONDS} s (a, b, d) or ${size.shortAccessTtlSeconds} s (c: the default refresh leeway and jitter are capped at half the lifetime, so each VU refreshes every ${(size.shortAccessTtlSeconds / 2).toFixed(2)}–${((size.shortAccessTtlSeconds * 5) / 8).toFixed(2)} s). The steady window starts ${size.warmupMs / 1000} s after the first protected request and lasts ${size.windowMs / 1000} s. The bare script logs in once in \`setup()\` and sends that token from every VU; both scripts check each response. ${repeatedRuns(Object.values(result.runs).flat(), size.quiet)}
+\`GET /protected\` at ${size.rate} requests/s (a–d) or ${size.sloRate} requests/s (e, f) (constant-arrival-rate, ${size.vus} VUs, all used) for ${size.durationSeconds} s, ${size.repetitions} rounds of a b c d e f interleaved. The reference server runs with cheap scrypt (cost ${CHEAP_SCRYPT_COST}) and an access TTL of ${LONG_ACCESS_TTL_SECONDS} s (a, b, d) or ${size.shortAccessTtlSeconds} s (c: the default refresh leeway and jitter are capped at half the lifetime, so each VU refreshes every ${(size.shortAccessTtlSeconds / 2).toFixed(2)}–${((size.shortAccessTtlSeconds * 5) / 8).toFixed(2)} s). The steady window starts ${size.warmupMs / 1000} s after the first protected request and lasts ${size.windowMs / 1000} s. The bare scripts (a, e) log in once in \`setup()\` and send that token from every VU; every script checks each response. e does the \`load\` scenario's SLO work by hand (bench/k6/bare-slo.ts): the executor of f, thresholds/load.json's thresholds on \`endpoint\` tags with the same always-true per-endpoint counts and trend statistics, tagged requests and one tagged check per request; f is scenarios/load.ts in dual mode (\`-e RATE=${size.sloRate} -e PRE_ALLOCATED_VUS=${size.vus} -e MAX_VUS=${size.vus}\`), writing its result files at the end (whole run only). f/e steady is the goal's figure. ${repeatedRuns(Object.values(result.runs).flat(), size.quiet)}
 
 ${table(
   [
@@ -161,14 +178,18 @@ function renderMemory(result: MemoryResult, info: RunInfo, goals: string[]): str
   const { size } = result;
   const labels: Record<MemoryScript, string> = {
     bare: 'bare k6 script',
+    minimal: 'minimal k6 script (bench/k6/minimal.ts: one request, then idle)',
     toolkit: 'toolkit client (dual, bench/k6/toolkit.ts)',
     scenario: 'toolkit smoke scenario (dual, scenarios/smoke.ts)',
+    scenarioNoMap: 'toolkit smoke scenario, built without the inline source map',
   };
   const bytes = info.bundleBytes;
   const sizes: Record<MemoryScript, string> = {
     bare: `${kib(bytes.bare)} (${kib(bytes.bareCode)} without the inline source map)`,
+    minimal: kib(bytes.minimal),
     toolkit: `${kib(bytes.toolkit)} (${kib(bytes.toolkitCode)} without the inline source map)`,
     scenario: `${kib(bytes.scenario)} (${kib(bytes.scenarioCode)} without the inline source map), and controller.js ${kib(bytes.controller)} in VU 0 only`,
+    scenarioNoMap: kib(bytes.scenarioNoMap),
   };
   const row = (name: MemoryScript) => {
     const runs = result[name];
@@ -184,14 +205,24 @@ function renderMemory(result: MemoryResult, info: RunInfo, goals: string[]): str
   const perVu = (name: MemoryScript) => spreadOf(result[name].map((r) => r.perVuKiB));
   const clientRatio = ratioOfMedians(perVu('toolkit'), perVu('bare'));
   const scenarioRatio = ratioOfMedians(perVu('scenario'), perVu('bare'));
+  // Above the floor: the difference of medians, and the spread of the per-round differences.
+  const aboveMinimal = (name: MemoryScript) => ({
+    median: perVu(name).median - perVu('minimal').median,
+    rounds: spreadOf(result[name].map((r, i) => r.perVuKiB - (result.minimal[i]?.perVuKiB ?? 0))),
+  });
+  const withMap = aboveMinimal('scenario');
+  const withoutMap = aboveMinimal('scenarioNoMap');
+  const budget = GOALS.scenarioAboveMinimalKiB;
   goals.push(
     `Memory per VU, toolkit client/bare ≤ ${GOALS.memoryPerVu}: ${verdict(clientRatio <= GOALS.memoryPerVu)} (${clientRatio.toFixed(3)}).`,
     `Memory per VU, toolkit scenario/bare ≤ ${GOALS.memoryPerVu}: ${verdict(scenarioRatio <= GOALS.memoryPerVu)} (${scenarioRatio.toFixed(3)}).`,
+    `Memory per VU, smoke scenario above the minimal script ≤ ${budget} KiB: ${verdict(withMap.median <= budget)} (${withMap.median.toFixed(0)} KiB: ${perVu('scenario').median.toFixed(0)} − ${perVu('minimal').median.toFixed(0)}).`,
+    `Memory per VU, smoke scenario without the inline source map above the minimal script ≤ ${budget} KiB: ${verdict(withoutMap.median <= budget)} (${withoutMap.median.toFixed(0)} KiB: ${perVu('scenarioNoMap').median.toFixed(0)} − ${perVu('minimal').median.toFixed(0)}).`,
   );
   const logins = (name: MemoryScript) => result[name].map((r) => r.many.logins).join(', ');
   return `## 2. Memory per VU
 
-${size.vus} VUs each send one protected request (a toolkit VU logs in first) and then sleep until the test ends after ${size.durationSeconds} s (the bench scripts' \`gracefulStop: 0s\` interrupts them; the smoke scenario's pause, \`-e PAUSE_SECONDS=${size.durationSeconds}\`, ends with the test). Per VU = (peak RSS at ${size.vus} VUs − peak RSS of the same script at 1 VU) / ${size.vus - 1}. ${size.repetitions} rounds, the three scripts interleaved. Logins at ${size.vus} VUs: client ${logins('toolkit')}, scenario ${logins('scenario')} (one per VU). Bundles as built with build.mjs's settings (the notes say what the memory per VU is made of).
+${size.vus} VUs each send one request (a toolkit VU logs in first; the minimal script asks \`GET /health\`) and then sleep until the test ends after ${size.durationSeconds} s (the bench scripts' \`gracefulStop: 0s\` interrupts them; the smoke scenario's pause, \`-e PAUSE_SECONDS=${size.durationSeconds}\`, ends with the test). Per VU = (peak RSS at ${size.vus} VUs − peak RSS of the same script at 1 VU) / ${size.vus - 1}. ${size.repetitions} rounds, the ${MEMORY_SCRIPTS.length} scripts interleaved. Logins at ${size.vus} VUs: client ${logins('toolkit')}, scenario ${logins('scenario')}, scenario without source map ${logins('scenarioNoMap')} (one per VU). Bundles as built with build.mjs's settings, and the smoke scenario once more with \`sourcemap: false\` (the notes say what the memory per VU is made of).
 
 ${table(
   [
@@ -202,10 +233,15 @@ ${table(
     'KiB per VU',
     `k6 CPU s, ${size.vus}-VU run`,
   ],
-  [row('bare'), row('toolkit'), row('scenario')],
+  MEMORY_SCRIPTS.map(row),
 )}
 
-KiB per VU, ratio of medians to bare: client **${clientRatio.toFixed(3)}**, scenario **${scenarioRatio.toFixed(3)}**.`;
+KiB per VU, ratio of medians to bare: client **${clientRatio.toFixed(3)}**, scenario **${scenarioRatio.toFixed(3)}**.
+
+| smoke scenario above the minimal script | KiB per VU (difference of medians) | per-round differences |
+| --- | --- | --- |
+| with the inline source map (as built) | **${withMap.median.toFixed(0)}** | ${formatSpread(withMap.rounds, 0)} |
+| without the inline source map | **${withoutMap.median.toFixed(0)}** | ${formatSpread(withoutMap.rounds, 0)} |`;
 }
 
 const SERVER_LABELS: Record<ServerCase, string> = {
@@ -306,13 +342,10 @@ Highest/lowest steady median: **${spreadRatio.toFixed(3)}**.`;
 function mapVariants(
   result: OverheadResult,
   value: (m: K6Measurement) => number,
-): Record<'a' | 'b' | 'c' | 'd', Spread> {
-  return {
-    a: spreadOf(result.runs.a.map(value)),
-    b: spreadOf(result.runs.b.map(value)),
-    c: spreadOf(result.runs.c.map(value)),
-    d: spreadOf(result.runs.d.map(value)),
-  };
+): Record<VariantId, Spread> {
+  const spreads = {} as Record<VariantId, Spread>;
+  for (const { id } of VARIANTS) spreads[id] = spreadOf(result.runs[id].map(value));
+  return spreads;
 }
 
 /** Medians of k6's, the server's and everything else's CPU in the steady windows. */

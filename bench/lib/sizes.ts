@@ -22,7 +22,12 @@ export interface RateRun {
 export interface BenchSize {
   name: 'default' | 'tiny';
   /** Part 1: a b c d interleaved, this many times. */
-  overhead: RateRun & { repetitions: number; shortAccessTtlSeconds: number };
+  overhead: RateRun & {
+    repetitions: number;
+    shortAccessTtlSeconds: number;
+    /** e (bare with the load SLOs) and f (the load scenario): requests per second. */
+    sloRate: number;
+  };
   /** Part 2: mostly idle VUs against a 1-VU run of the same script. */
   memory: { vus: number; durationSeconds: number; repetitions: number };
   /** Part 3: autocannon against each server. */
@@ -59,6 +64,7 @@ export const SIZES: Record<BenchSize['name'], BenchSize> = {
       windowMs: 8000,
       repetitions: 7,
       shortAccessTtlSeconds: 2,
+      sloRate: 500,
     },
     memory: { vus: 1000, durationSeconds: 5, repetitions: 3 },
     server: { connections: 10, durationSeconds: 5, loginDurationSeconds: 5, repetitions: 3 },
@@ -83,6 +89,7 @@ export const SIZES: Record<BenchSize['name'], BenchSize> = {
       windowMs: 1000,
       repetitions: 1,
       shortAccessTtlSeconds: 2,
+      sloRate: 50,
     },
     memory: { vus: 10, durationSeconds: 2, repetitions: 1 },
     server: { connections: 2, durationSeconds: 1, loginDurationSeconds: 1, repetitions: 1 },

@@ -1,7 +1,7 @@
 /**
- * Proves `npm run bench` works, at tiny size and once: it builds the bench scripts, runs bare k6
- * and the toolkit against the reference server, autocannon against both servers, and writes the
- * Markdown report. Benchmarks are never timed tests: nothing here asserts a speed.
+ * Proves `npm run bench` works, at tiny size and once: it builds the bench scripts, runs bare k6,
+ * the toolkit and the load and smoke scenarios against the reference server, autocannon against
+ * both servers, and writes the Markdown report. Benchmarks are never timed tests: nothing here asserts a speed.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -65,9 +65,16 @@ describe('bench harness at tiny size', () => {
       '| b/a |',
       '| c/a |',
       '| d/a |',
+      '| e: bare k6 with the load SLOs (thresholds/load.json, tagged check) |',
+      '| f: toolkit `load` scenario, dual (scenarios/load.ts) |',
+      '| f/e |',
       '| bare k6 script |',
+      '| minimal k6 script (bench/k6/minimal.ts: one request, then idle) |',
       '| toolkit client (dual, bench/k6/toolkit.ts) |',
       '| toolkit smoke scenario (dual, scenarios/smoke.ts) |',
+      '| toolkit smoke scenario, built without the inline source map |',
+      '| with the inline source map (as built) |',
+      '| without the inline source map |',
       '| bare node:http, answers 200 |',
       '| reference `GET /protected`, bearer JWT |',
       '| reference `GET /protected`, session cookie |',
@@ -76,7 +83,14 @@ describe('bench harness at tiny size', () => {
     ]) {
       assert.ok(report.includes(row), `missing row ${row}`);
     }
-    assert.equal(report.match(/^- .*\*\*(met|missed)\*\*/gm)?.length, 7);
+    assert.equal(report.match(/^- .*\*\*(met|missed)\*\*/gm)?.length, 10);
+    for (const goal of [
+      '- Overhead of the `load` scenario over bare k6 with the same SLOs, f/e CPU per request ≤ 1.03: **',
+      '- Memory per VU, smoke scenario above the minimal script ≤ 100 KiB: **',
+      '- Memory per VU, smoke scenario without the inline source map above the minimal script ≤ 100 KiB: **',
+    ]) {
+      assert.ok(report.includes(goal), `missing goal ${goal}`);
+    }
   });
 
   test('every measured cell holds a number, not NaN', () => {
@@ -84,8 +98,8 @@ describe('bench harness at tiny size', () => {
   });
 
   test('in every overhead run each protected request passed its check', () => {
-    const rows = report.match(/^\| [abcd]: .*$/gm) ?? [];
-    assert.equal(rows.length, 4);
+    const rows = report.match(/^\| [a-f]: .*$/gm) ?? [];
+    assert.equal(rows.length, 6);
     for (const row of rows) {
       const cells = row.split('|').map((cell) => cell.trim());
       // Cells: '', variant, CPU whole, CPU steady, RSS, requests, logins + refreshes, failed checks.
@@ -104,13 +118,15 @@ describe('bench harness at tiny size', () => {
     assert.equal(loginsAndRefreshes('b'), vus * repetitions);
     assert.ok(loginsAndRefreshes('c') > vus * repetitions, 'short access TTL: refreshes expected');
     assert.equal(loginsAndRefreshes('d'), vus * repetitions);
+    assert.equal(loginsAndRefreshes('e'), 0);
+    assert.equal(loginsAndRefreshes('f'), vus * repetitions);
   });
 
   test('every toolkit VU of the memory and growth runs logged in exactly once', () => {
     const { memory, growth } = SIZES.tiny;
     assert.ok(
       report.includes(
-        `Logins at ${memory.vus} VUs: client ${memory.vus}, scenario ${memory.vus} (one per VU)`,
+        `Logins at ${memory.vus} VUs: client ${memory.vus}, scenario ${memory.vus}, scenario without source map ${memory.vus} (one per VU)`,
       ),
     );
     const growthSection = report.slice(report.indexOf('## 4. Growth'), report.indexOf('## Goals'));

@@ -161,18 +161,27 @@ export function createApp(options: AppOptions = {}): App {
     return false;
   };
 
-  /** Answers still being written per connection, so a parse error's 400 can wait its turn. */
-  const inFlight = new WeakMap<Duplex, { count: number; drained: Array<() => void> }>();
-  const trackAnswer = (socket: Duplex, res: ServerResponse): void => {
-    const entry = inFlight.get(socket) ?? { count: 0, drained: [] };
-    inFlight.set(socket, entry);
-    entry.count += 1;
-    let done = false;
+  /**
+   * Requests still being answered per connection, so a parse error's 400 can wait for the answers
+   * to the requests read whole before the bad bytes (pipelining). A request whose body the bad
+   * bytes cut short never completes: nothing waits for it.
+   */
+  const inFlight = new WeakMap<
+    Duplex,
+    { pending: Set<IncomingMessage>; drained: Array<() => void> }
+  >();
+  const awaitsCompleteAnswer = (pending: Set<IncomingMessage>): boolean => {
+    for (const req of pending) if (req.complete) return true;
+    return false;
+  };
+  const trackAnswer = (req: IncomingMessage, res: ServerResponse): void => {
+    const entry = inFlight.get(req.socket) ?? { pending: new Set(), drained: [] };
+    inFlight.set(req.socket, entry);
+    entry.pending.add(req);
     const settle = () => {
-      if (done) return;
-      done = true;
-      entry.count -= 1;
-      if (entry.count === 0) for (const resume of entry.drained.splice(0)) resume();
+      if (!entry.pending.delete(req)) return;
+      if (!awaitsCompleteAnswer(entry.pending))
+        for (const resume of entry.drained.splice(0)) resume();
     };
     res.once('finish', settle);
     res.once('close', settle);
@@ -180,7 +189,7 @@ export function createApp(options: AppOptions = {}): App {
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const startedAtMs = performance.now();
-    trackAnswer(req.socket, res);
+    trackAnswer(req, res);
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     // Only the path is ever logged: a query string may carry a token.
@@ -255,12 +264,12 @@ export function createApp(options: AppOptions = {}): App {
     };
     // Requests read before the bad bytes are still being answered: the 400 goes after them.
     const entry = inFlight.get(socket);
-    if (entry !== undefined && entry.count > 0) entry.drained.push(refuse);
+    if (entry !== undefined && awaitsCompleteAnswer(entry.pending)) entry.drained.push(refuse);
     else refuse();
   };
 
   const handleExpectation = (req: IncomingMessage, res: ServerResponse): void => {
-    trackAnswer(req.socket, res);
+    trackAnswer(req, res);
     log.debug('request', { method: String(req.method).slice(0, 10), status: 417 });
     // Closes: the body the client may send anyway would be read as the next request.
     sendError(

@@ -302,6 +302,21 @@ describe('bad input never gives a 500 or stops the server', () => {
     });
   });
 
+  it('answers a chunked body cut short by a bad chunk size with a JSON 400 at once, waiting for nothing', async () => {
+    const answers = splitAnswers(
+      await rawExchange(
+        server.url,
+        'POST /login HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n2\r\n{}\r\n-16\r\n',
+      ),
+    );
+    assert.equal(answers.length, 1);
+    assert.equal(answers[0]?.statusLine, 'HTTP/1.1 400 Bad Request');
+    assert.deepEqual(answers[0]?.body, {
+      error: 'bad_request',
+      message: 'request refused; reason: expected well-formed HTTP/1.1, got HPE_INVALID_CHUNK_SIZE',
+    });
+  });
+
   it('treats a huge but allowed cookie header and an overlong bearer token as failed credentials', async () => {
     const cookie = await fetch(`${server.url}/protected`, {
       headers: { cookie: `a=${'b'.repeat(10_000)}; sid=${'c'.repeat(3000)}` },

@@ -32,8 +32,13 @@ export interface AppOptions extends Partial<ServerConfig> {
 export interface App {
   /** The `http.createServer` request listener. */
   handler: (req: IncomingMessage, res: ServerResponse) => void;
-  /** The server's `clientError` listener: bad HTTP gets a JSON 400/431, never a crash. */
+  /**
+   * The server's `clientError` listener: bad HTTP gets a JSON 400/431, never a crash, after the
+   * answers to the requests already read on that connection (pipelining).
+   */
   handleClientError: (error: Error & { code?: string }, socket: Duplex) => void;
+  /** The server's `checkExpectation` listener: an `Expect` other than 100-continue gets a JSON 417. */
+  handleExpectation: (req: IncomingMessage, res: ServerResponse) => void;
   config: ServerConfig;
   /** The same JSON as `GET /_admin/stats`. */
   stats(): StatsSnapshot;
@@ -156,13 +161,52 @@ export function createApp(options: AppOptions = {}): App {
     return false;
   };
 
+  /**
+   * Requests still being answered per connection, so a parse error's 400 can wait for the answers
+   * to the requests read whole before the bad bytes (pipelining). A request whose body the bad
+   * bytes cut short never completes: nothing waits for it.
+   */
+  const inFlight = new WeakMap<
+    Duplex,
+    { pending: Set<IncomingMessage>; drained: Array<() => void> }
+  >();
+  const awaitsCompleteAnswer = (pending: Set<IncomingMessage>): boolean => {
+    for (const req of pending) if (req.complete) return true;
+    return false;
+  };
+  const trackAnswer = (req: IncomingMessage, res: ServerResponse): void => {
+    const entry = inFlight.get(req.socket) ?? { pending: new Set(), drained: [] };
+    inFlight.set(req.socket, entry);
+    entry.pending.add(req);
+    const settle = () => {
+      if (!entry.pending.delete(req)) return;
+      if (!awaitsCompleteAnswer(entry.pending))
+        for (const resume of entry.drained.splice(0)) resume();
+    };
+    res.once('finish', settle);
+    res.once('close', settle);
+  };
+
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const startedAtMs = performance.now();
+    trackAnswer(req, res);
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     // Only the path is ever logged: a query string may carry a token.
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
-    serve(req, res, path)
+    // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400 (Node's own has no JSON body).
+    const answer =
+      req.headers.host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1
+        ? Promise.reject(
+            new HttpError(
+              400,
+              'bad_request',
+              'request refused; reason: expected a Host header (RFC 9112 §3.2), got none',
+              { headers: { connection: 'close' } },
+            ),
+          )
+        : serve(req, res, path);
+    answer
       .catch((error: unknown) => {
         // The client went away: nobody is left to answer.
         if (res.headersSent || res.destroyed) return;
@@ -192,11 +236,15 @@ export function createApp(options: AppOptions = {}): App {
       });
   };
 
+  const refusedSockets = new WeakSet<Duplex>();
   const handleClientError = (error: Error & { code?: string }, socket: Duplex): void => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
+    // One refusal per connection, whatever else the parser still finds in the bytes after it.
+    if (refusedSockets.has(socket)) return;
+    refusedSockets.add(socket);
     const status =
       error.code === 'HPE_HEADER_OVERFLOW'
         ? 431
@@ -208,12 +256,42 @@ export function createApp(options: AppOptions = {}): App {
         status === 431 ? 'headers_too_large' : status === 408 ? 'request_timeout' : 'bad_request',
       message: `request refused; reason: expected well-formed HTTP/1.1, got ${error.code ?? 'a parse error'}`,
     });
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    const refuse = () => {
+      if (!socket.writable) return;
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    };
+    // Requests read before the bad bytes are still being answered: the 400 goes after them.
+    const entry = inFlight.get(socket);
+    if (entry !== undefined && awaitsCompleteAnswer(entry.pending)) entry.drained.push(refuse);
+    else refuse();
+  };
+
+  const handleExpectation = (req: IncomingMessage, res: ServerResponse): void => {
+    trackAnswer(req, res);
+    log.debug('request', { method: String(req.method).slice(0, 10), status: 417 });
+    // Closes: the body the client may send anyway would be read as the next request.
+    sendError(
+      res,
+      new HttpError(
+        417,
+        'expectation_failed',
+        'request refused; reason: expected no Expect header or 100-continue, got another expectation',
+        { headers: { connection: 'close' } },
+      ),
     );
   };
 
-  return { handler, handleClientError, config, stats: snapshotStats, faults, forgetAll };
+  return {
+    handler,
+    handleClientError,
+    handleExpectation,
+    config,
+    stats: snapshotStats,
+    faults,
+    forgetAll,
+  };
 }
 
 function describeError(error: unknown): string {

@@ -85,6 +85,9 @@ export function verifyToken(
   if (!isBase64url(payloadPart) || !isBase64url(signaturePart)) {
     return { ok: false, reason: 'malformed' };
   }
+  // One signature has exactly one canonical spelling: variants with stray low bits are forgeries.
+  if (!hasCanonicalTail(signaturePart)) return { ok: false, reason: 'invalid_signature' };
+  if (!hasCanonicalTail(payloadPart)) return { ok: false, reason: 'malformed' };
   const signature = Buffer.from(signaturePart, 'base64url');
   if (signature.length !== SIGNATURE_BYTES) return { ok: false, reason: 'invalid_signature' };
   const expected = createHmac('sha256', key).update(token.slice(0, secondDot)).digest();
@@ -103,9 +106,26 @@ function isBase64url(part: string): boolean {
   return part.length % 4 !== 1 && BASE64URL.test(part);
 }
 
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * True when the unused low bits of the last character are zero (RFC 4648 §3.5): Buffer decodes
+ * `…Q`, `…R`, `…S` and `…T` to the same bytes, so without this check one token has four spellings.
+ * Expects a part that passed {@link isBase64url}.
+ */
+function hasCanonicalTail(part: string): boolean {
+  const rest = part.length % 4;
+  if (rest === 0) return true;
+  const value = ALPHABET.indexOf(part.charAt(part.length - 1));
+  // 2 characters carry 1 byte (4 spare bits), 3 carry 2 bytes (2 spare bits).
+  return (value & (rest === 2 ? 0x0f : 0x03)) === 0;
+}
+
 /** Null when the header is an acceptable HS256 header written differently from ours. */
 function classifyHeader(headerPart: string): TokenFailure | null {
-  if (headerPart.length === 0 || !isBase64url(headerPart)) return 'malformed';
+  if (headerPart.length === 0 || !isBase64url(headerPart) || !hasCanonicalTail(headerPart)) {
+    return 'malformed';
+  }
   const header = parseJsonObject(headerPart);
   if (header === null) return 'malformed';
   const alg = header.alg;

@@ -29,13 +29,24 @@ export interface ListeningServer {
 }
 
 /**
- * Serves `app` on 127.0.0.1:`port` with the header limit and the app's clientError handler.
+ * Serves `app` on 127.0.0.1:`port` with the header limit and the app's clientError and
+ * checkExpectation handlers.
  * Rejects with the listen error (e.g. EADDRINUSE) when it cannot listen.
  */
 export async function startServer(options: StartServerOptions): Promise<ListeningServer> {
   const { app, port = 0 } = options;
-  const server: Server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app.handler);
+  // requireHostHeader off: Node's own 400 for a missing Host has an empty body; the app answers
+  // it with the JSON error instead (App.handler).
+  const server: Server = createServer(
+    { maxHeaderSize: MAX_HEADER_BYTES, requireHostHeader: false },
+    app.handler,
+  );
+  // A client that half-closes (socket.end()) after a complete request still gets its answer;
+  // Node's default aborts the request and ends the socket. The socket ends after the last answer.
+  // `httpAllowHalfOpen` is Node's own (lib/_http_server.js, since v12), untyped in @types/node.
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   server.on('clientError', app.handleClientError);
+  server.on('checkExpectation', app.handleExpectation);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, HOST, () => {

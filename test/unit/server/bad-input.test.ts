@@ -10,11 +10,17 @@ interface ErrorBody {
   message: string;
 }
 
-/** Writes raw bytes to the server and reads until it closes the connection. */
-function rawExchange(url: string, bytes: string): Promise<string> {
+/**
+ * Writes raw bytes to the server and reads until it closes the connection; with `halfClose` the
+ * client ends its side right after writing (socket.end()), as some HTTP/1.0-style clients do.
+ */
+function rawExchange(url: string, bytes: string, halfClose = false): Promise<string> {
   const { port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), '127.0.0.1', () => socket.write(bytes));
+    const socket = connect(Number(port), '127.0.0.1', () => {
+      socket.write(bytes);
+      if (halfClose) socket.end();
+    });
     let answer = '';
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
@@ -23,6 +29,27 @@ function rawExchange(url: string, bytes: string): Promise<string> {
     socket.on('end', () => resolve(answer));
     socket.on('error', reject);
   });
+}
+
+/** The status lines and JSON bodies of every answer in `answer`, in order (content-length framed). */
+function splitAnswers(answer: string): Array<{ statusLine: string; head: string; body: unknown }> {
+  const answers: Array<{ statusLine: string; head: string; body: unknown }> = [];
+  let rest = answer;
+  while (rest.length > 0) {
+    const headEnd = rest.indexOf('\r\n\r\n');
+    assert.ok(headEnd > 0, `an answer without a head: ${JSON.stringify(rest.slice(0, 80))}`);
+    const head = rest.slice(0, headEnd);
+    const length = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1]);
+    assert.ok(Number.isInteger(length), `an answer without content-length: ${head}`);
+    const bodyText = rest.slice(headEnd + 4, headEnd + 4 + length);
+    answers.push({
+      statusLine: head.split('\r\n', 1)[0] ?? '',
+      head,
+      body: JSON.parse(bodyText),
+    });
+    rest = rest.slice(headEnd + 4 + length);
+  }
+  return answers;
 }
 
 /** POSTs `chunks` with chunked transfer encoding (no Content-Length), as a streaming client would. */
@@ -207,6 +234,87 @@ describe('bad input never gives a 500 or stops the server', () => {
     const [head, body] = answer.split('\r\n\r\n');
     assert.match(head ?? '', /^HTTP\/1\.1 400 Bad Request\r\n/);
     assert.equal((JSON.parse(body ?? '') as ErrorBody).error, 'bad_request');
+  });
+
+  it('answers an HTTP/1.1 request without a Host header with a JSON 400 and closes', async () => {
+    const answers = splitAnswers(await rawExchange(server.url, 'GET /health HTTP/1.1\r\n\r\n'));
+    assert.equal(answers.length, 1);
+    assert.equal(answers[0]?.statusLine, 'HTTP/1.1 400 Bad Request');
+    assert.match(answers[0]?.head ?? '', /\r\ncontent-type: application\/json; charset=utf-8\r\n/);
+    assert.match(answers[0]?.head ?? '', /\r\nconnection: close\r\n/i);
+    assert.deepEqual(answers[0]?.body, {
+      error: 'bad_request',
+      message: 'request refused; reason: expected a Host header (RFC 9112 §3.2), got none',
+    });
+  });
+
+  it('answers an Expect header other than 100-continue with a JSON 417 and closes', async () => {
+    const answers = splitAnswers(
+      await rawExchange(
+        server.url,
+        'POST /login HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}',
+      ),
+    );
+    assert.equal(answers.length, 1);
+    assert.equal(answers[0]?.statusLine, 'HTTP/1.1 417 Expectation Failed');
+    assert.match(answers[0]?.head ?? '', /\r\nconnection: close\r\n/i);
+    assert.deepEqual(answers[0]?.body, {
+      error: 'expectation_failed',
+      message:
+        'request refused; reason: expected no Expect header or 100-continue, got another expectation',
+    });
+  });
+
+  it('answers a complete login from a client that half-closes right after writing it', async () => {
+    const body = 'username=user1&password=pass1';
+    const answers = splitAnswers(
+      await rawExchange(
+        server.url,
+        `POST /login HTTP/1.1\r\nHost: x\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+        true,
+      ),
+    );
+    assert.equal(answers.length, 1);
+    assert.equal(answers[0]?.statusLine, 'HTTP/1.1 200 OK');
+    assert.match(answers[0]?.head ?? '', /\r\nset-cookie: sid=/i);
+    assert.deepEqual(answers[0]?.body, { user: 'user1', auth: 'session' });
+  });
+
+  it('answers each pipelined request before the JSON 400 for the garbage that follows them', async () => {
+    const body = 'username=user1&password=pass1';
+    const login = `POST /login HTTP/1.1\r\nHost: x\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: ${body.length}\r\n\r\n${body}`;
+    const answers = splitAnswers(
+      await rawExchange(
+        server.url,
+        `${login}GET /health HTTP/1.1\r\nHost: x\r\n\r\n${login}GARBAGE\r\n\r\n`,
+      ),
+    );
+    assert.deepEqual(
+      answers.map((answer) => answer.statusLine),
+      ['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK', 'HTTP/1.1 200 OK', 'HTTP/1.1 400 Bad Request'],
+    );
+    assert.deepEqual(answers[0]?.body, { user: 'user1', auth: 'session' });
+    assert.deepEqual(answers[1]?.body, { status: 'ok' });
+    assert.deepEqual(answers[2]?.body, { user: 'user1', auth: 'session' });
+    assert.deepEqual(answers[3]?.body, {
+      error: 'bad_request',
+      message: 'request refused; reason: expected well-formed HTTP/1.1, got HPE_INVALID_METHOD',
+    });
+  });
+
+  it('answers a chunked body cut short by a bad chunk size with a JSON 400 at once, waiting for nothing', async () => {
+    const answers = splitAnswers(
+      await rawExchange(
+        server.url,
+        'POST /login HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n2\r\n{}\r\n-16\r\n',
+      ),
+    );
+    assert.equal(answers.length, 1);
+    assert.equal(answers[0]?.statusLine, 'HTTP/1.1 400 Bad Request');
+    assert.deepEqual(answers[0]?.body, {
+      error: 'bad_request',
+      message: 'request refused; reason: expected well-formed HTTP/1.1, got HPE_INVALID_CHUNK_SIZE',
+    });
   });
 
   it('treats a huge but allowed cookie header and an overlong bearer token as failed credentials', async () => {

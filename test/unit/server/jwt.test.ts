@@ -101,6 +101,47 @@ describe('HS256 tokens', () => {
     }
   });
 
+  it('refuses a signature spelled with non-zero unused low bits in its last character as invalid_signature', () => {
+    const token = signToken(CLAIMS, KEY);
+    const signature = token.slice(token.lastIndexOf('.') + 1);
+    assert.equal(signature.length, 43);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(signature.at(-1) ?? '');
+    // 43 characters carry 256 bits and 2 spare ones: these three decode to the same 32 bytes.
+    for (const spare of [1, 2, 3]) {
+      const variant = `${token.slice(0, -1)}${alphabet[last | spare]}`;
+      assert.deepEqual(verifyToken(variant, KEY, 'access', NOW_MS), {
+        ok: false,
+        reason: 'invalid_signature',
+      });
+    }
+  });
+
+  it('refuses a signed header or payload in non-canonical base64url as malformed', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    /** Sets the spare low bits of the last character; the decoded bytes stay the same. */
+    const spoil = (part: string) => {
+      const spareMask = part.length % 4 === 2 ? 0x0f : 0x03;
+      const last = alphabet.indexOf(part.at(-1) ?? '');
+      return `${part.slice(0, -1)}${alphabet[last | spareMask]}`;
+    };
+    const sign = (input: string) =>
+      `${input}.${createHmac('sha256', KEY).update(input).digest('base64url')}`;
+    // Pad both until their length is not a multiple of 4: only then are there spare bits.
+    let claims: TokenClaims = CLAIMS;
+    while (b64(claims).length % 4 === 0) claims = { ...claims, jti: `${claims.jti}x` };
+    let pad = '';
+    while (b64({ alg: 'HS256', pad }).length % 4 === 0) pad += 'x';
+    const header = b64({ alg: 'HS256', pad });
+    assert.equal(verifyToken(sign(`${header}.${b64(claims)}`), KEY, 'access', NOW_MS).ok, true);
+    for (const input of [`${header}.${spoil(b64(claims))}`, `${spoil(header)}.${b64(claims)}`]) {
+      assert.deepEqual(verifyToken(sign(input), KEY, 'access', NOW_MS), {
+        ok: false,
+        reason: 'malformed',
+      });
+    }
+  });
+
   it('refuses anything but exactly three parts as malformed', () => {
     const token = signToken(CLAIMS, KEY);
     for (const candidate of ['', 'abc', 'a.b', `${token}.x`, '..', `.${token}`]) {

@@ -2,7 +2,7 @@
  * `npm run bench`: the toolkit's cost against bare k6, and the reference server's speed, side by
  * side in one run on loopback; writes bench/RESULTS.md (see bench/README.md).
  *
- *   npm run bench                          # default size, ~10–15 min, writes bench/RESULTS.md
+ *   npm run bench                          # default size, ~10–12 min, writes bench/RESULTS.md
  *   BENCH_SIZE=tiny npm run bench          # seconds; proves the harness works; results/bench-tiny.md
  *   npm run bench -- --parts 1,4 --out /tmp/x.md --no-wait
  *   npm run bench -- --help                # the flags

@@ -1,7 +1,7 @@
 import type { QuietPolicy } from './k6-run.ts';
 
 /**
- * How big each part runs. `default` is sized so `npm run bench` takes about 10–15 minutes on two
+ * How big each part runs. `default` is sized so `npm run bench` takes about 10–12 minutes on two
  * cores; `tiny` (`BENCH_SIZE=tiny`) takes seconds and only proves the harness works (CI): its
  * numbers mean nothing.
  */
@@ -48,7 +48,7 @@ export const CHEAP_SCRYPT_COST = 16;
 /** The reference server's default (server/config.ts). */
 export const DEFAULT_SCRYPT_COST = 16384;
 
-const DEFAULT_QUIET: QuietPolicy = { maxOthersShare: 0.1, attempts: 3 };
+const DEFAULT_QUIET: QuietPolicy = { maxOthersShare: 0.1, attempts: 1 };
 /** The tiny size only proves the harness works: a busy CI machine must not make it slower. */
 const NEVER_REPEAT: QuietPolicy = { maxOthersShare: Number.POSITIVE_INFINITY, attempts: 1 };
 
@@ -59,15 +59,15 @@ export const SIZES: Record<BenchSize['name'], BenchSize> = {
       quiet: DEFAULT_QUIET,
       rate: 1000,
       vus: 20,
-      durationSeconds: 12,
+      durationSeconds: 10,
       warmupMs: 2000,
-      windowMs: 8000,
-      repetitions: 7,
+      windowMs: 6000,
+      repetitions: 4,
       shortAccessTtlSeconds: 2,
       sloRate: 500,
     },
-    memory: { vus: 1000, durationSeconds: 5, repetitions: 3 },
-    server: { connections: 10, durationSeconds: 5, loginDurationSeconds: 5, repetitions: 3 },
+    memory: { vus: 600, durationSeconds: 5, repetitions: 3 },
+    server: { connections: 10, durationSeconds: 5, loginDurationSeconds: 5, repetitions: 2 },
     growth: {
       quiet: DEFAULT_QUIET,
       rate: 1000,
@@ -75,7 +75,7 @@ export const SIZES: Record<BenchSize['name'], BenchSize> = {
       durationSeconds: 15,
       warmupMs: 3000,
       windowMs: 9000,
-      repetitions: 3,
+      repetitions: 2,
     },
   },
   tiny: {

@@ -7,13 +7,11 @@
  * naming the import, instead of failing later inside k6.
  *
  * k6 also instantiates every function of every loaded module in every VU (about 0.6 KiB each), so
- * code that not every VU needs is bundled apart and loaded at init with k6's `require`:
- * - `<out dir>/controller.js` from lib/k6/controller.ts: the code only VU 0 runs (settings,
- *   planning, results; see lib/k6/vu-zero.ts), so that the other VUs never instantiate it;
- * - `<out dir>/modes/<mode>.js` from lib/core/auth/modes/<mode>.ts: one auth mode plug-in each
- *   (session, token, dual), of which a VU loads only the one it runs (lib/k6/auth-mode.ts). They
- *   are written only when a scenario loads them, i.e. uses the toolkit's client.
- * Both `require`s stay run-time loads of the files beside the bundle: copy dist/ as a whole.
+ * the code only VU 0 runs (settings, planning, results; see lib/k6/vu-zero.ts) is bundled apart
+ * into `<out dir>/controller.js` from lib/k6/controller.ts, which VU 0 loads at init with k6's
+ * `require` and the other VUs never instantiate. The `require` stays a run-time load of the file
+ * beside the bundle: copy dist/ as a whole. The auth mode plug-ins stay inside the bundle: a
+ * `require` costs each VU that makes it about 40 KiB (bench/RESULTS.md), more than all three modes.
  *
  * `node build.mjs [<scenarios dir> [<out dir>]]` builds another folder (tests use it); the bundles
  * are also importable as `buildScenarios({ scenariosDir, outDir })`, and any entry files as
@@ -30,8 +28,6 @@ const ROOT = fileURLToPath(new URL('.', import.meta.url));
 
 const CONTROLLER_ENTRY = join(ROOT, 'lib', 'k6', 'controller.ts');
 const CONTROLLER_LOADER = join(ROOT, 'lib', 'k6', 'vu-zero.ts');
-const MODE_NAMES = ['session', 'token', 'dual'];
-const MODE_LOADER = join(ROOT, 'lib', 'k6', 'auth-mode.ts');
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 
@@ -66,26 +62,8 @@ const keepControllerApart = {
 };
 
 /**
- * lib/k6/auth-mode.ts's `require('./modes/<mode>.js')` stay run-time loads too; `onLoad` hears
- * of each, so that the mode plug-ins are built only for bundles that load them.
- */
-function keepModesApart(onLoad) {
-  const pattern = new RegExp(`^\\./modes/(${MODE_NAMES.join('|')})\\.js$`);
-  return {
-    name: 'keep-modes-apart',
-    setup(build) {
-      build.onResolve({ filter: pattern }, (args) => {
-        if (args.importer !== MODE_LOADER) return undefined;
-        onLoad();
-        return { path: args.path, external: true };
-      });
-    },
-  };
-}
-
-/**
  * Bundles each `*.ts` file directly in `scenariosDir` into `<outDir>/<name>.js`, plus
- * `<outDir>/controller.js` and, when the scenarios use the toolkit's client, `<outDir>/modes/*.js`.
+ * `<outDir>/controller.js`.
  * Resolves to the bundles written, with their sizes; rejects with esbuild's error (which names
  * each offending import and where it is) when any import cannot go into a k6 bundle.
  */
@@ -116,15 +94,13 @@ export async function buildScenarios({
 
 /**
 /**
- * Bundles `entryPoints` (from one folder) into `<outDir>/<name>.js` each, the toolkit's VU 0
- * code into `<outDir>/controller.js`, and, when a bundle loads them, the auth mode plug-ins into
- * `<outDir>/modes/<mode>.js`; the bundles load those at run time. Resolves to the bundles
- * written, with their sizes: the entry points', the modes', controller.js last.
+ * Bundles `entryPoints` (from one folder) into `<outDir>/<name>.js` each, and the toolkit's VU 0
+ * code into `<outDir>/controller.js`, which the bundles load at run time. Resolves to the bundles
+ * written, with their sizes, controller.js last.
  * `sourcemap: false` leaves the inline source map out (the bench measures what it costs per VU);
  * users' builds always have it.
  */
 export async function bundleForK6(entryPoints, outDir, { sourcemap = true } = {}) {
-  let modesLoaded = false;
   const settings = {
     bundle: true,
     format: 'esm',
@@ -139,13 +115,7 @@ export async function bundleForK6(entryPoints, outDir, { sourcemap = true } = {}
     // Mappings are enough for stack traces; the sources themselves would double the size.
     sourcesContent: false,
     logLevel: 'silent',
-    plugins: [
-      rejectNodeBuiltins,
-      keepControllerApart,
-      keepModesApart(() => {
-        modesLoaded = true;
-      }),
-    ],
+    plugins: [rejectNodeBuiltins, keepControllerApart],
   };
   const controller = join(outDir, 'controller.js');
   await Promise.all([
@@ -155,13 +125,6 @@ export async function bundleForK6(entryPoints, outDir, { sourcemap = true } = {}
   const files = entryPoints.map((entry) =>
     join(outDir, `${basename(entry).replace(/\.[^.]+$/, '')}.js`),
   );
-  if (modesLoaded) {
-    const modes = MODE_NAMES.map((mode) =>
-      join(ROOT, 'lib', 'core', 'auth', 'modes', `${mode}.ts`),
-    );
-    await esbuild.build({ ...settings, entryPoints: modes, outdir: join(outDir, 'modes') });
-    files.push(...MODE_NAMES.map((mode) => join(outDir, 'modes', `${mode}.js`)));
-  }
   files.push(controller);
   return Promise.all(files.map(async (file) => ({ file, bytes: (await stat(file)).size })));
 }

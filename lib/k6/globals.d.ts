@@ -14,8 +14,7 @@ declare global {
 
   /**
    * k6's CommonJS loader, available in init code: loads a module file relative to the calling
-   * script. The toolkit uses it for dist/controller.js (lib/k6/vu-zero.ts) and the auth mode
-   * plug-ins in dist/modes/ (lib/k6/auth-mode.ts).
+   * script. The toolkit uses it for dist/controller.js (lib/k6/vu-zero.ts).
    */
   function require(id: string): unknown;
 }

@@ -150,7 +150,7 @@ describe('buildScenarios', () => {
     assert.match(await readFile(controller?.file ?? '', 'utf8'), /function renderResults/);
   });
 
-  it('leaves each auth mode to dist/modes/<mode>.js, which the scenario loads at run time', async () => {
+  it('bundles every auth mode plug-in into the scenario, with no run-time load but the controller', async () => {
     const scenariosDir = await scenarios('modes', {
       'scenarios/p.ts': [
         `import { protectedCall } from '${join(ROOT, 'lib/k6/index.ts')}';`,
@@ -162,30 +162,18 @@ describe('buildScenarios', () => {
     const bundles = await buildScenarios({ scenariosDir, outDir });
     assert.deepEqual(
       bundles.map((b) => b.file),
-      [
-        join(outDir, 'p.js'),
-        join(outDir, 'modes', 'session.js'),
-        join(outDir, 'modes', 'token.js'),
-        join(outDir, 'modes', 'dual.js'),
-        join(outDir, 'controller.js'),
-      ],
+      [join(outDir, 'p.js'), join(outDir, 'controller.js')],
     );
     const scenario = await readFile(join(outDir, 'p.js'), 'utf8');
-    for (const mode of ['session', 'token', 'dual']) {
-      assert.match(scenario, new RegExp(`require\\("\\./modes/${mode}\\.js"\\)`));
+    assert.deepEqual(scenario.match(/require\("[^"]+"\)/g), ['require("./controller.js")']);
+    for (const fn of [
+      'planBeforeRequest',
+      'buildLoginRequest',
+      'parseTokenResponse',
+      'buildRefreshRequest',
+    ]) {
+      assert.match(scenario, new RegExp(`function ${fn}\\b`));
     }
-    // The engine stays in the scenario; building and reading requests goes with the modes.
-    assert.match(scenario, /function planBeforeRequest/);
-    for (const fn of ['buildLoginRequest', 'parseTokenResponse', 'isExpiredRejection']) {
-      assert.doesNotMatch(scenario, new RegExp(`function ${fn}\\b`));
-    }
-    const session = await readFile(join(outDir, 'modes', 'session.js'), 'utf8');
-    const dual = await readFile(join(outDir, 'modes', 'dual.js'), 'utf8');
-    assert.match(session, /function buildLoginRequest/);
-    assert.doesNotMatch(session, /function parseTokenResponse|function readJwtTimes/);
-    assert.match(dual, /function parseTokenResponse/);
-    assert.match(dual, /function buildRefreshRequest/);
-    assert.doesNotMatch(dual, /function planBeforeRequest/);
   });
 
   it('refuses a scenario named controller, whose bundle would overwrite dist/controller.js', async () => {
@@ -211,8 +199,7 @@ describe('buildScenarios', () => {
       lines.some((line) => line.startsWith('dist/smoke.js  ')),
       stdout,
     );
-    for (const line of lines)
-      assert.match(line, /^dist\/(modes\/)?[\w.-]+\.js {2}\d+(\.\d)? (B|KiB)$/);
+    for (const line of lines) assert.match(line, /^dist\/[\w.-]+\.js {2}\d+(\.\d)? (B|KiB)$/);
   });
   it('exits with 1 and prints each offending import with its place when run on a bad folder', async () => {
     const scenariosDir = await scenarios('cli', {

@@ -15,8 +15,8 @@
 import { sleep } from 'k6';
 import exec from 'k6/execution';
 import type { Options } from 'k6/options';
-import { NO_PHASE, PHASE_TAG } from '../core/results/phases.ts';
-import { phaseAt, type ScenarioName } from '../core/scenario/shapes.ts';
+import { NO_PHASE, PHASE_TAG, phaseAt } from '../core/scenario/phase-tag.ts';
+import type { ScenarioName } from '../core/scenario/shapes.ts';
 import { assertAccountsFor } from './credentials.ts';
 import { authClient, profile, protectedCall, protectedCalls } from './index.ts';
 import type { SummaryHandler } from './summary.ts';

@@ -6,6 +6,7 @@
  * keeps a sub-metric in the summary only when a threshold names it. The set of phases is planned
  * up front and bounded, so the metric cardinality is too.
  */
+import { PHASE_TAG } from '../scenario/phase-tag.ts';
 import type { Phase, PhaseReport } from '../scenario/shapes.ts';
 import {
   ALWAYS_TRUE_EXPRESSIONS,
@@ -15,11 +16,6 @@ import {
   type ThresholdMap,
 } from '../scenario/thresholds.ts';
 import type { MetricSummary, SummaryData } from './summary-data.ts';
-
-/** The tag every request and metric sample carries during a phase. */
-export const PHASE_TAG = 'phase';
-/** The tag value outside every phase (between capacity steps, after the planned end). */
-export const NO_PHASE = 'none';
 
 /** One SLO from the thresholds profile, e.g. `http_req_duration{endpoint:protected}` `p(95)<250`. */
 export interface Slo {

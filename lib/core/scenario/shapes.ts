@@ -615,14 +615,6 @@ export function planScenario(
   }
 }
 
-/** The phase that `elapsedMs` (since the scenario's start) falls in, or null between phases. */
-export function phaseAt(phases: readonly Phase[], elapsedMs: number): Phase | null {
-  for (const phase of phases) {
-    if (elapsedMs >= phase.startMs && elapsedMs < phase.endMs) return phase;
-  }
-  return null;
-}
-
 /**
  * The environment to resolve thresholds from. A login-storm with `SESSION_LOSS_AT` makes every VU
  * meet one expired-credential rejection and, in dual mode, one refused refresh (counted in

@@ -7,7 +7,6 @@ import {
   MAX_STORM_BUCKETS,
   PLANNED_SCENARIOS,
   peakVus,
-  phaseAt,
   planScenario,
   readKnobs,
   SCENARIO_KNOBS,
@@ -417,24 +416,6 @@ describe('storm buckets', () => {
     assert.ok(buckets.length <= MAX_STORM_BUCKETS, `${buckets.length} buckets`);
     assert.equal(buckets[1]?.name, 't12');
     assert.equal(buckets[1]?.endMs, 24_000);
-  });
-});
-
-describe('phaseAt', () => {
-  const phases = [
-    { name: 'step-1', startMs: 0, endMs: 3000 },
-    { name: 'step-2', startMs: 4000, endMs: 7000 },
-  ];
-
-  it('finds the phase an elapsed time falls in, start inclusive and end exclusive', () => {
-    assert.equal(phaseAt(phases, 0)?.name, 'step-1');
-    assert.equal(phaseAt(phases, 2999)?.name, 'step-1');
-    assert.equal(phaseAt(phases, 4000)?.name, 'step-2');
-  });
-
-  it('gives null between phases and after the last', () => {
-    assert.equal(phaseAt(phases, 3000), null);
-    assert.equal(phaseAt(phases, 7000), null);
   });
 });
 

@@ -1,6 +1,6 @@
 /** Types of build.mjs, for the TypeScript tests that import it. */
 export interface BuiltBundle {
-  /** Absolute path of `<outDir>/<name>.js` (or `<outDir>/controller.js`, `<outDir>/modes/<mode>.js`). */
+  /** Absolute path of `<outDir>/<name>.js` (or `<outDir>/controller.js`). */
   file: string;
   bytes: number;
 }

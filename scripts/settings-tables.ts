@@ -28,11 +28,11 @@ function asTyped(value: unknown): string {
   return String(value);
 }
 
-/** The built-in profile's value at `row.profilePath`, in the default mode (dual). */
-function profileDefault(row: SettingRow): string {
+/** The built-in profile's value at `row.profilePath` (`builtIn`: the profile in dual mode). */
+function profileDefault(row: SettingRow, builtIn: unknown): string {
   if (row.profilePath === undefined) return row.default ?? '';
   if (row.secret) return '';
-  let value: unknown = resolveProfile({ env: {} });
+  let value = builtIn;
   for (const key of row.profilePath.split('.')) {
     value = (value as Record<string, unknown> | null)?.[key] ?? null;
   }
@@ -42,6 +42,7 @@ function profileDefault(row: SettingRow): string {
 /** `text` with every marked table replaced by the registry's; throws on an unknown group. */
 export function writeTables(text: string, source: string): string {
   const rows = allSettings();
+  const builtIn = resolveProfile({ env: {} });
   return text.replace(MARKER, (_block, group: string) => {
     const inGroup = rows.filter((row) => row.group === (group as SettingGroup));
     if (inGroup.length === 0) {
@@ -49,7 +50,7 @@ export function writeTables(text: string, source: string): string {
         `Unknown settings table in ${source}; reason: expected a group such as "run" or "profile", got "${group}"`,
       );
     }
-    return `<!-- settings:${group} -->\n${formatSettingsTable(inGroup, profileDefault)}\n<!-- /settings -->`;
+    return `<!-- settings:${group} -->\n${formatSettingsTable(inGroup, (row) => profileDefault(row, builtIn))}\n<!-- /settings -->`;
   });
 }
 

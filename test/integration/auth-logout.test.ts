@@ -2,7 +2,7 @@
  * `AuthClient.logout()` with the real k6 against the reference server, in every mode: each
  * iteration works, logs out and works again; the server sees every logout and ends the session
  * or revokes the token family, and the next request logs in again, counted as a login, not a
- * re-login. The churn scenario built on this is another file's business.
+ * re-login. scenarios/session-churn.ts builds a scenario on it (test/integration/scenarios.test.ts).
  */
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -1,14 +1,14 @@
 /**
- * Dual mode (dist/modes/dual.js): an access token for requests and a refresh token to renew it
+ * Dual mode: an access token for requests and a refresh token to renew it
  * (RFC 6749 §6), rotated on every refresh (§10.4). A refused refresh means a new login.
  */
 import { buildLogoutRequest, buildRefreshRequest } from '../requests.ts';
 import { isExpiredRejection } from '../responses.ts';
 import type { AuthModePlugin } from './mode-plugin.ts';
-import { continuePasswordLogin, startPasswordLogin } from './password-login.ts';
+import { startPasswordLogin } from './password-login.ts';
 import {
+  continueTokenLogin,
   readAccessTokenTimes,
-  readTokenLogin,
   readTokenRefresh,
   withAccessToken,
 } from './token-answers.ts';
@@ -17,8 +17,7 @@ export const plugin: AuthModePlugin = {
   mode: 'dual',
   policy: { renewBy: 'refresh', freshJarPerLogin: false },
   startLogin: startPasswordLogin,
-  continueLogin: (profile, credentials, walk, res) =>
-    continuePasswordLogin(profile, credentials, walk, res, readTokenLogin),
+  continueLogin: continueTokenLogin,
   applyCredentials: withAccessToken,
   isRejection: isExpiredRejection,
   buildRenewal: (profile, held) =>
@@ -26,6 +25,6 @@ export const plugin: AuthModePlugin = {
   readRenewal: readTokenRefresh,
   // The access token as a Bearer, and the refresh token in the body when the profile sends it
   // there: either names the refresh family the server revokes (server/routes/logout.ts).
-  buildLogout: (profile, held) => buildLogoutRequest(profile, held),
+  buildLogout: buildLogoutRequest,
   readJwtTimes: readAccessTokenTimes,
 };

@@ -1,8 +1,8 @@
 /**
  * The one interface every auth mode implements: pure functions that build requests as plain data
  * and read responses (oauth4webapi's split). lib/k6/auth-client.ts is generic: it sends what a
- * mode builds, and the renewal engine (lib/core/auth/engine.ts) decides when. build.mjs bundles
- * each mode into its own `dist/modes/<mode>.js`, which only the VUs running that mode load.
+ * mode builds, and the renewal engine (lib/core/auth/engine.ts) decides when; lib/k6/auth-mode.ts
+ * picks the plug-in of the run's mode.
  *
  * A login is a bounded walk of steps: the mode gives the first request; given each response it
  * gives the next request, or says done (with tokens, or with the session in the cookie jar), or

@@ -1,5 +1,5 @@
 /**
- * Session mode (dist/modes/session.js): a form or JSON login whose session cookie lives in the
+ * Session mode: a form or JSON login whose session cookie lives in the
  * VU's cookie jar. Nothing to add to requests (the jar carries the cookie); renewal is a new login
  * from an empty jar; a 401/403 or a redirect to the login page means the session ended.
  */

@@ -4,14 +4,24 @@
  */
 import type { ResponseView } from '../../http-types.ts';
 import { type Base64UrlDecoder, type JwtTimes, readJwtTimes } from '../jwt.ts';
-import type { TargetProfile } from '../profile.ts';
+import type { Credentials, TargetProfile } from '../profile.ts';
 import { buildProtectedRequest } from '../requests.ts';
 import { isLoginSuccess, parseTokenResponse } from '../responses.ts';
-import type { HeldCredentials, LoginStep, RenewalAnswer } from './mode-plugin.ts';
-import { refusedBy } from './password-login.ts';
+import type { HeldCredentials, LoginStep, LoginWalk, RenewalAnswer } from './mode-plugin.ts';
+import { continuePasswordLogin, refusedBy } from './password-login.ts';
+
+/** The password login walk of token and dual mode: its last answer carries the tokens. */
+export function continueTokenLogin(
+  profile: TargetProfile,
+  credentials: Credentials,
+  walk: LoginWalk,
+  res: ResponseView,
+): LoginStep {
+  return continuePasswordLogin(profile, credentials, walk, res, readTokenLogin);
+}
 
 /** The login answer: done with its tokens, refused, or unreadable (with the reason). */
-export function readTokenLogin(profile: TargetProfile, res: ResponseView): LoginStep {
+function readTokenLogin(profile: TargetProfile, res: ResponseView): LoginStep {
   if (!isLoginSuccess(profile, res)) return refusedBy(res);
   const parsed = parseTokenResponse(profile, res);
   if (!parsed.ok)

@@ -9,4 +9,5 @@ const scenario = defineScenario('load');
 
 export const options = scenario.options;
 export const handleSummary = scenario.handleSummary;
+export const setup = scenario.setup;
 export default scenario.iteration;

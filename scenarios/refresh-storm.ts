@@ -12,4 +12,5 @@ const scenario = defineScenario('refresh-storm');
 
 export const options = scenario.options;
 export const handleSummary = scenario.handleSummary;
+export const setup = scenario.setup;
 export default scenario.iteration;

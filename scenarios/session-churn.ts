@@ -14,4 +14,5 @@ const scenario = defineScenario('session-churn');
 
 export const options = scenario.options;
 export const handleSummary = scenario.handleSummary;
+export const setup = scenario.setup;
 export default scenario.iteration;

@@ -13,4 +13,5 @@ const scenario = defineScenario('smoke');
 
 export const options = scenario.options;
 export const handleSummary = scenario.handleSummary;
+export const setup = scenario.setup;
 export default scenario.iteration;

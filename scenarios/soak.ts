@@ -10,4 +10,5 @@ const scenario = defineScenario('soak');
 
 export const options = scenario.options;
 export const handleSummary = scenario.handleSummary;
+export const setup = scenario.setup;
 export default scenario.iteration;

@@ -35,6 +35,10 @@ export const ERROR_CODES = {
   PROFILE_MISSING: 'PROFILE_MISSING',
   /** Two profile settings cannot hold together (they would fail only mid-run). */
   PROFILE_CONFLICT: 'PROFILE_CONFLICT',
+  /** OpenID Connect Discovery failed: the document is unreachable, malformed, or names another issuer. */
+  OIDC_DISCOVERY_FAILED: 'OIDC_DISCOVERY_FAILED',
+  /** An OAuth endpoint the mode needs (token, authorization) is known neither from the profile nor discovery. */
+  OIDC_ENDPOINT_MISSING: 'OIDC_ENDPOINT_MISSING',
   /** A shape knob (`-e VUS`, `DURATION`, `RATE`…) is not a usable value. */
   SCENARIO_SETTING_INVALID: 'SCENARIO_SETTING_INVALID',
   /** A thresholds profile file is malformed. */

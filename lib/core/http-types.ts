@@ -5,7 +5,17 @@
  */
 
 /** The `endpoint` tag value: one per kind of request, never per URL (metric cardinality). */
-export type Endpoint = 'login' | 'refresh' | 'protected' | 'csrf' | 'logout';
+export type Endpoint =
+  | 'login'
+  | 'refresh'
+  | 'protected'
+  | 'csrf'
+  | 'logout'
+  /** An identity provider's: OIDC discovery, the authorization request and the pages it leads to, the consent form, the token request. */
+  | 'discovery'
+  | 'authorize'
+  | 'consent'
+  | 'token';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -32,4 +42,35 @@ export interface ResponseView {
   setCookies: Record<string, string>;
   /** When the response was received, in epoch milliseconds (the basis for `expires_in`). */
   receivedAtMs: number;
+  /** The page's forms and meta tags, read when the step asked for them (`readPage`). */
+  page?: HtmlPage;
+}
+
+/** An HTML page as the login walk reads it: plain data from k6's own HTML parser (lib/k6). */
+export interface HtmlPage {
+  forms: HtmlForm[];
+  /** `<meta name=… content=…>`, name → content; the first of a repeated name wins. */
+  meta: Record<string, string>;
+}
+
+export interface HtmlForm {
+  /** The `action` attribute as written ('' when absent: the page's own URL). */
+  action: string;
+  /** Lower case; 'get' when absent. */
+  method: string;
+  /** The controls that have a name, in document order. */
+  fields: FormField[];
+  /** The roles whose CSS selector (`readPage`) this form matches. */
+  roles: string[];
+}
+
+export interface FormField {
+  name: string;
+  /** `input`'s type in lower case ('text' when absent), or 'submit' (a button), 'select', 'textarea'. */
+  type: string;
+  value: string;
+  /** A checkbox or radio that is checked; true for every other control. */
+  checked: boolean;
+  /** A button's text, which tells "Allow" from "Deny" when it has no value. */
+  label?: string;
 }

@@ -37,6 +37,7 @@ export class AuthClient {
    * The protected request's first-try k6 arguments, kept while the credentials (generation) and
    * the jar stay the same: building them is the costliest part of a request on the hot path.
    */
+  private oauthTaken = false;
   private preparedProtected:
     | { generation: number; jar: CookieJar; request: PreparedRequest }
     | undefined;
@@ -71,6 +72,13 @@ export class AuthClient {
    */
   ready(): Promise<void> {
     return this.keeper.ready();
+  }
+
+  /** Takes the identity provider's endpoints found by `setup()` (lib/k6/index.ts); once is enough. */
+  useOAuth(oauth: TargetProfile['oauth']): void {
+    if (this.oauthTaken) return;
+    this.oauthTaken = true;
+    this.keeper.useProfile({ ...this.profile, oauth });
   }
 
   /**

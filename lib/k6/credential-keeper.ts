@@ -4,15 +4,19 @@
  * as the engine (lib/core/auth/engine.ts) decides. This class sends, sleeps, counts and warns.
  */
 import { sleep } from 'k6';
-import { b64decode } from 'k6/encoding';
+import { randomBytes, sha256 } from 'k6/crypto';
+import { b64decode, b64encode } from 'k6/encoding';
 import http, { type CookieJar } from 'k6/http';
 import * as engine from '../core/auth/engine.ts';
 import type { JwtTimes } from '../core/auth/jwt.ts';
-import type { AuthModePlugin, StepFailure } from '../core/auth/modes/mode-plugin.ts';
+import type { AuthModePlugin, StepFailure, WalkTools } from '../core/auth/modes/mode-plugin.ts';
+import { needsDiscovery } from '../core/auth/oidc/discovery.ts';
 import type { Credentials, TargetProfile } from '../core/auth/profile.ts';
 import type { TokenSet } from '../core/auth/responses.ts';
 import type { RequestSpec, ResponseView } from '../core/http-types.ts';
 import type { AuthResponse, CredentialsSource } from './auth-types.ts';
+import { discoverOrAbort } from './discovery.ts';
+import { readPage } from './html-page.ts';
 import { warn } from './log.ts';
 import { authErrors, authLogins, authRefreshes, authRelogins } from './metrics.ts';
 import {
@@ -26,6 +30,15 @@ type Done = { kind: 'done'; view: ResponseView; tokens?: TokenSet };
 type Answer = { view: ResponseView; result: { kind: 'done'; tokens?: TokenSet } | StepFailure };
 
 const decodeJwtPart = (part: string): string => b64decode(part, 'rawurl', 's');
+
+const WALK_TOOLS: WalkTools = {
+  randomUrlSafe: (bytes) => b64encode(randomBytes(bytes), 'rawurl'),
+  sha256Url: (text) => sha256(text, 'base64rawurl'),
+  decode: decodeJwtPart,
+};
+
+/** The account of a mode that logs in without one (client credentials). */
+const NO_ACCOUNT: Credentials = Object.freeze({ username: '', password: '' });
 
 export class CredentialKeeper {
   /** Read by the client; replaced only here. */
@@ -43,7 +56,7 @@ export class CredentialKeeper {
   private readonly readJwt: ((accessToken: string) => JwtTimes | undefined) | undefined;
 
   constructor(
-    private readonly profile: TargetProfile,
+    private profile: TargetProfile,
     private readonly credentialsSource: CredentialsSource,
     private readonly mode: AuthModePlugin,
   ) {
@@ -60,7 +73,17 @@ export class CredentialKeeper {
 
   /** Reads the VU's account, a `k6/secrets` password included (only an async call can). */
   async ready(): Promise<void> {
-    if (this.credentials === undefined) this.credentials = await this.credentialsSource.async();
+    if (this.credentials === undefined && this.mode.usesAccounts) {
+      this.credentials = await this.credentialsSource.async();
+    }
+  }
+
+  /**
+   * Takes the identity provider's endpoints that `setup()` discovered, so this VU need not ask
+   * again; a VU without them (a script that exports no `setup`) discovers at its first login.
+   */
+  useProfile(profile: TargetProfile): void {
+    this.profile = profile;
   }
 
   /** k6's options for a request of this VU: its jar, the timeout, the tags. */
@@ -105,7 +128,10 @@ export class CredentialKeeper {
   }
 
   private login(): boolean {
-    if (this.credentials === undefined) this.credentials = this.credentialsSource.sync();
+    if (needsDiscovery(this.profile)) this.profile = discoverOrAbort(this.profile);
+    if (this.credentials === undefined) {
+      this.credentials = this.mode.usesAccounts ? this.credentialsSource.sync() : NO_ACCOUNT;
+    }
     const credentials = this.credentials;
     const plan = engine.planLogin(this.mode.policy, this.state);
     const previousJar = this.jar;
@@ -123,11 +149,16 @@ export class CredentialKeeper {
 
   /** One login attempt: the mode's steps, each answer deciding the next, bounded by the engine. */
   private walkLogin(credentials: Credentials): Answer {
-    let step = this.mode.startLogin(this.profile, credentials);
+    const { profile, mode } = this;
+    const maxRequests = mode.maxLoginRequests(profile);
+    let step = mode.startLogin(profile, credentials, WALK_TOOLS);
     for (let sent = 1; ; sent += 1) {
       const view = this.sendAuth(step.request, this.expected.auth);
-      const next = this.mode.continueLogin(this.profile, credentials, step.walk, view);
-      const bounded = engine.boundLoginStep(next, sent);
+      if (step.readPage !== undefined && view.status >= 200 && view.status <= 299) {
+        view.page = readPage(view.body, step.readPage);
+      }
+      const next = mode.continueLogin(profile, credentials, step.walk, view, WALK_TOOLS);
+      const bounded = engine.boundLoginStep(next, sent, maxRequests);
       if (bounded.kind !== 'send') return { view, result: bounded };
       step = bounded;
     }

@@ -18,11 +18,14 @@
  * lib/k6/config.ts, so a bad value stops the run before any request.
  */
 import { check } from 'k6';
+import { needsDiscovery } from '../core/auth/oidc/discovery.ts';
+import type { OAuthSettings } from '../core/auth/profile.ts';
 import type { ParallelVia } from '../core/scenario/shapes.ts';
 import { AuthClient, type AuthRequest, type AuthResponse } from './auth-client.ts';
 import { authMode } from './auth-mode.ts';
 import { profile } from './config.ts';
 import { credentialsForThisVu, credentialsForThisVuAsync } from './credentials.ts';
+import { discover } from './discovery.ts';
 
 export type { SummaryExtras } from '../core/results/result-files.ts';
 export type { SummaryData } from '../core/results/summary-data.ts';
@@ -48,6 +51,26 @@ export function authClient(): AuthClient {
     );
   }
   return client;
+}
+
+/** What `setup()` hands every VU: the identity provider's endpoints, discovered once. */
+export interface SetupData {
+  oauth?: OAuthSettings;
+}
+
+/**
+ * k6's `setup()`: with `-e OIDC_ISSUER`, reads the provider's discovery document once, before any
+ * load, and stops the test with a clear error (OIDC_DISCOVERY_FAILED) when it is unreachable,
+ * malformed or names another issuer. Export it from a script of your own (`export { setup }`) and
+ * pass its data on with `useSetupData(data)`; without it, each VU discovers at its first login.
+ */
+export function setup(): SetupData {
+  return needsDiscovery(profile) ? { oauth: discover(profile).oauth } : {};
+}
+
+/** Gives this VU's client what `setup()` found (the default function's argument). */
+export function useSetupData(data: SetupData | undefined): void {
+  if (data?.oauth !== undefined) authClient().useOAuth(data.oauth);
 }
 
 /**

@@ -17,8 +17,17 @@ import exec from 'k6/execution';
 import type { Options } from 'k6/options';
 import { NO_PHASE, PHASE_TAG, phaseAt } from '../core/scenario/phase-tag.ts';
 import type { ScenarioName } from '../core/scenario/shapes.ts';
+import { authMode } from './auth-mode.ts';
 import { assertAccountsFor } from './credentials.ts';
-import { authClient, profile, protectedCall, protectedCalls } from './index.ts';
+import {
+  authClient,
+  profile,
+  protectedCall,
+  protectedCalls,
+  type SetupData,
+  setup,
+  useSetupData,
+} from './index.ts';
 import type { SummaryHandler } from './summary.ts';
 import { controller, sharedFromVuZero } from './vu-zero.ts';
 
@@ -26,24 +35,27 @@ export interface Scenario {
   /** k6's options in VU 0, where k6 reads them; undefined in the other VUs. */
   options: Options | undefined;
   handleSummary: SummaryHandler;
+  /** k6's `setup()`: OIDC discovery, once per test (lib/k6/index.ts). */
+  setup: () => SetupData;
   /**
    * One iteration: one protected request (smoke: `-e PARALLEL` at once) with the login or refresh
    * it needs, then think time.
    */
-  iteration: () => Promise<void>;
+  iteration: (data?: SetupData) => Promise<void>;
 }
 
 /** Builds the scenario at init; a bad knob or threshold throws here (VU 0), before any request. */
 export function defineScenario(name: ScenarioName): Scenario {
   const run = controller?.planScenarioRun(name, profile.mode);
-  if (run !== undefined) assertAccountsFor(run.peakVus);
+  if (run !== undefined && authMode.usesAccounts) assertAccountsFor(run.peakVus);
   const plan = sharedFromVuZero(`k6-auth-toolkit ${name} plan`, () => {
     if (run === undefined)
       throw new Error(`Cannot plan ${name}; reason: expected VU 0, got VU ${__VU}`);
     return run.iteration;
   });
 
-  const iteration = async (): Promise<void> => {
+  const iteration = async (data?: SetupData): Promise<void> => {
+    useSetupData(data);
     if (plan.phases.length > 0) {
       // A VU-wide tag: every request and auth metric of this iteration carries the phase.
       const phase = phaseAt(plan.phases, Date.now() - exec.scenario.startTime);
@@ -68,6 +80,7 @@ export function defineScenario(name: ScenarioName): Scenario {
   return {
     options: run?.options,
     handleSummary: run?.renderSummary,
+    setup,
     iteration,
   };
 }

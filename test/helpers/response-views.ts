@@ -1,4 +1,6 @@
 /** Canned `ResponseView`s for the mode plug-in tests. */
+import { createHash } from 'node:crypto';
+import type { WalkTools } from '../../lib/core/auth/modes/mode-plugin.ts';
 import type { ResponseView } from '../../lib/core/http-types.ts';
 
 export const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -8,3 +10,19 @@ export function respond(fields: Partial<ResponseView> = {}): ResponseView {
 }
 
 export const user1 = { username: 'user1', password: 'pass1' };
+
+/**
+ * The runtime tools a login walk gets, with Node's SHA-256 and base64url and a deterministic
+ * "random" source: the n-th call gives n repeated bytes, so a test can predict `state` and PKCE.
+ */
+export function walkTools(): WalkTools {
+  let calls = 0;
+  return {
+    randomUrlSafe: (bytes) => {
+      calls += 1;
+      return Buffer.alloc(bytes, calls).toString('base64url');
+    },
+    sha256Url: (text) => createHash('sha256').update(text, 'utf8').digest('base64url'),
+    decode: (part) => Buffer.from(part, 'base64url').toString('utf8'),
+  };
+}

@@ -179,20 +179,18 @@ export function planLogin(policy: RenewalPolicy, state: AuthState): LoginPlan {
 }
 
 /**
- * Requests one login may send: a CSRF page and the login (2); an OIDC authorization-code walk
- * (authorize, login form, consent, redirect, token exchange: 5) with room for a redirect or two.
+ * The mode's next login step, bounded by the mode's `maxLoginRequests`: a walk that keeps asking
+ * for requests (a login page that redirects to itself) fails instead of looping.
  */
-export const MAX_LOGIN_REQUESTS = 8;
-
-/**
- * The mode's next login step, bounded: a walk that keeps asking for requests (a login page that
- * redirects to itself) fails instead of looping.
- */
-export function boundLoginStep(next: LoginStep, requestsSent: number): LoginStep {
-  if (next.kind !== 'send' || requestsSent < MAX_LOGIN_REQUESTS) return next;
+export function boundLoginStep(
+  next: LoginStep,
+  requestsSent: number,
+  maxRequests: number,
+): LoginStep {
+  if (next.kind !== 'send' || requestsSent < maxRequests) return next;
   return {
     kind: 'failed',
-    reason: `login walk too long; reason: expected at most ${MAX_LOGIN_REQUESTS} requests, got one more for step "${next.walk.step}"`,
+    reason: `login walk too long; reason: expected at most ${maxRequests} requests, got one more for step "${next.walk.step}"`,
   };
 }
 

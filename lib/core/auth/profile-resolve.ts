@@ -7,7 +7,7 @@ import { parseDecimal, parseWholeNumber, readEnvValue } from '../env-values.ts';
 import { ConfigError, ERROR_CODES } from '../errors.ts';
 import { profileOverrides } from '../settings/rows.ts';
 import { isPlainObject } from '../value-types.ts';
-import type { AuthMode, TargetProfile } from './profile.ts';
+import { AUTH_MODES, type AuthMode, type TargetProfile } from './profile.ts';
 
 /** What a setting may hold. The schema below mirrors `TargetProfile`, one rule per leaf. */
 type Rule =
@@ -15,7 +15,10 @@ type Rule =
   | { kind: 'nullableString' }
   | { kind: 'path' }
   | { kind: 'dottedPath' }
-  | { kind: 'url' }
+  /** `keepSlash`: an issuer is compared as written (OpenID Connect Discovery §4.3). */
+  | { kind: 'url'; nullable?: boolean; keepSlash?: boolean }
+  /** A list of origins (`scheme://host[:port]`); comma-separated in `-e`. */
+  | { kind: 'origins' }
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'number'; min: number; above?: boolean; integer?: boolean; nullable?: boolean }
   | { kind: 'statuses' }
@@ -100,7 +103,7 @@ function profileSchema(): ObjectRule {
   return {
     kind: 'object',
     fields: {
-      mode: { kind: 'enum', values: ['session', 'token', 'dual'] },
+      mode: { kind: 'enum', values: AUTH_MODES },
       baseUrl: { kind: 'url' },
       login: {
         kind: 'object',
@@ -133,6 +136,7 @@ function profileSchema(): ObjectRule {
           clientId: { kind: 'string', allowEmpty: true },
           clientSecret: { kind: 'string', allowEmpty: true, secret: true },
         },
+        derived: ['method'],
       },
       tokens: {
         kind: 'object',
@@ -161,6 +165,24 @@ function profileSchema(): ObjectRule {
         nullable: true,
         fields: endpointFields(),
         whenPresent: { method: 'POST' },
+      },
+      oauth: {
+        kind: 'object',
+        fields: {
+          issuer: { kind: 'url', nullable: true, keepSlash: true },
+          authorizationUrl: { kind: 'url', nullable: true },
+          tokenUrl: { kind: 'url', nullable: true },
+          revocationUrl: { kind: 'url', nullable: true },
+          redirectUri: { kind: 'url', nullable: true, keepSlash: true },
+          scope: { kind: 'string', allowEmpty: true },
+          audience: { kind: 'nullableString' },
+          resource: { kind: 'nullableString' },
+          allowedOrigins: { kind: 'origins' },
+          loginForm: { kind: 'nullableString' },
+          consentForm: { kind: 'nullableString' },
+          consent: { kind: 'enum', values: ['submit', 'fail'] },
+          maxRequests: { kind: 'number', min: 1, integer: true },
+        },
       },
       session: {
         kind: 'object',
@@ -199,13 +221,14 @@ function profileSchema(): ObjectRule {
  * reads `accessToken` + `refreshToken` and refreshes with the refresh token as a Bearer (§3).
  */
 function defaultProfile(mode: AuthMode): TargetProfile {
-  return {
+  const oauth = mode === 'authorization-code' || mode === 'client-credentials';
+  const profile: TargetProfile = {
     mode,
     baseUrl: 'http://127.0.0.1:8080',
     login: {
       method: 'POST',
       path: '/login',
-      format: mode === 'session' ? 'form' : 'json',
+      format: mode === 'session' || oauth ? 'form' : 'json',
       usernameField: 'username',
       passwordField: 'password',
       extraFields: {},
@@ -213,11 +236,14 @@ function defaultProfile(mode: AuthMode): TargetProfile {
     },
     csrf: null,
     clientAuth: { method: 'none', clientId: '', clientSecret: '' },
-    tokens: {
-      access: mode === 'token' ? 'token' : 'accessToken',
-      refresh: 'refreshToken',
-      expiresIn: 'expiresIn',
-    },
+    // RFC 6749 §5.1's names for the identity-provider modes; the reference server's otherwise.
+    tokens: oauth
+      ? { access: 'access_token', refresh: 'refresh_token', expiresIn: 'expires_in' }
+      : {
+          access: mode === 'token' ? 'token' : 'accessToken',
+          refresh: 'refreshToken',
+          expiresIn: 'expiresIn',
+        },
     accessToken: { header: 'Authorization', scheme: 'Bearer' },
     refresh: {
       method: 'POST',
@@ -228,12 +254,32 @@ function defaultProfile(mode: AuthMode): TargetProfile {
     },
     protected: { method: 'GET', path: '/protected' },
     logout: { method: 'POST', path: '/logout' },
+    oauth: {
+      issuer: null,
+      authorizationUrl: null,
+      tokenUrl: null,
+      revocationUrl: null,
+      redirectUri: null,
+      scope: mode === 'authorization-code' ? 'openid offline_access' : '',
+      audience: null,
+      resource: null,
+      allowedOrigins: [],
+      loginForm: null,
+      consentForm: null,
+      consent: 'submit',
+      maxRequests: 12,
+    },
     session: { cookieName: null, loginPagePath: null },
     expiredStatuses: [401],
     expiry: { source: 'auto', lifetimeSeconds: null, leewaySeconds: 15, jitterSeconds: 5 },
     retry: { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 5000, retryAfterMaxSeconds: 30 },
     requestTimeoutSeconds: 30,
   };
+  // With an identity provider, a client secret means a confidential client (HTTP Basic, the
+  // method every provider supports, RFC 6749 §2.3.1) and none a public one: derived once the
+  // secret is known, unless CLIENT_AUTH says otherwise.
+  if (oauth) delete (profile.clientAuth as Partial<TargetProfile['clientAuth']>).method;
+  return profile;
 }
 
 function parseProfileJson(text: string, source: string): Record<string, unknown> {
@@ -379,8 +425,17 @@ function checkLeaf(rule: Rule, raw: unknown, where: string, fromEnv: boolean): u
       if (typeof value !== 'string' || !/^[^.\s]+(\.[^.\s]+)*$/.test(value)) fail();
       return value;
     case 'url':
+      if (value === null && rule.nullable) return null;
       if (typeof value !== 'string' || !/^https?:\/\/[^/\s?#]+(\/[^\s?#]*)?$/.test(value)) fail();
-      return (value as string).replace(/\/+$/, '');
+      return rule.keepSlash ? value : (value as string).replace(/\/+$/, '');
+    case 'origins':
+      if (
+        !Array.isArray(value) ||
+        !value.every((o) => typeof o === 'string' && /^https?:\/\/[^/\s?#]+$/.test(o))
+      ) {
+        fail();
+      }
+      return (value as string[]).map((origin) => origin.toLowerCase());
     case 'enum':
       if (typeof value !== 'string' || !rule.values.includes(value)) fail();
       return value;
@@ -414,12 +469,20 @@ function checkLeaf(rule: Rule, raw: unknown, where: string, fromEnv: boolean): u
 
 /** `-e` gives strings: numbers and status lists are parsed, "none" clears a nullable setting. */
 function parseEnvValue(rule: Rule, text: string): unknown {
-  const nullable = rule.kind === 'nullableString' || (rule.kind === 'number' && rule.nullable);
+  const nullable =
+    rule.kind === 'nullableString' ||
+    ((rule.kind === 'number' || rule.kind === 'url') && rule.nullable === true);
   if (nullable && text === 'none') return null;
   if (rule.kind === 'number') {
     // No setting goes below 0, so a sign could only fail: left as text, it fails with its quotes.
     const value = parseDecimal(text);
     return Number.isNaN(value) ? text : value;
+  }
+  if (rule.kind === 'origins') {
+    return text
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '');
   }
   if (rule.kind === 'statuses') {
     const statuses = text.split(',').map((part) => parseWholeNumber(part.trim()));
@@ -439,7 +502,9 @@ function expectation(rule: Rule): string {
     case 'dottedPath':
       return 'a dotted path into the JSON body, like "data.access_token"';
     case 'url':
-      return 'an http:// or https:// URL without query or fragment';
+      return `an http:// or https:// URL without query or fragment${rule.nullable ? ', or null' : ''}`;
+    case 'origins':
+      return 'a list of origins like "https://login.example.com" (scheme, host, optional port)';
     case 'enum':
       return `one of ${rule.values.map((v) => `"${v}"`).join(', ')}`;
     case 'number': {
@@ -457,6 +522,9 @@ function expectation(rule: Rule): string {
 
 /** Fills the defaults that depend on other settings: the CSRF page is usually the login page. */
 function deriveDefaults(profile: Record<string, unknown> | null): void {
+  const clientAuth = profile?.clientAuth as Record<string, unknown>;
+  if (clientAuth.method === undefined)
+    clientAuth.method = clientAuth.clientSecret === '' ? 'none' : 'basic';
   const csrf = profile?.csrf as Record<string, unknown> | null | undefined;
   const login = profile?.login as Record<string, unknown>;
   if (!csrf) return;
@@ -481,6 +549,7 @@ function checkCombinations(profile: TargetProfile, label: Label): void {
       `Conflicting settings ${label('refresh.tokenIn')} and ${label('clientAuth.method')}; reason: expected the refresh token in a body field ("form" or "json") when the client authenticates with HTTP Basic, got "bearer" (both need the Authorization header)`,
     );
   }
+  checkOAuth(profile, label);
   if (expiry.source === 'fixed' && expiry.lifetimeSeconds === null) {
     throw new ConfigError(
       ERROR_CODES.PROFILE_MISSING,
@@ -490,6 +559,34 @@ function checkCombinations(profile: TargetProfile, label: Label): void {
   if (retry.baseDelayMs > retry.maxDelayMs) {
     conflict(
       `Conflicting settings ${label('retry.baseDelayMs')} and ${label('retry.maxDelayMs')}; reason: expected baseDelayMs <= maxDelayMs, got ${retry.baseDelayMs} > ${retry.maxDelayMs}`,
+    );
+  }
+}
+
+/** What the identity-provider modes need: where the endpoints come from, a client, a redirect. */
+function checkOAuth(profile: TargetProfile, label: Label): void {
+  const { mode, oauth, clientAuth } = profile;
+  if (mode !== 'authorization-code' && mode !== 'client-credentials') return;
+  const missing = (path: string, expected: string): never => {
+    throw new ConfigError(
+      ERROR_CODES.PROFILE_MISSING,
+      `Missing setting ${label(path)}; reason: expected ${expected} in ${mode} mode, got nothing`,
+    );
+  };
+  if (oauth.issuer === null && oauth.tokenUrl === null) {
+    missing('oauth.issuer', 'the issuer (OpenID Connect Discovery) or oauth.tokenUrl');
+  }
+  if (mode === 'authorization-code' && oauth.issuer === null && oauth.authorizationUrl === null) {
+    missing('oauth.issuer', 'the issuer (OpenID Connect Discovery) or oauth.authorizationUrl');
+  }
+  if (clientAuth.clientId === '') missing('clientAuth.clientId', 'a client id');
+  if (mode === 'authorization-code' && oauth.redirectUri === null) {
+    missing('oauth.redirectUri', 'the redirect URI registered for the client');
+  }
+  if (mode === 'client-credentials' && clientAuth.method === 'none') {
+    throw new ConfigError(
+      ERROR_CODES.PROFILE_MISSING,
+      `Missing setting ${label('clientAuth.clientSecret')}; reason: expected a client secret in client-credentials mode (RFC 6749 §4.4: confidential clients only), got nothing`,
     );
   }
 }

@@ -5,7 +5,20 @@
  */
 import type { HttpMethod } from '../http-types.ts';
 
-export type AuthMode = 'session' | 'token' | 'dual';
+/**
+ * How a VU logs in: a session cookie, a bearer token, an access + refresh pair from a password
+ * login, the OIDC authorization-code flow through the provider's own login page (RFC 6749 §4.1
+ * with PKCE, RFC 7636), or client credentials (RFC 6749 §4.4: no user accounts).
+ */
+export type AuthMode = 'session' | 'token' | 'dual' | 'authorization-code' | 'client-credentials';
+
+export const AUTH_MODES: readonly AuthMode[] = [
+  'session',
+  'token',
+  'dual',
+  'authorization-code',
+  'client-credentials',
+];
 export type BodyFormat = 'form' | 'json';
 
 export interface Credentials {
@@ -87,6 +100,37 @@ export interface RetrySettings {
   retryAfterMaxSeconds: number;
 }
 
+/**
+ * An identity provider's side of authorization-code and client-credentials mode. The endpoints
+ * come from OpenID Connect Discovery (`issuer`, read once in `setup()`) or are set one by one.
+ */
+export interface OAuthSettings {
+  /** The issuer whose `/.well-known/openid-configuration` names the endpoints; null: none. */
+  issuer: string | null;
+  authorizationUrl: string | null;
+  tokenUrl: string | null;
+  /** Token revocation (RFC 7009): where a logout revokes the refresh token; null: none. */
+  revocationUrl: string | null;
+  /** Where the provider sends the code; never requested (the walk stops at the redirect). */
+  redirectUri: string | null;
+  /** Space-separated; `openid` adds a `nonce` that the ID token must carry back. */
+  scope: string;
+  /** Auth0's `audience`, sent with authorization and client-credentials requests. */
+  audience: string | null;
+  /** RFC 8707 `resource`, likewise. */
+  resource: string | null;
+  /** Origins the walk may follow redirects to, beyond the issuer's and the endpoints' own. */
+  allowedOrigins: string[];
+  /** CSS selector of the login form; null: the form with a password input. */
+  loginForm: string | null;
+  /** CSS selector of the consent form; null: the form whose button approves. */
+  consentForm: string | null;
+  /** On a consent page: submit it, or fail the login (a client that should need no consent). */
+  consent: 'submit' | 'fail';
+  /** Requests one login walk may send, the token exchange included. */
+  maxRequests: number;
+}
+
 export interface TargetProfile {
   mode: AuthMode;
   /** Origin (and optional base path) of the API, without a trailing slash. */
@@ -100,6 +144,7 @@ export interface TargetProfile {
   refresh: RefreshSettings;
   protected: EndpointRef;
   logout: EndpointRef | null;
+  oauth: OAuthSettings;
   session: {
     /** The session cookie's name; null takes whatever cookies the login sets. */
     cookieName: string | null;

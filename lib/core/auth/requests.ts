@@ -4,6 +4,7 @@
  */
 import { ERROR_CODES, ToolkitError } from '../errors.ts';
 import type { Endpoint, HttpMethod, RequestSpec } from '../http-types.ts';
+import { encodeForm, formEncode } from './oidc/urls.ts';
 import type { BodyFormat, ClientAuth, Credentials, TargetProfile } from './profile.ts';
 
 /**
@@ -97,6 +98,29 @@ export function buildLogoutRequest(
   return withBody(request, refresh.tokenIn, { [refresh.field]: tokens.refreshToken });
 }
 
+/**
+ * A request to an OAuth token endpoint (RFC 6749 §3.2; also revocation, RFC 7009 §2.1): the
+ * fields form-encoded, with the client's authentication (§2.3.1).
+ */
+export function buildTokenRequest(
+  profile: TargetProfile,
+  endpoint: Endpoint,
+  url: string,
+  fields: Record<string, string>,
+): RequestSpec {
+  const request: RequestSpec = {
+    endpoint,
+    method: 'POST',
+    url,
+    headers: {},
+    followRedirects: false,
+  };
+  const body = { ...fields };
+  addClientAuth(profile.clientAuth, body, request.headers);
+  request.headers.Accept = 'application/json';
+  return withBody(request, 'form', body);
+}
+
 function bare(
   profile: TargetProfile,
   endpoint: Endpoint,
@@ -152,20 +176,7 @@ function withBody(
     return { ...request, body: JSON.stringify(fields) };
   }
   request.headers['Content-Type'] = 'application/x-www-form-urlencoded';
-  const pairs = Object.entries(fields).map(
-    ([key, value]) => `${formEncode(key)}=${formEncode(value)}`,
-  );
-  return { ...request, body: pairs.join('&') };
-}
-
-/**
- * application/x-www-form-urlencoded as the WHATWG URL standard serializes it (what
- * `URLSearchParams` produces): only `*-._` and alphanumerics stay as they are, space is `+`.
- */
-function formEncode(text: string): string {
-  return encodeURIComponent(text)
-    .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-    .replace(/%20/g, '+');
+  return { ...request, body: encodeForm(fields) };
 }
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

@@ -3,7 +3,7 @@
  * sets. Nothing here returns a reason that contains a token, a cookie or a password: reasons
  * name fields and types, never values.
  */
-import type { ResponseView } from '../http-types.ts';
+import type { HtmlPage, ResponseView } from '../http-types.ts';
 import { describeType, isPlainObject } from '../value-types.ts';
 import type { TargetProfile } from './profile.ts';
 
@@ -80,9 +80,9 @@ export function isLoginSuccess(profile: TargetProfile, res: ResponseView): boole
 }
 
 /**
- * Finds the anti-CSRF token in the CSRF response: a cookie, a header, a dotted JSON path, or an
- * HTML `<input name=…>` (its `value`) or `<meta name=…>` (its `content`), in any attribute
- * order, quoted or not, with entities decoded.
+ * Finds the anti-CSRF token in the CSRF response: a cookie, a header, a dotted JSON path, or, in
+ * the page k6's HTML parser read (`ResponseView.page`), a form field named so (its `value`) or a
+ * `<meta name=…>` (its `content`).
  */
 export function extractCsrfToken(profile: TargetProfile, res: ResponseView): string | undefined {
   const { csrf } = profile;
@@ -91,7 +91,7 @@ export function extractCsrfToken(profile: TargetProfile, res: ResponseView): str
   if (csrf.from === 'cookie') token = res.setCookies[csrf.name];
   else if (csrf.from === 'header') token = res.headers[csrf.name.toLowerCase()];
   else if (csrf.from === 'json') token = readPath(parseJson(res.body), csrf.name);
-  else token = findHtmlFieldValue(res.body, csrf.name);
+  else token = findPageValue(res.page, csrf.name);
   return typeof token === 'string' && token !== '' ? token : undefined;
 }
 
@@ -151,47 +151,12 @@ function readPath(root: unknown, dotted: string): unknown {
   return node;
 }
 
-// The patterns, the entity table and the helpers live inside this function, not at module level:
-// only a CSRF login reads HTML, and every module-level function or constant is an object kept
-// alive in every k6 VU for the whole test (bench/RESULTS.md).
-
-/** The value of `<input name=…>` or the content of `<meta name=…>`; comments are skipped. */
-function findHtmlFieldValue(html: string, name: string): string | undefined {
-  const text = html.replace(/<!--[\s\S]*?-->/g, '');
-  const tagPattern = /<(input|meta)\b((?:[^>"']|"[^"]*"|'[^']*')*)>/gi;
-  for (let tag = tagPattern.exec(text); tag !== null; tag = tagPattern.exec(text)) {
-    const attributes = parseAttributes(tag[2] ?? '');
-    if (attributes.get('name') !== name) continue;
-    const value = attributes.get(tag[1]?.toLowerCase() === 'meta' ? 'content' : 'value');
-    if (value !== undefined && value !== '') return value;
+/** A form field's value (hidden inputs first) or a meta tag's content, from the parsed page. */
+function findPageValue(page: HtmlPage | undefined, name: string): string | undefined {
+  for (const form of page?.forms ?? []) {
+    const field = form.fields.find((f) => f.name === name && f.value !== '');
+    if (field !== undefined) return field.value;
   }
-  return undefined;
-
-  /** HTML attributes: names are case-insensitive, and the first of a repeated name wins. */
-  function parseAttributes(text: string): Map<string, string> {
-    const attributes = new Map<string, string>();
-    const attribute = /([^\s"'=<>`/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
-    for (let match = attribute.exec(text); match !== null; match = attribute.exec(text)) {
-      const key = (match[1] ?? '').toLowerCase();
-      if (!attributes.has(key))
-        attributes.set(key, decodeEntities(match[2] ?? match[3] ?? match[4] ?? ''));
-    }
-    return attributes;
-  }
-
-  function decodeEntities(text: string): string {
-    const namedEntities = new Map([
-      ['amp', '&'],
-      ['lt', '<'],
-      ['gt', '>'],
-      ['quot', '"'],
-      ['apos', "'"],
-      ['nbsp', '\u00a0'],
-    ]);
-    return text.replace(/&(?:#(\d+)|#x([0-9a-f]+)|([a-z]+));/gi, (entity, dec, hex, named) => {
-      if (named !== undefined) return namedEntities.get(named.toLowerCase()) ?? entity;
-      const codePoint = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex, 16);
-      return codePoint > 0 && codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : entity;
-    });
-  }
+  const content = page?.meta[name];
+  return content === '' ? undefined : content;
 }

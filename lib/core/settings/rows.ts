@@ -118,7 +118,12 @@ function profileRows(): SettingRow[] {
     help,
   });
   return inGroup('profile', [
-    row('AUTH_MODE', 'mode', 'session, token or dual', 'how a VU logs in and renews'),
+    row(
+      'AUTH_MODE',
+      'mode',
+      'session, token, dual, authorization-code or client-credentials',
+      'how a VU logs in and renews',
+    ),
     row('BASE_URL', 'baseUrl', 'a URL', 'origin and optional base path of the API'),
     row('LOGIN_PATH', 'login.path', 'a path', 'the login endpoint'),
     row('LOGIN_METHOD', 'login.method', 'an HTTP method', 'the login method'),
@@ -230,6 +235,59 @@ function profileRows(): SettingRow[] {
       ),
       secret: true,
     },
+    row(
+      'OIDC_ISSUER',
+      'oauth.issuer',
+      'a URL, or none',
+      'the provider; setup() reads its discovery document',
+    ),
+    row(
+      'AUTHORIZATION_URL',
+      'oauth.authorizationUrl',
+      'a URL, or none',
+      'the authorization endpoint, when not discovered',
+    ),
+    row('TOKEN_URL', 'oauth.tokenUrl', 'a URL, or none', 'the token endpoint, when not discovered'),
+    row(
+      'REVOCATION_URL',
+      'oauth.revocationUrl',
+      'a URL, or none',
+      'where a logout revokes the refresh token (RFC 7009)',
+    ),
+    row(
+      'REDIRECT_URI',
+      'oauth.redirectUri',
+      'a URL',
+      "the client's registered redirect URI; never requested",
+    ),
+    row('SCOPE', 'oauth.scope', 'scopes, space-separated', 'requested scopes; openid adds a nonce'),
+    row('AUDIENCE', 'oauth.audience', 'text, or none', "the API's audience (Auth0)"),
+    row('RESOURCE', 'oauth.resource', 'a URI, or none', 'the resource indicator (RFC 8707)'),
+    row(
+      'OIDC_ALLOWED_ORIGINS',
+      'oauth.allowedOrigins',
+      'origins, comma-separated',
+      "origins the login walk may follow beyond the provider's own",
+    ),
+    row(
+      'OIDC_LOGIN_FORM',
+      'oauth.loginForm',
+      'a CSS selector, or none',
+      'the login form; default: the one with a password input',
+    ),
+    row(
+      'OIDC_CONSENT_FORM',
+      'oauth.consentForm',
+      'a CSS selector, or none',
+      'the consent form; default: the one whose button approves',
+    ),
+    row('OIDC_CONSENT', 'oauth.consent', 'submit or fail', 'what to do with a consent page'),
+    row(
+      'OIDC_MAX_REQUESTS',
+      'oauth.maxRequests',
+      'a whole number ≥ 1',
+      'requests one login walk may send',
+    ),
     row(
       'RETRY_MAX_ATTEMPTS',
       'retry.maxAttempts',

@@ -38,6 +38,21 @@ describe('resolveProfile defaults', () => {
       },
       protected: { method: 'GET', path: '/protected' },
       logout: { method: 'POST', path: '/logout' },
+      oauth: {
+        issuer: null,
+        authorizationUrl: null,
+        tokenUrl: null,
+        revocationUrl: null,
+        redirectUri: null,
+        scope: '',
+        audience: null,
+        resource: null,
+        allowedOrigins: [],
+        loginForm: null,
+        consentForm: null,
+        consent: 'submit',
+        maxRequests: 12,
+      },
       session: { cookieName: null, loginPagePath: null },
       expiredStatuses: [401],
       expiry: { source: 'auto', lifetimeSeconds: null, leewaySeconds: 15, jitterSeconds: 5 },
@@ -114,6 +129,28 @@ describe('resolveProfile layering', () => {
       RETRY_MAX_DELAY_MS: ['9000', 9000],
       RETRY_AFTER_MAX: ['12', 12],
       REQUEST_TIMEOUT: ['2.5', 2.5],
+      OIDC_ISSUER: [
+        'https://idp.example.test/realms/shop/',
+        'https://idp.example.test/realms/shop/',
+      ],
+      AUTHORIZATION_URL: [
+        'https://idp.example.test/authorize',
+        'https://idp.example.test/authorize',
+      ],
+      TOKEN_URL: ['https://idp.example.test/token/', 'https://idp.example.test/token'],
+      REVOCATION_URL: ['none', null],
+      REDIRECT_URI: ['http://127.0.0.1/callback', 'http://127.0.0.1/callback'],
+      SCOPE: ['openid api', 'openid api'],
+      AUDIENCE: ['https://api.example.test', 'https://api.example.test'],
+      RESOURCE: ['https://api.example.test/', 'https://api.example.test/'],
+      OIDC_ALLOWED_ORIGINS: [
+        'https://SSO.example.test, http://127.0.0.1:9000',
+        ['https://sso.example.test', 'http://127.0.0.1:9000'],
+      ],
+      OIDC_LOGIN_FORM: ['form#kc-form-login', 'form#kc-form-login'],
+      OIDC_CONSENT_FORM: ['none', null],
+      OIDC_CONSENT: ['fail', 'fail'],
+      OIDC_MAX_REQUESTS: ['20', 20],
     };
     assert.deepEqual(
       ENV_OVERRIDES.map((row) => row.env).sort(),
@@ -241,7 +278,7 @@ describe('resolveProfile validation', () => {
       () => resolveProfile({ env: { AUTH_MODE: 'jwt' } }),
       configError(
         'PROFILE_BAD_VALUE',
-        'Invalid setting -e AUTH_MODE; reason: expected one of "session", "token", "dual", got "jwt"',
+        'Invalid setting -e AUTH_MODE; reason: expected one of "session", "token", "dual", "authorization-code", "client-credentials", got "jwt"',
       ),
     );
   });
@@ -278,7 +315,7 @@ describe('resolveProfile validation', () => {
       () => profileFromJson({ protectd: { path: '/me' } }),
       configError(
         'PROFILE_UNKNOWN_KEY',
-        'Unknown setting profile.protectd (p.json); reason: expected one of mode, baseUrl, login, csrf, clientAuth, tokens, accessToken, refresh, protected, logout, session, expiredStatuses, expiry, retry, requestTimeoutSeconds, got "protectd"',
+        'Unknown setting profile.protectd (p.json); reason: expected one of mode, baseUrl, login, csrf, clientAuth, tokens, accessToken, refresh, protected, logout, oauth, session, expiredStatuses, expiry, retry, requestTimeoutSeconds, got "protectd"',
       ),
     );
   });

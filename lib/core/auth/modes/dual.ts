@@ -5,7 +5,7 @@
 import { buildLogoutRequest, buildRefreshRequest } from '../requests.ts';
 import { isExpiredRejection } from '../responses.ts';
 import type { AuthModePlugin } from './mode-plugin.ts';
-import { startPasswordLogin } from './password-login.ts';
+import { passwordLoginRequests, startPasswordLogin } from './password-login.ts';
 import {
   continueTokenLogin,
   readAccessTokenTimes,
@@ -16,6 +16,8 @@ import {
 export const plugin: AuthModePlugin = {
   mode: 'dual',
   policy: { renewBy: 'refresh', freshJarPerLogin: false },
+  usesAccounts: true,
+  maxLoginRequests: passwordLoginRequests,
   startLogin: startPasswordLogin,
   continueLogin: continueTokenLogin,
   applyCredentials: withAccessToken,

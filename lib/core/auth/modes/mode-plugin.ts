@@ -45,6 +45,24 @@ export interface LoginRequestStep {
   kind: 'send';
   request: RequestSpec;
   walk: LoginWalk;
+  /**
+   * Read the answer's HTML into `ResponseView.page`, marking each form with the roles (keys)
+   * whose CSS selector (values) it matches; absent: the body is not parsed.
+   */
+  readPage?: Readonly<Record<string, string>>;
+}
+
+/**
+ * What a walk needs from the runtime, injected so lib/core stays pure: random URL-safe text
+ * (a PKCE verifier, `state`, `nonce`), SHA-256 (RFC 7636 S256), and base64url decoding (an ID
+ * token's claims).
+ */
+export interface WalkTools {
+  /** `bytes` random bytes as unpadded base64url. */
+  randomUrlSafe(bytes: number): string;
+  /** SHA-256 of the text's UTF-8 bytes, as unpadded base64url. */
+  sha256Url(text: string): string;
+  decode: Base64UrlDecoder;
 }
 
 export type LoginStep =
@@ -58,14 +76,19 @@ export type RenewalAnswer = { kind: 'done'; tokens: TokenSet } | StepFailure;
 export interface AuthModePlugin {
   readonly mode: AuthMode;
   readonly policy: RenewalPolicy;
+  /** False when the mode logs in without a user account (client credentials). */
+  readonly usesAccounts: boolean;
+  /** Requests one login walk may send (the engine's `boundLoginStep`). */
+  maxLoginRequests(profile: TargetProfile): number;
   /** The login walk's first request. */
-  startLogin(profile: TargetProfile, credentials: Credentials): LoginRequestStep;
+  startLogin(profile: TargetProfile, credentials: Credentials, tools: WalkTools): LoginRequestStep;
   /** Given the answer to the request of `walk.step`, the next step. */
   continueLogin(
     profile: TargetProfile,
     credentials: Credentials,
     walk: LoginWalk,
     res: ResponseView,
+    tools: WalkTools,
   ): LoginStep;
   /** `headers` plus the held credentials (RFC 6750 §2.1 Bearer; nothing for a session). */
   applyCredentials(

@@ -8,13 +8,25 @@ import { buildCsrfRequest, buildLoginRequest } from '../requests.ts';
 import { extractCsrfToken, oauthError } from '../responses.ts';
 import type { LoginRequestStep, LoginStep, LoginWalk, StepFailure } from './mode-plugin.ts';
 
+/** Requests a password login sends: the CSRF page when the profile has one, and the login. */
+export function passwordLoginRequests(profile: TargetProfile): number {
+  return profile.csrf === null ? 1 : 2;
+}
+
 /** The first request: the CSRF page, or straight the login. */
 export function startPasswordLogin(
   profile: TargetProfile,
   credentials: Credentials,
 ): LoginRequestStep {
   if (profile.csrf !== null) {
-    return { kind: 'send', request: buildCsrfRequest(profile), walk: { step: 'csrf', carry: {} } };
+    const step: LoginRequestStep = {
+      kind: 'send',
+      request: buildCsrfRequest(profile),
+      walk: { step: 'csrf', carry: {} },
+    };
+    // An HTML token is read from the page k6's parser reads: a hidden input or a meta tag.
+    if (profile.csrf.from === 'html') step.readPage = {};
+    return step;
   }
   return loginRequestStep(profile, credentials, undefined);
 }

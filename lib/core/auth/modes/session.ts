@@ -8,11 +8,18 @@ import type { TargetProfile } from '../profile.ts';
 import { buildLogoutRequest } from '../requests.ts';
 import { isExpiredRejection, isLoginSuccess } from '../responses.ts';
 import type { AuthModePlugin, LoginStep } from './mode-plugin.ts';
-import { continuePasswordLogin, refusedBy, startPasswordLogin } from './password-login.ts';
+import {
+  continuePasswordLogin,
+  passwordLoginRequests,
+  refusedBy,
+  startPasswordLogin,
+} from './password-login.ts';
 
 export const plugin: AuthModePlugin = {
   mode: 'session',
   policy: { renewBy: 'login', freshJarPerLogin: true },
+  usesAccounts: true,
+  maxLoginRequests: passwordLoginRequests,
   startLogin: startPasswordLogin,
   continueLogin: (profile, credentials, walk, res) =>
     continuePasswordLogin(profile, credentials, walk, res, readSessionLogin),

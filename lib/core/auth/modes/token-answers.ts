@@ -17,11 +17,11 @@ export function continueTokenLogin(
   walk: LoginWalk,
   res: ResponseView,
 ): LoginStep {
-  return continuePasswordLogin(profile, credentials, walk, res, readTokenLogin);
+  return continuePasswordLogin(profile, credentials, walk, res, readTokenAnswer);
 }
 
-/** The login answer: done with its tokens, refused, or unreadable (with the reason). */
-function readTokenLogin(profile: TargetProfile, res: ResponseView): LoginStep {
+/** A token answer to a login: done with its tokens, refused, or unreadable (with the reason). */
+export function readTokenAnswer(profile: TargetProfile, res: ResponseView): LoginStep {
   if (!isLoginSuccess(profile, res)) return refusedBy(res);
   const parsed = parseTokenResponse(profile, res);
   if (!parsed.ok)

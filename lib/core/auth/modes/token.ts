@@ -5,12 +5,14 @@
 import { buildLogoutRequest } from '../requests.ts';
 import { isExpiredRejection } from '../responses.ts';
 import type { AuthModePlugin } from './mode-plugin.ts';
-import { startPasswordLogin } from './password-login.ts';
+import { passwordLoginRequests, startPasswordLogin } from './password-login.ts';
 import { continueTokenLogin, readAccessTokenTimes, withAccessToken } from './token-answers.ts';
 
 export const plugin: AuthModePlugin = {
   mode: 'token',
   policy: { renewBy: 'login', freshJarPerLogin: false },
+  usesAccounts: true,
+  maxLoginRequests: passwordLoginRequests,
   startLogin: startPasswordLogin,
   continueLogin: continueTokenLogin,
   applyCredentials: withAccessToken,

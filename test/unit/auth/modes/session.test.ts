@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { plugin as session } from '../../../../lib/core/auth/modes/session.ts';
 import { resolveProfile } from '../../../../lib/core/auth/profile-resolve.ts';
 import { exampleProfile } from '../../../helpers/profiles.ts';
-import { respond, user1 } from '../../../helpers/response-views.ts';
+import { respond, user1, walkTools } from '../../../helpers/response-views.ts';
 
 const reference = resolveProfile({ env: { AUTH_MODE: 'session' } });
 const form = exampleProfile('csrf-form', { BASE_URL: 'http://app.test' });
@@ -17,7 +17,7 @@ describe('the session mode plug-in', () => {
   });
 
   it('logs in with one form POST when the profile has no CSRF step', () => {
-    assert.deepEqual(session.startLogin(reference, user1), {
+    assert.deepEqual(session.startLogin(reference, user1, walkTools()), {
       kind: 'send',
       request: {
         endpoint: 'login',
@@ -34,20 +34,22 @@ describe('the session mode plug-in', () => {
   it('is logged in once the login answer sets a session cookie, with no tokens', () => {
     const walk = { step: 'login', carry: {} };
     const answer = respond({ setCookies: { sid: 's1' } });
-    assert.deepEqual(session.continueLogin(reference, user1, walk, answer), { kind: 'done' });
+    assert.deepEqual(session.continueLogin(reference, user1, walk, answer, walkTools()), {
+      kind: 'done',
+    });
   });
 
   it('fails a refused login with the answer’s OAuth error code and no reason', () => {
     const walk = { step: 'login', carry: {} };
     const answer = respond({ status: 401, body: '{"error":"invalid_credentials"}' });
-    assert.deepEqual(session.continueLogin(reference, user1, walk, answer), {
+    assert.deepEqual(session.continueLogin(reference, user1, walk, answer, walkTools()), {
       kind: 'failed',
       errorCode: 'invalid_credentials',
     });
   });
 
   it('walks the CSRF page first, then posts the login with its token', () => {
-    const first = session.startLogin(form, user1);
+    const first = session.startLogin(form, user1, walkTools());
     assert.deepEqual(first, {
       kind: 'send',
       request: {
@@ -58,11 +60,22 @@ describe('the session mode plug-in', () => {
         followRedirects: true,
       },
       walk: { step: 'csrf', carry: {} },
+      readPage: {},
     });
     const page = respond({
-      body: '<form><input type="hidden" name="csrf_token" value="c1"></form>',
+      page: {
+        forms: [
+          {
+            action: '',
+            method: 'post',
+            fields: [{ name: 'csrf_token', type: 'hidden', value: 'c1', checked: true }],
+            roles: [],
+          },
+        ],
+        meta: {},
+      },
     });
-    const second = session.continueLogin(form, user1, first.walk, page);
+    const second = session.continueLogin(form, user1, first.walk, page, walkTools());
     assert.equal(second.kind, 'send');
     assert.equal(
       second.kind === 'send' && second.request.body,
@@ -73,11 +86,20 @@ describe('the session mode plug-in', () => {
 
   it('fails when the CSRF page has no token, naming where it looked', () => {
     const walk = { step: 'csrf', carry: {} };
-    assert.deepEqual(session.continueLogin(form, user1, walk, respond({ body: '<form></form>' })), {
-      kind: 'failed',
-      reason:
-        'no CSRF token; reason: expected html "csrf_token" in the CSRF response, got none (status 200)',
-    });
+    assert.deepEqual(
+      session.continueLogin(
+        form,
+        user1,
+        walk,
+        respond({ page: { forms: [], meta: {} } }),
+        walkTools(),
+      ),
+      {
+        kind: 'failed',
+        reason:
+          'no CSRF token; reason: expected html "csrf_token" in the CSRF response, got none (status 200)',
+      },
+    );
   });
 
   it('takes a 302 with the session cookie as a login, and a 302 back to the login page as a refusal', () => {
@@ -87,13 +109,15 @@ describe('the session mode plug-in', () => {
       headers: { location: '/dashboard' },
       setCookies: { APPSESSION: 'a' },
     });
-    assert.deepEqual(session.continueLogin(form, user1, walk, ok), { kind: 'done' });
+    assert.deepEqual(session.continueLogin(form, user1, walk, ok, walkTools()), { kind: 'done' });
     const back = respond({
       status: 302,
       headers: { location: '/login' },
       setCookies: { APPSESSION: 'a' },
     });
-    assert.deepEqual(session.continueLogin(form, user1, walk, back), { kind: 'failed' });
+    assert.deepEqual(session.continueLogin(form, user1, walk, back, walkTools()), {
+      kind: 'failed',
+    });
   });
 
   it('adds nothing to a request (the jar carries the cookie) and copies the headers', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { plugin as token } from '../../../../lib/core/auth/modes/token.ts';
 import { resolveProfile } from '../../../../lib/core/auth/profile-resolve.ts';
-import { respond, user1 } from '../../../helpers/response-views.ts';
+import { respond, user1, walkTools } from '../../../helpers/response-views.ts';
 
 const reference = resolveProfile({ env: { AUTH_MODE: 'token' } });
 const walk = { step: 'login', carry: {} };
@@ -19,7 +19,7 @@ describe('the token mode plug-in', () => {
   });
 
   it('logs in with one JSON POST that asks for JSON', () => {
-    assert.deepEqual(token.startLogin(reference, user1), {
+    assert.deepEqual(token.startLogin(reference, user1, walkTools()), {
       kind: 'send',
       request: {
         endpoint: 'login',
@@ -35,7 +35,7 @@ describe('the token mode plug-in', () => {
 
   it('is logged in with the token and its lifetime from the answer', () => {
     const answer = respond({ body: '{"token":"t1","expiresIn":60}' });
-    assert.deepEqual(token.continueLogin(reference, user1, walk, answer), {
+    assert.deepEqual(token.continueLogin(reference, user1, walk, answer, walkTools()), {
       kind: 'done',
       tokens: { accessToken: 't1', expiresInSeconds: 60 },
     });
@@ -43,7 +43,7 @@ describe('the token mode plug-in', () => {
 
   it('fails an answer without the token, saying which field it expected', () => {
     const answer = respond({ body: '{"expiresIn":60}' });
-    assert.deepEqual(token.continueLogin(reference, user1, walk, answer), {
+    assert.deepEqual(token.continueLogin(reference, user1, walk, answer, walkTools()), {
       kind: 'failed',
       reason:
         'unreadable login answer; reason: expected a non-empty string at "token", got nothing',
@@ -52,7 +52,7 @@ describe('the token mode plug-in', () => {
 
   it('fails a refused login with its OAuth error code', () => {
     const answer = respond({ status: 401, body: '{"error":"invalid_grant"}' });
-    assert.deepEqual(token.continueLogin(reference, user1, walk, answer), {
+    assert.deepEqual(token.continueLogin(reference, user1, walk, answer, walkTools()), {
       kind: 'failed',
       errorCode: 'invalid_grant',
     });

@@ -4,12 +4,10 @@
  * as the engine (lib/core/auth/engine.ts) decides. This class sends, sleeps, counts and warns.
  */
 import { sleep } from 'k6';
-import { randomBytes, sha256 } from 'k6/crypto';
-import { b64decode, b64encode } from 'k6/encoding';
 import http, { type CookieJar } from 'k6/http';
 import * as engine from '../core/auth/engine.ts';
 import type { JwtTimes } from '../core/auth/jwt.ts';
-import type { AuthModePlugin, StepFailure, WalkTools } from '../core/auth/modes/mode-plugin.ts';
+import type { AuthModePlugin, StepFailure } from '../core/auth/modes/mode-plugin.ts';
 import { needsDiscovery } from '../core/auth/oidc/discovery.ts';
 import type { Credentials, TargetProfile } from '../core/auth/profile.ts';
 import type { TokenSet } from '../core/auth/responses.ts';
@@ -25,17 +23,12 @@ import {
   send,
   toResponseView,
 } from './transport.ts';
+import { WALK_TOOLS } from './walk-tools.ts';
 
 type Done = { kind: 'done'; view: ResponseView; tokens?: TokenSet };
 type Answer = { view: ResponseView; result: { kind: 'done'; tokens?: TokenSet } | StepFailure };
 
-const decodeJwtPart = (part: string): string => b64decode(part, 'rawurl', 's');
-
-const WALK_TOOLS: WalkTools = {
-  randomUrlSafe: (bytes) => b64encode(randomBytes(bytes), 'rawurl'),
-  sha256Url: (text) => sha256(text, 'base64rawurl'),
-  decode: decodeJwtPart,
-};
+const decodeJwtPart = WALK_TOOLS.decode;
 
 /** The account of a mode that logs in without one (client credentials). */
 const NO_ACCOUNT: Credentials = Object.freeze({ username: '', password: '' });

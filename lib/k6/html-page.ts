@@ -28,14 +28,19 @@ export function readPage(body: string, selectors: Readonly<Record<string, string
   return { forms, meta };
 }
 
+/**
+ * A control as plain data; nameless controls are left out (a browser sends nothing for them),
+ * except buttons: their label still tells "Allow" from "Deny" (name '').
+ */
 function readField(control: Selection): FormField[] {
-  const name = control.attr('name');
-  if (name === undefined || name === '' || control.attr('disabled') !== undefined) return [];
+  if (control.attr('disabled') !== undefined) return [];
+  const name = control.attr('name') ?? '';
   if (control.is('button')) {
     const type = (control.attr('type') ?? 'submit').toLowerCase();
-    const label = control.text().trim();
+    const label = control.text().trim().replace(/\s+/g, ' ');
     return [{ name, type, value: control.attr('value') ?? '', checked: true, label }];
   }
+  if (name === '' && (control.attr('type') ?? '').toLowerCase() !== 'submit') return [];
   if (control.is('select')) {
     const option = control.find('option[selected]').first();
     const chosen = option.size() > 0 ? option : control.find('option').first();

@@ -85,6 +85,11 @@ export function resolveProfile(input: {
       ? profileLabel(path)
       : envLabel(path);
   checkCombinations(profile, settingLabel);
+  // A setting a mode needs and nothing set: name the -e to pass, and the profile key.
+  checkOAuth(profile, (path) => {
+    const name = envNameOf(path);
+    return name === undefined ? `profile.${path}` : `-e ${name} (or profile.${path})`;
+  });
   return profile;
 }
 
@@ -549,7 +554,6 @@ function checkCombinations(profile: TargetProfile, label: Label): void {
       `Conflicting settings ${label('refresh.tokenIn')} and ${label('clientAuth.method')}; reason: expected the refresh token in a body field ("form" or "json") when the client authenticates with HTTP Basic, got "bearer" (both need the Authorization header)`,
     );
   }
-  checkOAuth(profile, label);
   if (expiry.source === 'fixed' && expiry.lifetimeSeconds === null) {
     throw new ConfigError(
       ERROR_CODES.PROFILE_MISSING,

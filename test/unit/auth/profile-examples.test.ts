@@ -6,13 +6,74 @@ import { exampleProfile } from '../../helpers/profiles.ts';
 
 const profilesDir = new URL('../../../profiles/', import.meta.url);
 
+/** What the provider profiles need, as the README's identity-provider section gives it. */
+const PROVIDER = {
+  OIDC_ISSUER: 'http://127.0.0.1:9000',
+  CLIENT_ID: 'k6',
+  REDIRECT_URI: 'http://127.0.0.1:9000/cb',
+  CLIENT_SECRET: '',
+};
+
 describe('example profiles', () => {
   test('every example profile in profiles/ resolves without error', () => {
     const names = readdirSync(profilesDir).filter((name) => name.endsWith('.json'));
-    assert.deepEqual(names.sort(), ['article.json', 'csrf-form.json', 'oauth2-password.json']);
+    assert.deepEqual(names.sort(), [
+      'article.json',
+      'csrf-form.json',
+      'oauth2-client-credentials.json',
+      'oauth2-password.json',
+      'oidc-authorization-code.json',
+    ]);
     for (const name of names) {
-      assert.doesNotThrow(() => exampleProfile(name.replace(/\.json$/, '')), name);
+      assert.doesNotThrow(
+        () => exampleProfile(name.replace(/\.json$/, ''), { ...PROVIDER, CLIENT_SECRET: 's' }),
+        name,
+      );
     }
+  });
+
+  test('the provider profiles need only the -e values the README names', () => {
+    const code = exampleProfile('oidc-authorization-code', PROVIDER);
+    assert.equal(code.mode, 'authorization-code');
+    assert.equal(code.oauth.issuer, 'http://127.0.0.1:9000');
+    assert.equal(code.oauth.scope, 'openid offline_access');
+    assert.deepEqual(code.clientAuth, { method: 'none', clientId: 'k6', clientSecret: '' });
+    assert.deepEqual(code.tokens, {
+      access: 'access_token',
+      refresh: 'refresh_token',
+      expiresIn: 'expires_in',
+    });
+    const confidential = exampleProfile('oidc-authorization-code', {
+      ...PROVIDER,
+      CLIENT_SECRET: 's',
+    });
+    assert.equal(confidential.clientAuth.method, 'basic');
+    const body = { ...PROVIDER, CLIENT_SECRET: 's', CLIENT_AUTH: 'body' };
+    assert.equal(exampleProfile('oidc-authorization-code', body).clientAuth.method, 'body');
+    const service = exampleProfile('oauth2-client-credentials', {
+      ...PROVIDER,
+      CLIENT_SECRET: 's',
+    });
+    assert.equal(service.mode, 'client-credentials');
+    assert.equal(service.clientAuth.method, 'basic');
+    assert.equal(service.oauth.scope, '');
+  });
+
+  test('the provider profiles name what is missing', () => {
+    assert.throws(() => exampleProfile('oidc-authorization-code'), {
+      code: 'PROFILE_MISSING',
+      message:
+        'Missing setting -e OIDC_ISSUER (or profile.oauth.issuer); reason: expected the issuer (OpenID Connect Discovery) or oauth.tokenUrl in authorization-code mode, got nothing',
+    });
+    const { REDIRECT_URI: _, ...noRedirect } = PROVIDER;
+    assert.throws(() => exampleProfile('oidc-authorization-code', noRedirect), {
+      message:
+        'Missing setting -e REDIRECT_URI (or profile.oauth.redirectUri); reason: expected the redirect URI registered for the client in authorization-code mode, got nothing',
+    });
+    assert.throws(() => exampleProfile('oauth2-client-credentials', PROVIDER), {
+      message:
+        'Missing setting -e CLIENT_SECRET (or profile.clientAuth.clientSecret); reason: expected a client secret in client-credentials mode (RFC 6749 §4.4: confidential clients only), got nothing',
+    });
   });
 
   test('article.json is the built-in default, so it works in every auth mode', () => {

@@ -5,7 +5,7 @@
  * windows, storm peak).
  */
 import type { Options } from 'k6/options';
-import type { AuthMode } from '../core/auth/profile.ts';
+import { type AuthMode, walkEndpoints } from '../core/auth/profile.ts';
 import { listSlos, phaseThresholds } from '../core/results/phases.ts';
 import { renderPhaseReport } from '../core/results/scenario-report.ts';
 import type { SummaryData } from '../core/results/summary-data.ts';
@@ -46,6 +46,7 @@ export function planScenarioRun(name: ScenarioName, mode: AuthMode): ScenarioRun
   const plan = planScenario(name, __ENV);
   const thresholds = resolveThresholds(thresholdEnv(plan, __ENV, mode), {
     defaultProfile: plan.defaultThresholds,
+    endpoints: walkEndpoints(mode),
   });
   const scenarios: NonNullable<Options['scenarios']> = { [name]: plan.executor };
   if (plan.sessionLossAtMs !== null) {

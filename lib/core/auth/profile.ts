@@ -3,7 +3,7 @@
  * real API may do differently. Read from `-e PROFILE=<file.json>` and `-e` overrides, validated at
  * init. Field paths are dotted paths into a JSON body ("data.tokens.access").
  */
-import type { HttpMethod } from '../http-types.ts';
+import type { Endpoint, HttpMethod } from '../http-types.ts';
 
 /**
  * How a VU logs in: a session cookie, a bearer token, an access + refresh pair from a password
@@ -19,6 +19,12 @@ export const AUTH_MODES: readonly AuthMode[] = [
   'authorization-code',
   'client-credentials',
 ];
+
+/** The `endpoint` tags a mode's login sends beside `login`, reported in the results table. */
+export function walkEndpoints(mode: AuthMode): Endpoint[] {
+  if (mode === 'authorization-code') return ['authorize', 'consent', 'token'];
+  return mode === 'client-credentials' ? ['token'] : [];
+}
 export type BodyFormat = 'form' | 'json';
 
 export interface Credentials {

@@ -33,7 +33,8 @@ export interface AuthCounts {
   errorRate: number | null;
 }
 
-const OPTIONAL_ENDPOINTS = ['csrf', 'logout'];
+/** Shown when the summary has them: a CSRF step, logouts, an identity provider's login walk. */
+const OPTIONAL_ENDPOINTS = ['csrf', 'discovery', 'authorize', 'consent', 'token', 'logout'];
 
 function statOf(metric: MetricSummary | undefined, stat: string): number | null {
   return metric?.values[stat] ?? null;

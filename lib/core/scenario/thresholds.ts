@@ -99,7 +99,17 @@ export function isReportingExpression(expression: string): boolean {
 /** Trend statistics the summary needs: p50 (med), p90, p95 and p99 per endpoint. */
 export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'];
 
-const ENDPOINT_NAMES = ['login', 'refresh', 'protected', 'csrf', 'logout'];
+const ENDPOINT_NAMES = [
+  'login',
+  'refresh',
+  'protected',
+  'csrf',
+  'logout',
+  'discovery',
+  'authorize',
+  'consent',
+  'token',
+];
 const PERCENTILES = ['50', '90', '95', '99'];
 const EXPRESSION =
   /^\s*(avg|min|max|med|count|rate|value|p\(\d+(?:\.\d+)?\))\s*(<=|>=|===|==|!=|<|>)\s*-?\d+(?:\.\d+)?\s*$/;
@@ -351,6 +361,8 @@ export interface ResolveOptions {
   defaultProfile?: string;
   /** Profiles by name; the shipped ones by default (tests pass their own). */
   profiles?: Readonly<Record<string, unknown>>;
+  /** More endpoints to report beside `REPORTED_ENDPOINTS`: the mode's login walk (`walkEndpoints`). */
+  endpoints?: readonly string[];
 }
 
 /**
@@ -373,7 +385,7 @@ export function resolveThresholds(env: Env, options: ResolveOptions = {}): Thres
   const map: ThresholdMap = {};
   for (const [metric, list] of Object.entries(thresholds)) map[metric] = [...list];
   applyOverrides(map, env);
-  for (const endpoint of REPORTED_ENDPOINTS) {
+  for (const endpoint of [...REPORTED_ENDPOINTS, ...(options.endpoints ?? [])]) {
     for (const [metric, expression] of Object.entries(REPORTING_EXPRESSIONS)) {
       const key = `${metric}{endpoint:${endpoint}}`;
       if (!map[key]?.length) map[key] = [expression];

@@ -29,7 +29,10 @@ export function discoveryUrl(issuer: string): string {
 /** Does the run still need discovery: an issuer, and an endpoint its mode needs left unset? */
 export function needsDiscovery(profile: TargetProfile): boolean {
   const { issuer, authorizationUrl, tokenUrl } = profile.oauth;
+  // Only the identity-provider modes use these endpoints; an OIDC_ISSUER left in the environment
+  // of a session, token or dual run must not send (or abort on) a discovery request.
   if (issuer === null) return false;
+  if (profile.mode !== 'authorization-code' && profile.mode !== 'client-credentials') return false;
   return tokenUrl === null || (profile.mode === 'authorization-code' && authorizationUrl === null);
 }
 

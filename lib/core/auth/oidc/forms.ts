@@ -91,6 +91,7 @@ export function submitForm(
   const clicked = submitter ?? form.fields.find((field) => field.type === 'submit');
   const entries: [string, string][] = [];
   for (const field of form.fields) {
+    if (field.name === '') continue;
     if (field.type === 'submit' ? field !== clicked : !isSubmitted(field)) continue;
     entries.push([field.name, values[field.name] ?? field.value]);
   }

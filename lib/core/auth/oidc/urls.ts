@@ -6,12 +6,21 @@
 
 const ABSOLUTE = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/i;
 
-/** `scheme://host[:port]`, scheme and host in lower case; undefined for anything else. */
+/**
+ * `scheme://host[:port]`, scheme and host in lower case, without user info or the scheme's
+ * default port (RFC 6454 §4: `https://h` and `https://h:443` are one origin); undefined for
+ * anything else.
+ */
 export function originOf(url: string): string | undefined {
   const match = ABSOLUTE.exec(url);
   if (match === null) return undefined;
-  return `${(match[1] ?? '').toLowerCase()}://${(match[2] ?? '').toLowerCase()}`;
+  const scheme = (match[1] ?? '').toLowerCase();
+  const host = (match[2] ?? '').replace(/^.*@/, '').toLowerCase();
+  const port = DEFAULT_PORTS[scheme];
+  return `${scheme}://${port !== undefined && host.endsWith(port) ? host.slice(0, -port.length) : host}`;
 }
+
+const DEFAULT_PORTS: Record<string, string> = { http: ':80', https: ':443' };
 
 /** The URL without its query and fragment. */
 export function withoutQuery(url: string): string {
@@ -36,7 +45,8 @@ export function resolveUrl(base: string, reference: string): string {
   const path = match[3] || '/';
   const query = match[4] ?? '';
   if (ref.startsWith('//')) return `${scheme}:${ref}`;
-  if (ref === '' || ref.startsWith('#')) return `${scheme}://${authority}${path}${query}`;
+  // §5.2.2: an empty reference is the base without its fragment; "#s" keeps its own fragment.
+  if (ref === '' || ref.startsWith('#')) return `${scheme}://${authority}${path}${query}${ref}`;
   if (ref.startsWith('?')) return `${scheme}://${authority}${path}${ref}`;
   const [refPath = '', ...rest] = ref.split(/(?=[?#])/);
   const merged = refPath.startsWith('/') ? refPath : `${path.replace(/[^/]*$/, '')}${refPath}`;

@@ -121,6 +121,7 @@ export class CredentialKeeper {
   }
 
   private login(): boolean {
+    if (!engine.mayLogIn(this.retry)) return false;
     if (needsDiscovery(this.profile)) this.profile = discoverOrAbort(this.profile);
     if (this.credentials === undefined) {
       this.credentials = this.mode.usesAccounts ? this.credentialsSource.sync() : NO_ACCOUNT;

@@ -56,6 +56,11 @@ export interface RetryState {
   failureStreak: number;
   /** No login or refresh attempt before this time (epoch ms), after one gave up; 0: none. */
   holdOffUntilMs: number;
+  /**
+   * The server refused the account itself (a 400/401/403, a login form shown again): it is never
+   * tried again by this VU. Retrying a wrong password locks accounts at a real identity provider.
+   */
+  loginRefused: boolean;
 }
 
 export function initialAuthState(): AuthState {
@@ -69,7 +74,12 @@ export function initialAuthState(): AuthState {
 }
 
 export function initialRetryState(): RetryState {
-  return { failureStreak: 0, holdOffUntilMs: 0 };
+  return { failureStreak: 0, holdOffUntilMs: 0, loginRefused: false };
+}
+
+/** May the VU try to log in at all? Not once the server refused its account. */
+export function mayLogIn(retry: RetryState): boolean {
+  return !retry.loginRefused;
 }
 
 /** What a request needs first. */
@@ -213,7 +223,10 @@ export type FailureDecision =
    * for a back-off, so the failure streak does not grow.
    */
   | { kind: 'refused-refresh'; retry: RetryState }
-  /** No more attempts: the iteration fails, and the VU holds off until `retry.holdOffUntilMs`. */
+  /**
+   * No more attempts: the iteration fails, and the VU holds off until `retry.holdOffUntilMs`; a
+   * login the server refused (`retry.loginRefused`) is never attempted again.
+   */
   | { kind: 'give-up'; failure: FailureKind; reason: string; retry: RetryState };
 
 /**
@@ -241,11 +254,18 @@ export function decideAfterFailure(
   if (decision.retry) {
     return { kind: 'retry', delayMs: decision.delayMs, retry: { ...retry, failureStreak } };
   }
+  const loginRefused = failed.what === 'login' && decision.kind === 'refused';
   return {
     kind: 'give-up',
     failure: decision.kind,
-    reason: decision.reason,
-    retry: { failureStreak, holdOffUntilMs: nowMs + decision.holdOffMs },
+    reason: loginRefused
+      ? `${decision.reason}; this account is not tried again by this VU`
+      : decision.reason,
+    retry: {
+      failureStreak,
+      holdOffUntilMs: nowMs + decision.holdOffMs,
+      loginRefused: retry.loginRefused || loginRefused,
+    },
   };
 }
 

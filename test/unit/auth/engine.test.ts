@@ -15,6 +15,7 @@ import {
   initialAuthState,
   initialRetryState,
   isUnexpired,
+  mayLogIn,
   planBeforeRequest,
   planLogin,
   planLogout,
@@ -192,7 +193,11 @@ describe('applyLogin and applyRefresh', () => {
 });
 
 describe('planBeforeRequest', () => {
-  const holdingOff: RetryState = { failureStreak: 3, holdOffUntilMs: NOW + 55_000 };
+  const holdingOff: RetryState = {
+    failureStreak: 3,
+    holdOffUntilMs: NOW + 55_000,
+    loginRefused: false,
+  };
 
   it('sends while the renewal moment has not come, whatever the hold-off', () => {
     assert.deepEqual(planBeforeRequest(DUAL, loggedIn(), holdingOff, NOW + 1000), { kind: 'send' });
@@ -212,7 +217,7 @@ describe('planBeforeRequest', () => {
   });
 
   it('renews credentials that expired during the hold-off, which the client waits out first', () => {
-    const longHoldOff = { failureStreak: 3, holdOffUntilMs: NOW + 90_000 };
+    const longHoldOff = { failureStreak: 3, holdOffUntilMs: NOW + 90_000, loginRefused: false };
     assert.deepEqual(planBeforeRequest(DUAL, loggedIn(), longHoldOff, NOW + 60_000), {
       kind: 'renew',
       action: 'refresh',
@@ -247,7 +252,7 @@ describe('isUnexpired and holdOffWaitMs', () => {
   });
 
   it('waits out the rest of a hold-off, and not at all once it is over', () => {
-    const retry = { failureStreak: 1, holdOffUntilMs: NOW + 1500 };
+    const retry = { failureStreak: 1, holdOffUntilMs: NOW + 1500, loginRefused: false };
     assert.equal(holdOffWaitMs(retry, NOW + 500), 1000);
     assert.equal(holdOffWaitMs(retry, NOW + 1500), 0);
     assert.equal(holdOffWaitMs(initialRetryState(), NOW), 0);
@@ -315,7 +320,7 @@ describe('decideAfterFailure', () => {
   const half = () => 0.5;
 
   it('sends a refused refresh straight to a login, without growing the failure streak', () => {
-    const retry = { failureStreak: 2, holdOffUntilMs: 0 };
+    const retry = { failureStreak: 2, holdOffUntilMs: 0, loginRefused: false };
     const failed = { what: 'refresh', status: 400, attempt: 1 } as const;
     assert.deepEqual(decideAfterFailure(retry, failed, settings, NOW, half), {
       kind: 'refused-refresh',
@@ -323,14 +328,18 @@ describe('decideAfterFailure', () => {
     });
   });
 
-  it('gives up on a refused login at once and holds off for one back-off', () => {
+  it('gives up on a refused login at once and never tries that account again', () => {
     const failed = { what: 'login', status: 401, attempt: 1 } as const;
-    assert.deepEqual(decideAfterFailure(initialRetryState(), failed, settings, NOW, half), {
+    const decision = decideAfterFailure(initialRetryState(), failed, settings, NOW, half);
+    assert.deepEqual(decision, {
       kind: 'give-up',
       failure: 'refused',
-      reason: 'the server refused; reason: got status 401',
-      retry: { failureStreak: 1, holdOffUntilMs: NOW + 100 },
+      reason:
+        'the server refused; reason: got status 401; this account is not tried again by this VU',
+      retry: { failureStreak: 1, holdOffUntilMs: NOW + 100, loginRefused: true },
     });
+    assert.equal(mayLogIn(initialRetryState()), true);
+    assert.equal(mayLogIn(decision.retry), false);
   });
 
   it('retries a transient failure after a back-off while attempts are left', () => {
@@ -338,7 +347,7 @@ describe('decideAfterFailure', () => {
     assert.deepEqual(decideAfterFailure(initialRetryState(), failed, settings, NOW, half), {
       kind: 'retry',
       delayMs: 100,
-      retry: { failureStreak: 1, holdOffUntilMs: 0 },
+      retry: { failureStreak: 1, holdOffUntilMs: 0, loginRefused: false },
     });
   });
 
@@ -349,13 +358,13 @@ describe('decideAfterFailure', () => {
   });
 
   it('gives up after the last attempt and holds off by a back-off grown with the streak', () => {
-    const retry = { failureStreak: 2, holdOffUntilMs: 0 };
+    const retry = { failureStreak: 2, holdOffUntilMs: 0, loginRefused: false };
     const failed = { what: 'refresh', status: 500, attempt: 3 } as const;
     assert.deepEqual(decideAfterFailure(retry, failed, settings, NOW, half), {
       kind: 'give-up',
       failure: 'transient',
       reason: 'gave up after 3 attempts; reason: expected a success, got status 500',
-      retry: { failureStreak: 3, holdOffUntilMs: NOW + 400 },
+      retry: { failureStreak: 3, holdOffUntilMs: NOW + 400, loginRefused: false },
     });
   });
 
@@ -364,7 +373,7 @@ describe('decideAfterFailure', () => {
     assert.deepEqual(decideAfterFailure(initialRetryState(), failed, settings, NOW, half), {
       kind: 'retry',
       delayMs: 2100,
-      retry: { failureStreak: 1, holdOffUntilMs: 0 },
+      retry: { failureStreak: 1, holdOffUntilMs: 0, loginRefused: false },
     });
   });
 
@@ -374,12 +383,16 @@ describe('decideAfterFailure', () => {
       kind: 'give-up',
       failure: 'rate-limited',
       reason: 'Retry-After too long; reason: expected at most 30 s, got 60 s',
-      retry: { failureStreak: 1, holdOffUntilMs: NOW + 30_000 },
+      retry: { failureStreak: 1, holdOffUntilMs: NOW + 30_000, loginRefused: false },
     });
   });
 
   it('ends the streak and the hold-off after a success', () => {
-    assert.deepEqual(applyAttemptSuccess(), { failureStreak: 0, holdOffUntilMs: 0 });
+    assert.deepEqual(applyAttemptSuccess(), {
+      failureStreak: 0,
+      holdOffUntilMs: 0,
+      loginRefused: false,
+    });
   });
 });
 

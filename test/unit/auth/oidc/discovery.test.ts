@@ -135,7 +135,9 @@ describe('readDiscovery', () => {
   });
 
   it('leaves out the endpoints the provider has none of', () => {
-    const res = respond({ body: JSON.stringify({ issuer: ISSUER, token_endpoint: `${ISSUER}/t` }) });
+    const res = respond({
+      body: JSON.stringify({ issuer: ISSUER, token_endpoint: `${ISSUER}/t` }),
+    });
     assert.deepEqual(readDiscovery(ISSUER, res, false), {
       ok: true,
       endpoints: { tokenUrl: `${ISSUER}/t` },

@@ -194,7 +194,10 @@ describe('formEncode and encodeForm', () => {
   });
 
   it('joins name=value pairs in order, from an object or from pairs with repeated names', () => {
-    assert.equal(encodeForm({ grant_type: 'authorization_code', code: 'a b' }), 'grant_type=authorization_code&code=a+b');
+    assert.equal(
+      encodeForm({ grant_type: 'authorization_code', code: 'a b' }),
+      'grant_type=authorization_code&code=a+b',
+    );
     assert.equal(
       encodeForm([
         ['scope', 'x'],
@@ -206,7 +209,7 @@ describe('formEncode and encodeForm', () => {
   });
 
   it('round-trips through URLSearchParams', () => {
-    const fields: Record<string, string> = { 'na me': 'v+al=ue', 'ü': '~*' };
+    const fields: Record<string, string> = { 'na me': 'v+al=ue', ü: '~*' };
     assert.deepEqual(Object.fromEntries(new URLSearchParams(encodeForm(fields))), fields);
   });
 });

@@ -75,10 +75,11 @@ export function providerConfiguration(settings: ProviderSettings): Configuration
     // Every refresh consumes the presented token and issues a new one; presenting a consumed one
     // again revokes the whole grant (oidc-provider's reuse detection).
     rotateRefreshToken: true,
-    // oidc-provider's own rule, stated: a refresh token only when the client may use the
-    // refresh_token grant and `offline_access` was granted (OIDC Core §11).
-    issueRefreshToken: (_ctx, client, code) =>
-      client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    // oidc-provider's default issues one only for a granted `offline_access`, and it drops that
+    // scope from any authorization request without `prompt=consent` (OIDC Core §11). Like
+    // Keycloak, this IdP gives every code-flow client with the refresh_token grant one; without
+    // `offline_access` it ends with the login session (14 days), with it it does not.
+    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     loadExistingGrant: settings.consent
       ? undefined
       : async (ctx) => {

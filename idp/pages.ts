@@ -84,7 +84,7 @@ export function renderLoginPage(view: LoginPageView): string {
 ${error}<form id="kc-form-login" action="/interaction/${uid}/login" method="post">
 ${hiddenInputs(view.uid, view.csrfToken)}
 <label for="username">Username</label>
-<input id="username" name="username" type="text" value="${escapeHtml(view.username ?? '')}" autocomplete="username" autofocus required>
+<input id="username" name="username" type="text" value="${escapeHtml(view.username ?? '')}" autocomplete="username" required>
 <label for="password">Password</label>
 <input id="password" name="password" type="password" value="" autocomplete="current-password" required>
 <button id="kc-login" type="submit" name="login" value="sign-in">Sign in</button>

@@ -44,7 +44,8 @@ export class CookieJar {
       const { path } = cookie;
       const matches =
         url.pathname === path ||
-        (url.pathname.startsWith(path) && (path.endsWith('/') || url.pathname[path.length] === '/'));
+        (url.pathname.startsWith(path) &&
+          (path.endsWith('/') || url.pathname[path.length] === '/'));
       if (matches) pairs.push(`${key.slice(0, key.indexOf(';'))}=${cookie.value}`);
     }
     return pairs.length === 0 ? undefined : pairs.join('; ');
@@ -99,7 +100,8 @@ export async function followRedirects(
   let current = page;
   for (let hop = 0; hop < 10; hop += 1) {
     const location = current.headers.get('location');
-    if (current.status < 300 || current.status >= 400 || location === null) return { page: current };
+    if (current.status < 300 || current.status >= 400 || location === null)
+      return { page: current };
     const next = new URL(location, current.url);
     if (`${next.origin}${next.pathname}` === stopAt) return { redirect: next };
     current = await send(jar, next);

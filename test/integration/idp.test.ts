@@ -6,8 +6,11 @@
  * credentials with `scope` and `resource`, and the counters of `/__stats` after each.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { CSRF_FIELD, INVALID_CREDENTIALS_MESSAGE } from '../../idp/pages.ts';
+import { captureIdpPages, IDP_FIXTURES_DIR } from '../helpers/capture-idp-fixtures.ts';
 import { type IdpClient, idpForSuite, type TestIdp } from '../helpers/idp.ts';
 import {
   CookieJar,
@@ -18,6 +21,7 @@ import {
   type PkcePair,
   send,
 } from '../helpers/idp-browser.ts';
+import { REPO_ROOT } from '../helpers/run-process.ts';
 
 interface TokenAnswer {
   status: number;
@@ -376,7 +380,10 @@ describe('the IdP (oidc-provider on loopback)', () => {
       [CSRF_FIELD]: 'forged',
     });
     assert.equal(forged.status, 403);
-    const cookieless = await submit(new CookieJar(), login, { username: 'user1', password: 'pass1' });
+    const cookieless = await submit(new CookieJar(), login, {
+      username: 'user1',
+      password: 'pass1',
+    });
     assert.equal(cookieless.status, 400);
     assert.ok(cookieless.text.includes('timed out'));
     const stats = await idp.stats();
@@ -414,5 +421,65 @@ describe('the IdP with CONSENT off', () => {
     assert.equal(stats.consentPagesShown, 0);
     assert.equal(stats.consentsSkipped, 1);
     assert.equal(stats.codeExchanges, 1);
+  });
+});
+
+describe('the IdP page fixtures (test/helpers/fixtures/idp/)', () => {
+  const idp = idpForSuite();
+
+  it('have the same forms as the pages the IdP renders now', async () => {
+    const live = await captureIdpPages(idp);
+    for (const [file, page] of [
+      ['login.html', live.login],
+      ['login-error.html', live.loginError],
+      ['consent.html', live.consent],
+    ] as const) {
+      const text = await readFile(`${IDP_FIXTURES_DIR}${file}`, 'utf8');
+      const saved = formOf({ ...page, text });
+      const now = formOf(page);
+      const shape = (form: typeof now) => ({
+        action: form.action.pathname.replace(/\/interaction\/[\w-]+/, '/interaction/<uid>'),
+        method: form.method,
+        names: Object.keys(form.inputs),
+        hidden: form.hidden,
+      });
+      assert.deepEqual(shape(saved), shape(now), `${file} is stale: run capture-idp-fixtures.ts`);
+      assert.equal(
+        text.includes(INVALID_CREDENTIALS_MESSAGE),
+        file === 'login-error.html',
+        `${file} and the error message`,
+      );
+    }
+  });
+});
+
+describe('npm run idp (idp/main.ts)', () => {
+  it('prints its URL, serves discovery, and exits 0 on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'idp/main.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, PORT: '0', SCRYPT_COST: '16', USERS: '3', CONSENT: 'off' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      stdout += text;
+    });
+    child.stderr.resume();
+    try {
+      const deadline = Date.now() + 15_000;
+      let issuer: string | undefined;
+      while (issuer === undefined && Date.now() < deadline && child.exitCode === null) {
+        issuer = /^Identity provider listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(stdout)?.[1];
+        if (issuer === undefined) await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      assert.ok(issuer !== undefined, `no URL line in: ${stdout}`);
+      assert.equal(stdout, `Identity provider listening on ${issuer}\n`);
+      const res = await fetch(`${issuer}/.well-known/openid-configuration`);
+      assert.equal(((await res.json()) as { issuer: string }).issuer, issuer);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0);
   });
 });

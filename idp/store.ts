@@ -61,17 +61,10 @@ export function createIdpStore(
       : Number.POSITIVE_INFINITY;
 
   // A grant's members: entry key → its expiry, so revoking a grant finds every token of it.
-  const grantKey = (grantId: string) => `grant:${grantId}`;
+  // Kept apart from the entries and pruned by the sweep: a soak adds two per refresh.
+  const grants = new Map<string, Map<string, number>>();
   const sessionUidKey = (uid: string) => `sessionUid:${uid}`;
   const userCodeKey = (userCode: string) => `userCode:${userCode}`;
-  const membersOf = (grantId: string): Map<string, number> =>
-    (get(grantKey(grantId)) as Map<string, number> | undefined) ?? new Map();
-  const saveMembers = (grantId: string, members: Map<string, number>): void => {
-    const nowMs = now();
-    for (const [key, expiresAtMs] of members) if (expiresAtMs <= nowMs) members.delete(key);
-    if (members.size === 0) entries.delete(grantKey(grantId));
-    else set(grantKey(grantId), members, Math.max(...members.values()));
-  };
   const removeIndexes = (model: string, id: string, key: string, payload: AdapterPayload) => {
     if (typeof payload.uid === 'string' && get(sessionUidKey(payload.uid)) === id) {
       entries.delete(sessionUidKey(payload.uid));
@@ -80,15 +73,19 @@ export function createIdpStore(
       entries.delete(userCodeKey(payload.userCode));
     }
     if (GRANTABLE.has(model) && typeof payload.grantId === 'string') {
-      const members = membersOf(payload.grantId);
-      members.delete(key);
-      saveMembers(payload.grantId, members);
+      const members = grants.get(payload.grantId);
+      members?.delete(key);
+      if (members?.size === 0) grants.delete(payload.grantId);
     }
   };
 
   const sweep = setInterval(() => {
     const nowMs = now();
     for (const [key, entry] of entries) if (entry.expiresAtMs <= nowMs) entries.delete(key);
+    for (const [grantId, members] of grants) {
+      for (const [key, expiresAtMs] of members) if (expiresAtMs <= nowMs) members.delete(key);
+      if (members.size === 0) grants.delete(grantId);
+    }
   }, SWEEP_EVERY_MS);
   sweep.unref();
 
@@ -106,9 +103,9 @@ export function createIdpStore(
             set(sessionUidKey(payload.uid), id, expiresAtMs);
           }
           if (GRANTABLE.has(model) && typeof payload.grantId === 'string') {
-            const members = membersOf(payload.grantId);
+            const members = grants.get(payload.grantId) ?? new Map<string, number>();
             members.set(key, expiresAtMs);
-            saveMembers(payload.grantId, members);
+            grants.set(payload.grantId, members);
           }
           if (typeof payload.userCode === 'string') {
             set(userCodeKey(payload.userCode), id, expiresAtMs);
@@ -136,7 +133,9 @@ export function createIdpStore(
           if (payload !== undefined) removeIndexes(model, id, key, payload);
         },
         async revokeByGrantId(grantId) {
-          for (const key of membersOf(grantId).keys()) {
+          const members = grants.get(grantId) ?? new Map<string, number>();
+          grants.delete(grantId);
+          for (const key of members.keys()) {
             const payload = get(key) as AdapterPayload | undefined;
             entries.delete(key);
             if (payload !== undefined) {
@@ -144,7 +143,6 @@ export function createIdpStore(
               removeIndexes('', id, key, payload);
             }
           }
-          entries.delete(grantKey(grantId));
         },
       };
     },

@@ -51,6 +51,8 @@ export const ERROR_CODES = {
   K6_NOT_FOUND: 'K6_NOT_FOUND',
   /** The reference server's environment (`PORT`, `JWT_SECRET`, `SCRYPT_COST`…) is invalid. */
   SERVER_ENV_INVALID: 'SERVER_ENV_INVALID',
+  /** The identity provider's environment (`PORT`, `ACCESS_TTL`, `CONSENT`…, idp/) is invalid. */
+  IDP_ENV_INVALID: 'IDP_ENV_INVALID',
   /** A fault patch sent to the reference server's `/_admin/faults` is invalid. */
   FAULTS_INVALID: 'FAULTS_INVALID',
 } as const;

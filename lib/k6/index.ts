@@ -25,7 +25,7 @@ import { AuthClient, type AuthRequest, type AuthResponse } from './auth-client.t
 import { authMode } from './auth-mode.ts';
 import { profile } from './config.ts';
 import { credentialsForThisVu, credentialsForThisVuAsync } from './credentials.ts';
-import { discover } from './discovery.ts';
+import { discoverOrAbort } from './discovery.ts';
 
 export type { SummaryExtras } from '../core/results/result-files.ts';
 export type { SummaryData } from '../core/results/summary-data.ts';
@@ -60,12 +60,12 @@ export interface SetupData {
 
 /**
  * k6's `setup()`: with `-e OIDC_ISSUER`, reads the provider's discovery document once, before any
- * load, and stops the test with a clear error (OIDC_DISCOVERY_FAILED) when it is unreachable,
+ * load, and stops the test (exit code 108, OIDC_DISCOVERY_FAILED) when it is unreachable,
  * malformed or names another issuer. Export it from a script of your own (`export { setup }`) and
  * pass its data on with `useSetupData(data)`; without it, each VU discovers at its first login.
  */
 export function setup(): SetupData {
-  return needsDiscovery(profile) ? { oauth: discover(profile).oauth } : {};
+  return needsDiscovery(profile) ? { oauth: discoverOrAbort(profile).oauth } : {};
 }
 
 /** Gives this VU's client what `setup()` found (the default function's argument). */

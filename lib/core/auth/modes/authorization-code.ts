@@ -93,11 +93,12 @@ function startAuthorization(
     response_type: 'code',
     client_id: clientAuth.clientId,
     redirect_uri: endpointUrl(profile, 'redirectUri'),
-    scope: oauth.scope,
     state: carry.state as string,
     code_challenge: pkce.challenge,
     code_challenge_method: pkce.method,
   };
+  // §3.3: a scope is one or more tokens; an empty `scope=` is invalid, so none is sent.
+  if (oauth.scope !== '') params.scope = oauth.scope;
   if (oauth.scope.split(' ').includes('openid')) {
     carry.nonce = tools.randomUrlSafe(STATE_BYTES);
     params.nonce = carry.nonce;

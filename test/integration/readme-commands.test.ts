@@ -24,6 +24,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SCENARIO_KNOBS } from '../../lib/core/scenario/shapes.ts';
 import { provisionK6 } from '../../scripts/provision-k6.ts';
+import { startIdp, type TestIdp } from '../helpers/idp.ts';
 import { ensureBuilt, REPO_ROOT } from '../helpers/k6.ts';
 import { type RunningOAuth2Server, startOAuth2Server } from '../helpers/oauth2-server.ts';
 import { READMES, shellCommands } from '../helpers/readme.ts';
@@ -39,6 +40,8 @@ interface Context {
   sandbox: string;
   reference: ReferenceServer;
   oauth2: RunningOAuth2Server;
+  /** The OpenID provider (idp/) standing in for login.example.com. */
+  idp: TestIdp;
 }
 
 interface Plan {
@@ -177,6 +180,26 @@ const PLANS: Readonly<Record<string, Plan>> = {
         assert.match(run.stdout, /checks_succeeded\.+: 100\.00%/);
       },
     },
+  'npm run scenario -- smoke -e PROFILE=profiles/oidc-authorization-code.json -e OIDC_ISSUER=https://login.example.com/realms/shop -e CLIENT_ID=k6-load-test -e REDIRECT_URI=https://app.example.com/callback -e SCOPE="openid offline_access" -e BASE_URL=https://api.example.com -e PROTECTED_PATH=/orders -e CREDENTIALS=accounts.csv':
+    {
+      // The IdP's public client: the README's command as a public client would run it (the empty
+      // CLIENT_SECRET hides the shell's, which `k6 run` would otherwise read into __ENV).
+      append: ({ idp }) =>
+        `-e CLIENT_SECRET= -e OIDC_ISSUER=${idp.issuer} -e CLIENT_ID=${idp.clients.public.id} -e REDIRECT_URI=${idp.redirectUri} -e BASE_URL=${idp.issuer} -e PROTECTED_PATH=/api/protected -e VUS=2 ${short}`,
+      verify: async (_run, { idp }) => {
+        const stats = await idp.stats();
+        assert.ok(stats.codeExchanges >= 2, `code exchanges: ${stats.codeExchanges}`);
+        assert.equal(stats.protectedUnauthorized, 0);
+      },
+    },
+  'k6 run -e PROFILE=profiles/oauth2-client-credentials.json -e OIDC_ISSUER=https://login.example.com -e CLIENT_ID=orders-service -e CLIENT_SECRET="$CLIENT_SECRET" -e SCOPE=orders:read -e AUDIENCE=https://api.example.com -e BASE_URL=https://api.example.com -e PROTECTED_PATH=/orders -e RESULTS_DIR=results dist/smoke.js':
+    {
+      append: ({ idp }) =>
+        `-e OIDC_ISSUER=${idp.issuer} -e CLIENT_ID=${idp.clients.service.id} -e CLIENT_SECRET=${idp.clients.service.secret} -e SCOPE=api:read -e AUDIENCE=none -e RESOURCE=${idp.apiResource} -e BASE_URL=${idp.issuer} -e PROTECTED_PATH=/api/protected -e VUS=2 ${short}`,
+      verify: async (_run, { idp }) => {
+        assert.ok((await idp.stats()).clientCredentialsTokens >= 2);
+      },
+    },
   'npm run scenario -- smoke -e THRESHOLDS=load': {
     append: (ctx) => `${reference(ctx)} ${short}`,
   },
@@ -248,16 +271,17 @@ describe('every shell command in the READMEs', () => {
 
   before(async () => {
     await ensureBuilt();
-    const [sandbox, referenceServer, oauth2] = await Promise.all([
+    const [sandbox, referenceServer, oauth2, idp] = await Promise.all([
       makeSandbox(),
       startReferenceServer(),
       startOAuth2Server({ clientSecret: CLIENT_SECRET }),
+      startIdp({ users: 1000 }),
     ]);
-    ctx = { sandbox, reference: referenceServer, oauth2 };
+    ctx = { sandbox, reference: referenceServer, oauth2, idp };
   });
 
   after(async () => {
-    await Promise.all([ctx?.reference.stop(), ctx?.oauth2.stop()]);
+    await Promise.all([ctx?.reference.stop(), ctx?.oauth2.stop(), ctx?.idp.stop()]);
     if (ctx !== undefined) await rm(ctx.sandbox, { recursive: true, force: true });
   });
 

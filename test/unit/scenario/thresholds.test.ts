@@ -266,11 +266,11 @@ describe('resolveThresholds', () => {
       ],
       [
         { P95_PROFILE_MS: '300' },
-        '-e P95_PROFILE_MS names no endpoint; reason: expected one of LOGIN, REFRESH, PROTECTED, CSRF, LOGOUT, got "PROFILE"',
+        '-e P95_PROFILE_MS names no endpoint; reason: expected one of LOGIN, REFRESH, PROTECTED, CSRF, LOGOUT, DISCOVERY, AUTHORIZE, CONSENT, TOKEN, got "PROFILE"',
       ],
       [
         { ERROR_RATE_LOGON_MAX: '0.1' },
-        '-e ERROR_RATE_LOGON_MAX names no endpoint; reason: expected one of LOGIN, REFRESH, PROTECTED, CSRF, LOGOUT, got "LOGON"',
+        '-e ERROR_RATE_LOGON_MAX names no endpoint; reason: expected one of LOGIN, REFRESH, PROTECTED, CSRF, LOGOUT, DISCOVERY, AUTHORIZE, CONSENT, TOKEN, got "LOGON"',
       ],
     ];
     for (const [env, message] of cases) {

@@ -14,6 +14,7 @@ import { ERROR_CODES, ToolkitError } from '../../errors.ts';
 import type { HtmlForm, RequestSpec, ResponseView } from '../../http-types.ts';
 import {
   findConsentForm,
+  findIdentifierForm,
   findLoginForm,
   pageSelectors,
   passwordField,
@@ -143,6 +144,23 @@ function continueAuthorization(
       };
     }
     return submitLogin(profile, credentials, walk, loginForm);
+  }
+  const identifier =
+    page && walk.carry.login === undefined && walk.carry.identifier === undefined
+      ? findIdentifierForm(profile, page)
+      : undefined;
+  if (identifier !== undefined) {
+    // Identifier first (Auth0, Okta, Entra ID, Keycloak's option): the user name alone, then a
+    // page with the password.
+    const sent = submitForm(identifier.form, walk.carry.url ?? '', {
+      [identifier.field]: credentials.username,
+    });
+    return pageStep(
+      profile,
+      'login',
+      { method: sent.method, url: sent.url, body: sent.entries },
+      { ...walk.carry, identifier: '1' },
+    );
   }
   const consent = page && findConsentForm(profile, page);
   if (consent !== undefined) {

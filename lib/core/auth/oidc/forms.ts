@@ -27,6 +27,22 @@ export function findLoginForm(profile: TargetProfile, page: HtmlPage): HtmlForm 
   return page.forms.find((form) => form.fields.some((field) => field.type === 'password'));
 }
 
+/**
+ * An identifier-first page's form: no password input, but a user name field (the profile's name,
+ * or an email or text input) and a button. Only asked for before the password was sent.
+ */
+export function findIdentifierForm(
+  profile: TargetProfile,
+  page: HtmlPage,
+): { form: HtmlForm; field: string } | undefined {
+  for (const form of page.forms) {
+    if (form.fields.some((f) => f.type === 'password')) continue;
+    const field = userNameField(profile, form);
+    if (field !== undefined) return { form, field };
+  }
+  return undefined;
+}
+
 const APPROVES = /approve|allow|accept|consent|grant|authori[sz]e|\byes\b|confirm|continue/i;
 const REFUSES = /deny|reject|refuse|cancel|decline|abort|\bno\b/i;
 

@@ -1,8 +1,10 @@
 /**
  * `npm start`: the one-command demo. Builds the scenarios, makes sure k6 is there, serves the
- * reference API on a free loopback port in this process, runs the smoke scenario once per auth
- * mode (session, token, dual), prints one table comparing them, and writes every run's results
- * under `results/start-<UTC timestamp>/<mode>/` with a comparison.md beside them.
+ * reference API and the identity provider (idp/) on free loopback ports in this process, runs the
+ * smoke scenario once per auth mode (session, token and dual against the reference API; the
+ * authorization code flow and client credentials against the provider's protected API), prints
+ * one table comparing them, and writes every run's results under
+ * `results/start-<UTC timestamp>/<mode>/` with a comparison.md beside them.
  *
  * The exit code is k6's: 0 when every run passed, 99 when a threshold was crossed, another code
  * when a run failed. Extra arguments go to every `k6 run` (`npm start -- -e VUS=10`).
@@ -12,6 +14,14 @@ import { realpathSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import {
+  CONFIDENTIAL_CLIENT_ID,
+  CONFIDENTIAL_CLIENT_SECRET,
+  SERVICE_CLIENT_ID,
+  SERVICE_CLIENT_SECRET,
+} from '../idp/clients.ts';
+import { createIdp, type Idp } from '../idp/provider.ts';
+import type { AuthMode } from '../lib/core/auth/profile.ts';
 import {
   compareModes,
   formatModeLinks,
@@ -31,7 +41,13 @@ import { k6EnvArgs, k6RunFlags } from './k6-command.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
 import { planRun, publishResults } from './run-scenario.ts';
 
-const MODES = ['session', 'token', 'dual'] as const;
+const MODES: readonly AuthMode[] = [
+  'session',
+  'token',
+  'dual',
+  'authorization-code',
+  'client-credentials',
+];
 /** Short enough that dual mode refreshes a few times per VU during a run (and token mode logs in again). */
 const DEMO_ACCESS_TTL_SECONDS = 5;
 const DEMO_VUS = 5;
@@ -48,6 +64,32 @@ const seconds = (sinceMs: number) => `${((Date.now() - sinceMs) / 1000).toFixed(
 function startReferenceServer(): Promise<ListeningServer> {
   const app = createApp({ accessTtlSeconds: DEMO_ACCESS_TTL_SECONDS, logLevel: 'warn' });
   return startServer({ app });
+}
+
+/** The identity provider in this process on a free loopback port, its tokens as short. */
+async function startIdentityProvider(): Promise<Idp> {
+  const idp = createIdp({ accessTokenTtlSeconds: DEMO_ACCESS_TTL_SECONDS });
+  await idp.listen(0);
+  return idp;
+}
+
+/** Each mode's target: the reference API, or the provider's protected API with its clients. */
+function targetOf(mode: AuthMode, server: ListeningServer, idp: Idp): Record<string, string> {
+  if (mode === 'authorization-code' || mode === 'client-credentials') {
+    const code = mode === 'authorization-code';
+    return {
+      PROFILE: `profiles/${code ? 'oidc-authorization-code' : 'oauth2-client-credentials'}.json`,
+      OIDC_ISSUER: idp.issuer,
+      CLIENT_ID: code ? CONFIDENTIAL_CLIENT_ID : SERVICE_CLIENT_ID,
+      CLIENT_SECRET: code ? CONFIDENTIAL_CLIENT_SECRET : SERVICE_CLIENT_SECRET,
+      ...(code
+        ? { REDIRECT_URI: idp.redirectUri }
+        : { SCOPE: 'api:read', RESOURCE: idp.apiResource }),
+      BASE_URL: idp.issuer,
+      PROTECTED_PATH: new URL(idp.protectedUrl).pathname,
+    };
+  }
+  return { BASE_URL: server.url, AUTH_MODE: mode };
 }
 
 /** The VUs and duration each mode's run really gets, as k6 would read them. */
@@ -155,7 +197,7 @@ function comparisonMarkdown(
     '# npm start: the smoke scenario in every auth mode',
     '',
     `- Generated: ${new Date(startedAtMs).toISOString()}`,
-    `- Target: the reference server on loopback, access tokens living ${DEMO_ACCESS_TTL_SECONDS} s`,
+    `- Target: the reference server (session, token, dual) and an OpenID provider (authorization-code, client-credentials) on loopback, access tokens living ${DEMO_ACCESS_TTL_SECONDS} s`,
     `- Load: ${load.vus} VUs for ${load.duration} per mode, thresholds profile \`smoke\``,
     `- Exit code: ${exitCode}`,
     '',
@@ -177,8 +219,10 @@ function durationMs(duration: string): number {
 /** The whole demo; resolves to the exit code. */
 export async function main(extraK6Args: readonly string[] = []): Promise<number> {
   const startedAtMs = Date.now();
-  const steps = 3 + MODES.length;
-  say('k6-auth-toolkit: the smoke scenario in every auth mode against the reference server');
+  const steps = 4 + MODES.length;
+  say(
+    'k6-auth-toolkit: the smoke scenario in every auth mode against the reference server and an identity provider',
+  );
 
   let stepStart = Date.now();
   const { buildScenarios } = await import('../build.mjs');
@@ -195,6 +239,8 @@ export async function main(extraK6Args: readonly string[] = []): Promise<number>
   say(
     `[3/${steps}] reference server: ${server.url} (access tokens live ${DEMO_ACCESS_TTL_SECONDS} s)`,
   );
+  const idp = await startIdentityProvider();
+  say(`[4/${steps}] identity provider: ${idp.issuer} (oidc-provider, idp/)`);
 
   const root =
     process.env.RESULTS_DIR?.trim() || join('results', `start-${formatUtcTimestamp(startedAtMs)}`);
@@ -212,17 +258,16 @@ export async function main(extraK6Args: readonly string[] = []): Promise<number>
     for (const [index, mode] of MODES.entries()) {
       if (interrupted) break;
       stepStart = Date.now();
-      say(
-        `[${4 + index}/${steps}] ${mode}: ${load.vus} VUs for ${load.duration} against /protected…`,
-      );
+      const target = targetOf(mode, server, idp);
+      const path = target.PROTECTED_PATH ?? '/protected';
+      say(`[${5 + index}/${steps}] ${mode}: ${load.vus} VUs for ${load.duration} against ${path}…`);
       const plan = planRun(
         [
           'smoke',
           // __ENV gets only what is passed here: a USERNAME in the shell must not change the run.
           ...k6RunFlags({ noUsageReport: true, quiet: true, isolateEnv: true }),
           ...k6EnvArgs({
-            BASE_URL: server.url,
-            AUTH_MODE: mode,
+            ...target,
             VUS: String(DEMO_VUS),
             DURATION: DEMO_DURATION,
             THRESHOLDS: 'smoke',
@@ -248,7 +293,7 @@ export async function main(extraK6Args: readonly string[] = []): Promise<number>
     }
   } finally {
     process.off('SIGINT', onSigint);
-    await server.close();
+    await Promise.all([server.close(), idp.close()]);
   }
 
   const rows = compareModes(runs);

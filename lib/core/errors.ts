@@ -49,6 +49,8 @@ export const ERROR_CODES = {
   SLO_OVERRIDE_INVALID: 'SLO_OVERRIDE_INVALID',
   /** No k6 of the pinned version could be found or built (scripts/provision-k6.ts). */
   K6_NOT_FOUND: 'K6_NOT_FOUND',
+  /** Dex, the tests' second OpenID provider, could not be found or built (scripts/provision-dex.ts). */
+  DEX_NOT_FOUND: 'DEX_NOT_FOUND',
   /** The reference server's environment (`PORT`, `JWT_SECRET`, `SCRYPT_COST`…) is invalid. */
   SERVER_ENV_INVALID: 'SERVER_ENV_INVALID',
   /** The identity provider's environment (`PORT`, `ACCESS_TTL`, `CONSENT`…, idp/) is invalid. */

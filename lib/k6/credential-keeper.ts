@@ -148,7 +148,8 @@ export class CredentialKeeper {
     let step = mode.startLogin(profile, credentials, WALK_TOOLS);
     for (let sent = 1; ; sent += 1) {
       const view = this.sendAuth(step.request, this.expected.auth);
-      if (step.readPage !== undefined && view.status >= 200 && view.status <= 299) {
+      // A page, or an error page that may show the login form again (Dex answers 401 so).
+      if (step.readPage !== undefined && (view.status < 300 || view.status > 399)) {
         view.page = readPage(view.body, step.readPage);
       }
       const next = mode.continueLogin(profile, credentials, step.walk, view, WALK_TOOLS);

@@ -125,26 +125,24 @@ function continueAuthorization(
   if (walk.step === 'token') return readTokens(profile, walk, res, tools);
   const at = `${walk.step} (${pathOf(walk.carry.url ?? '')})`;
   if (res.status >= 300 && res.status <= 399) return followRedirect(profile, walk, res, at);
+  const page = res.page;
+  const loginForm = page && findLoginForm(profile, page);
+  if (loginForm !== undefined && walk.carry.login !== undefined) {
+    // Shown again after the password (200 at Keycloak or oidc-provider, 401 at Dex): the provider
+    // refused the account. Both statuses class as refused, so the account is never retried.
+    return {
+      kind: 'failed',
+      errorCode: 'login_refused',
+      reason: `login refused at ${at}; reason: expected the provider to accept the account, got its login form again (wrong user name or password, or a locked account)`,
+    };
+  }
   if (res.status < 200 || res.status > 299) {
     return failed(
       `unexpected answer at ${at}; reason: expected a page or a redirect, got status ${res.status === 0 ? '0 (no response)' : res.status}`,
       res,
     );
   }
-  const page = res.page;
-  const loginForm = page && findLoginForm(profile, page);
-  if (page !== undefined && loginForm !== undefined) {
-    if (walk.carry.login !== undefined) {
-      // Shown again after the password: the provider refused the account. A 200 page is classed
-      // as refused (never retried for this account), like a 401.
-      return {
-        kind: 'failed',
-        errorCode: 'login_refused',
-        reason: `login refused at ${at}; reason: expected the provider to accept the account, got its login form again (wrong user name or password, or a locked account)`,
-      };
-    }
-    return submitLogin(profile, credentials, walk, loginForm);
-  }
+  if (loginForm !== undefined) return submitLogin(profile, credentials, walk, loginForm);
   const identifier =
     page && walk.carry.login === undefined && walk.carry.identifier === undefined
       ? findIdentifierForm(profile, page)

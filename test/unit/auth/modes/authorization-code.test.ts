@@ -343,6 +343,12 @@ describe('the authorization-code mode plug-in', () => {
       assertNoSecrets(reasonOf(step));
     });
 
+    it('refuses the account when the form comes back with a 401, as Dex answers', () => {
+      const submitted = answer(start(), showPage(loginPage()));
+      const step = answer(submitted, showPage(loginPage(), 401)).step;
+      assert.equal(step.kind === 'failed' && step.errorCode, 'login_refused');
+    });
+
     it('fails a login form without a password input it can fill', () => {
       const page: HtmlPage = {
         forms: [

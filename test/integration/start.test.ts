@@ -9,9 +9,17 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Finished, runScript } from '../helpers/run-process.ts';
 
-const MODES = ['session', 'token', 'dual'];
+const MODES = ['session', 'token', 'dual', 'authorization-code', 'client-credentials'];
+/** Where each mode's smoke run sends its protected requests. */
+const PATHS: Record<string, string> = {
+  session: '/protected',
+  token: '/protected',
+  dual: '/protected',
+  'authorization-code': '/api/protected',
+  'client-credentials': '/api/protected',
+};
 /** The script promises under a minute; the slack is for a busy two-core machine. */
-const TIMEOUT_MS = 120_000;
+const TIMEOUT_MS = 180_000;
 
 function runStart(args: string[], env: NodeJS.ProcessEnv): Promise<Finished> {
   return runScript('scripts/start.ts', args, { env, timeoutMs: TIMEOUT_MS });
@@ -38,16 +46,19 @@ describe('npm start', () => {
 
   it('exits 0 with visible progress for every step', () => {
     assert.equal(finished.code, 0, `stderr tail: ${finished.stderr.slice(-800)}`);
-    const progress = finished.stdout.split('\n').filter((line) => /^\[\d\/6\] /.test(line));
+    const progress = finished.stdout.split('\n').filter((line) => /^\[\d\/9\] /.test(line));
     assert.deepEqual(
       progress.map((line) => line.slice(0, line.indexOf(':'))),
       [
-        '[1/6] build',
-        '[2/6] k6',
-        '[3/6] reference server',
-        '[4/6] session',
-        '[5/6] token',
-        '[6/6] dual',
+        '[1/9] build',
+        '[2/9] k6',
+        '[3/9] reference server',
+        '[4/9] identity provider',
+        '[5/9] session',
+        '[6/9] token',
+        '[7/9] dual',
+        '[8/9] authorization-code',
+        '[9/9] client-credentials',
       ],
     );
     for (const mode of MODES) {
@@ -65,7 +76,7 @@ describe('npm start', () => {
       /mode\s+protected req\/s\s+p95 protected ms\s+p95 refresh ms\s+logins\s+refreshes\s+errors\s+thresholds/,
     );
     const rows = new Map(
-      lines.slice(header + 1, header + 4).map((line) => {
+      lines.slice(header + 1, header + 1 + MODES.length).map((line) => {
         const cells = line.trim().split(/\s{2,}/);
         return [cells[0], cells] as const;
       }),
@@ -83,9 +94,14 @@ describe('npm start', () => {
     assert.ok(Number(rows.get('dual')?.[5]) >= 5, 'dual mode refreshes');
     assert.equal(rows.get('dual')?.[3] === '–', false, 'dual has a refresh p95');
     assert.equal(rows.get('session')?.[5], '0');
+    // The code flow: one walk through the provider's pages per VU, then refreshes.
+    assert.equal(rows.get('authorization-code')?.[4], '5');
+    assert.ok(Number(rows.get('authorization-code')?.[5]) >= 5, 'the code flow refreshes');
+    // Client credentials: a new token before each one expires.
+    assert.ok(Number(rows.get('client-credentials')?.[4]) > 5, 'client credentials renew');
   });
 
-  it('writes every result file for all three modes, and a comparison', async () => {
+  it('writes every result file for every mode, and a comparison', async () => {
     for (const mode of MODES) {
       for (const file of ['summary.json', 'junit.xml', 'summary.md', 'report.html']) {
         await access(join(resultsDir, mode, file));
@@ -123,7 +139,7 @@ describe('npm start with a threshold that cannot hold', () => {
       assert.equal(finished.code, 99, finished.stdout);
       assert.match(
         finished.stdout,
-        /Not passed in: session, token, dual; see their summary\.md \(exit code 99\)/,
+        /Not passed in: session, token, dual, authorization-code, client-credentials; see their summary\.md \(exit code 99\)/,
       );
       for (const mode of MODES) {
         assert.match(
@@ -153,7 +169,7 @@ describe('npm start when every run fails at init', () => {
       for (const [index, mode] of MODES.entries()) {
         assert.match(
           finished.stdout,
-          new RegExp(`\\n\\[${4 + index}/6\\] ${mode}: 3 VUs for 2s against /protected…\\n`),
+          new RegExp(`\\n\\[${5 + index}/9\\] ${mode}: 3 VUs for 2s against ${PATHS[mode]}…\\n`),
         );
         assert.match(finished.stdout, new RegExp(`${mode}/ \\(no files: k6 wrote none\\)`));
       }
@@ -161,7 +177,7 @@ describe('npm start when every run fails at init', () => {
       assert.doesNotMatch(closing, /report\.html|summary\.md/);
       assert.match(
         closing,
-        /Not passed in: session, token, dual; no results were written: see k6's errors above \(exit code 107\)\./,
+        /Not passed in: session, token, dual, authorization-code, client-credentials; no results were written: see k6's errors above \(exit code 107\)\./,
       );
       const comparison = await readFile(join(resultsDir, 'comparison.md'), 'utf8');
       assert.match(comparison, /- Load: 3 VUs for 2s per mode/);

@@ -30,6 +30,16 @@ export interface ResponseView {
   body: string;
   /** Cookies set by this response, name → value. */
   setCookies: Record<string, string>;
+  /** Lifetime attributes of those cookies, name → attributes; absent: none known. */
+  cookieLifetimes?: Record<string, CookieLifetime>;
   /** When the response was received, in epoch milliseconds (the basis for `expires_in`). */
   receivedAtMs: number;
+}
+
+/** A `Set-Cookie`'s lifetime attributes, parsed (RFC 6265 §5.2.1, §5.2.2); absent when not sent. */
+export interface CookieLifetime {
+  /** `Max-Age` in seconds; ≤ 0 deletes the cookie. */
+  maxAgeSeconds?: number;
+  /** `Expires` in epoch milliseconds. */
+  expiresAtMs?: number;
 }

@@ -181,16 +181,24 @@ export class AuthClient {
     return options;
   }
 
-  /** True (and counted) when the response says the credentials expired or were revoked. */
+  /**
+   * True (and counted) when the response says the credentials expired or were revoked. Any other
+   * answer was served with the credentials: in session mode it may move the session's end.
+   */
   private countRejection(res: AuthResponse): boolean {
     if (res === undefined) return false;
     // Most responses are plainly not rejections: skip building a view for them.
     // One read: each `status` read crosses from JavaScript into k6's Go response object.
     const status = res.status;
     const isRedirect = status >= 300 && status <= 399;
-    if (!isRedirect && !this.profile.expiredStatuses.includes(status)) return false;
-    const view = toResponseView(res, Date.now());
-    if (!this.mode.isRejection(this.profile, view)) return false;
+    if (
+      (!isRedirect && !this.profile.expiredStatuses.includes(status)) ||
+      !this.mode.isRejection(this.profile, toResponseView(res, Date.now()))
+    ) {
+      // Status 0: no answer, so no use of the session.
+      if (status !== 0) this.keeper.noteSessionUse(res);
+      return false;
+    }
     authExpiredRejections.add(1, this.tags);
     return true;
   }

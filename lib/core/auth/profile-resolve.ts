@@ -167,6 +167,7 @@ function profileSchema(): ObjectRule {
         fields: {
           cookieName: { kind: 'nullableString' },
           loginPagePath: { kind: 'nullableString' },
+          lifetimeSeconds: seconds(0, { above: true, nullable: true }),
         },
       },
       expiredStatuses: { kind: 'statuses' },
@@ -228,7 +229,7 @@ function defaultProfile(mode: AuthMode): TargetProfile {
     },
     protected: { method: 'GET', path: '/protected' },
     logout: { method: 'POST', path: '/logout' },
-    session: { cookieName: null, loginPagePath: null },
+    session: { cookieName: null, loginPagePath: null, lifetimeSeconds: null },
     expiredStatuses: [401],
     expiry: { source: 'auto', lifetimeSeconds: null, leewaySeconds: 15, jitterSeconds: 5 },
     retry: { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 5000, retryAfterMaxSeconds: 30 },

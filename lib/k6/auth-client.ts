@@ -191,15 +191,13 @@ export class AuthClient {
     // One read: each `status` read crosses from JavaScript into k6's Go response object.
     const status = res.status;
     const isRedirect = status >= 300 && status <= 399;
-    if (
-      (!isRedirect && !this.profile.expiredStatuses.includes(status)) ||
-      !this.mode.isRejection(this.profile, toResponseView(res, Date.now()))
-    ) {
-      // Status 0: no answer, so no use of the session.
-      if (status !== 0) this.keeper.noteSessionUse(res);
-      return false;
+    const mayBeRejection = isRedirect || this.profile.expiredStatuses.includes(status);
+    if (mayBeRejection && this.mode.isRejection(this.profile, toResponseView(res, Date.now()))) {
+      authExpiredRejections.add(1, this.tags);
+      return true;
     }
-    authExpiredRejections.add(1, this.tags);
-    return true;
+    // Status 0: no answer, so the session was not used.
+    if (status !== 0) this.keeper.noteSessionUse(res);
+    return false;
   }
 }

@@ -40,6 +40,8 @@ export interface ResponseView {
   body: string;
   /** Cookies set by this response, name → value. */
   setCookies: Record<string, string>;
+  /** Lifetime attributes of those cookies, name → attributes; absent: none known. */
+  cookieLifetimes?: Record<string, CookieLifetime>;
   /** When the response was received, in epoch milliseconds (the basis for `expires_in`). */
   receivedAtMs: number;
   /** The page's forms and meta tags, read when the step asked for them (`readPage`). */
@@ -73,4 +75,12 @@ export interface FormField {
   checked: boolean;
   /** A button's text, which tells "Allow" from "Deny" when it has no value. */
   label?: string;
+}
+
+/** A `Set-Cookie`'s lifetime attributes, parsed (RFC 6265 §5.2.1, §5.2.2); absent when not sent. */
+export interface CookieLifetime {
+  /** `Max-Age` in seconds; ≤ 0 deletes the cookie. */
+  maxAgeSeconds?: number;
+  /** `Expires` in epoch milliseconds. */
+  expiresAtMs?: number;
 }

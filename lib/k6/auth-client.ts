@@ -189,17 +189,23 @@ export class AuthClient {
     return options;
   }
 
-  /** True (and counted) when the response says the credentials expired or were revoked. */
+  /**
+   * True (and counted) when the response says the credentials expired or were revoked. Any other
+   * answer was served with the credentials: in session mode it may move the session's end.
+   */
   private countRejection(res: AuthResponse): boolean {
     if (res === undefined) return false;
     // Most responses are plainly not rejections: skip building a view for them.
     // One read: each `status` read crosses from JavaScript into k6's Go response object.
     const status = res.status;
     const isRedirect = status >= 300 && status <= 399;
-    if (!isRedirect && !this.profile.expiredStatuses.includes(status)) return false;
-    const view = toResponseView(res, Date.now());
-    if (!this.mode.isRejection(this.profile, view)) return false;
-    authExpiredRejections.add(1, this.tags);
-    return true;
+    const mayBeRejection = isRedirect || this.profile.expiredStatuses.includes(status);
+    if (mayBeRejection && this.mode.isRejection(this.profile, toResponseView(res, Date.now()))) {
+      authExpiredRejections.add(1, this.tags);
+      return true;
+    }
+    // Status 0: no answer, so the session was not used.
+    if (status !== 0) this.keeper.noteSessionUse(res);
+    return false;
   }
 }

@@ -5,12 +5,12 @@
  */
 import { sleep } from 'k6';
 import http, { type CookieJar } from 'k6/http';
+import { readSessionCookie } from '../core/auth/cookie-expiry.ts';
 import * as engine from '../core/auth/engine.ts';
 import type { JwtTimes } from '../core/auth/jwt.ts';
-import type { AuthModePlugin, StepFailure } from '../core/auth/modes/mode-plugin.ts';
+import type { AuthModePlugin, LoginStep, StepFailure } from '../core/auth/modes/mode-plugin.ts';
 import { needsDiscovery } from '../core/auth/oidc/discovery.ts';
 import type { Credentials, TargetProfile } from '../core/auth/profile.ts';
-import type { TokenSet } from '../core/auth/responses.ts';
 import type { RequestSpec, ResponseView } from '../core/http-types.ts';
 import type { AuthResponse, CredentialsSource } from './auth-types.ts';
 import { discoverOrAbort } from './discovery.ts';
@@ -19,14 +19,17 @@ import { warn } from './log.ts';
 import { authErrors, authLogins, authRefreshes, authRelogins } from './metrics.ts';
 import {
   type ExpectedStatusesCallback,
+  type K6Response,
   type SendOptions,
   send,
+  toCookieLifetime,
   toResponseView,
 } from './transport.ts';
 import { WALK_TOOLS } from './walk-tools.ts';
 
-type Done = { kind: 'done'; view: ResponseView; tokens?: TokenSet };
-type Answer = { view: ResponseView; result: { kind: 'done'; tokens?: TokenSet } | StepFailure };
+type Success = Extract<LoginStep, { kind: 'done' }>;
+type Done = Success & { view: ResponseView };
+type Answer = { view: ResponseView; result: Success | StepFailure };
 
 const decodeJwtPart = WALK_TOOLS.decode;
 
@@ -98,6 +101,24 @@ export class CredentialKeeper {
     if (plan.action === 'retry') return true;
     this.state = plan.state;
     return this.renew(plan.action);
+  }
+
+  /**
+   * After a protected answer that was not a rejection, in session mode: the session's end moves
+   * when the answer set the session cookie again, or with every answer when the idle timeout is
+   * known. Cheap on the hot path: one look-up of the cookie by name, nothing more without a
+   * `Set-Cookie` of it and without an idle timeout; nothing at all in the other modes.
+   */
+  noteSessionUse(res: K6Response): void {
+    const { session } = this.state;
+    if (session === undefined) return;
+    const { name } = session.cookie;
+    const set = res.cookies[name]?.[0];
+    if (set === undefined && session.idleSeconds === null) return;
+    const atMs = Date.now();
+    const use: engine.SessionUse = { atMs };
+    if (set !== undefined) use.cookie = readSessionCookie(name, toCookieLifetime(set), atMs);
+    this.state = engine.applySessionUse(this.state, use, this.profile.expiry, Math.random);
   }
 
   /** See `AuthClient.logout`. */

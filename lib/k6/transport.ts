@@ -7,10 +7,11 @@ import http, {
   type CookieJar,
   type Params,
   type RefinedResponse,
+  type ResponseCookie,
   type ResponseType,
 } from 'k6/http';
 import type { AuthMode } from '../core/auth/profile.ts';
-import type { RequestSpec, ResponseView } from '../core/http-types.ts';
+import type { CookieLifetime, RequestSpec, ResponseView } from '../core/http-types.ts';
 
 export type K6Response = RefinedResponse<ResponseType | undefined>;
 
@@ -96,17 +97,40 @@ export function toResponseView(res: K6Response, receivedAtMs: number): ResponseV
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(res.headers)) headers[name.toLowerCase()] = value;
   const setCookies: Record<string, string> = {};
+  const cookieLifetimes: Record<string, CookieLifetime> = {};
   for (const [name, cookies] of Object.entries(res.cookies)) {
     const first = cookies[0];
-    if (first !== undefined) setCookies[name] = first.value;
+    if (first === undefined) continue;
+    setCookies[name] = first.value;
+    cookieLifetimes[name] = toCookieLifetime(first);
   }
   return {
     status: res.status,
     headers,
     body: typeof res.body === 'string' ? res.body : '',
     setCookies,
+    cookieLifetimes,
     receivedAtMs,
   };
+}
+
+/**
+ * Before 1800: k6 reports a missing (or unparseable) `Expires` as Go's zero time, whose
+ * milliseconds overflow to -6795364578871 (1754); no real `Expires` is that old.
+ */
+const NO_EXPIRES_BEFORE_MS = Date.UTC(1800, 0, 1);
+
+/**
+ * A cookie's lifetime attributes as k6 parsed them (Go's net/http). k6 v2.2.0 names the field
+ * `max_age` (@types/k6 says `maxAge`, which is undefined at run time); 0 there means no `Max-Age`
+ * (or a malformed one), < 0 a `Max-Age` ≤ 0. `expires` is in epoch milliseconds.
+ */
+export function toCookieLifetime(cookie: ResponseCookie): CookieLifetime {
+  const { max_age: maxAge, expires } = cookie as unknown as { max_age: number; expires: number };
+  const lifetime: CookieLifetime = {};
+  if (maxAge !== 0) lifetime.maxAgeSeconds = maxAge;
+  if (expires >= NO_EXPIRES_BEFORE_MS) lifetime.expiresAtMs = expires;
+  return lifetime;
 }
 
 function stripQuery(url: string): string {

@@ -43,7 +43,10 @@ export async function handleLogin(
     if (previous !== null) ctx.sessions.delete(previous);
     const id = ctx.sessions.create(username, nowMs);
     // No `Secure`: the server speaks plain HTTP on loopback; behind TLS a real API must add it.
-    const cookie = `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax`;
+    // `Max-Age` is the session's absolute lifetime (RFC 6265 §5.2.2); its idle timeout is not in
+    // the cookie, as with most session servers.
+    const maxAge = ctx.config.sessionMaxTtlSeconds;
+    const cookie = `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}`;
     ctx.log.debug('session login', { user: username });
     sendJson(res, 200, { user: username, auth: 'session' }, { 'set-cookie': cookie });
     return;

@@ -3,7 +3,10 @@
  * form with a hidden CSRF input bound to a cookie, `POST /login` (form: username, password,
  * csrf_token) answers 302 to /dashboard with an `APPSESSION` cookie, and `GET /dashboard` (the
  * protected page) answers 200 HTML, or 302 to /login when the session is missing or expired.
- * Users are `user<N>` / `pass<N>`. Listens on 127.0.0.1, port 0.
+ * The session may end a fixed time after login or after its last request, and its cookie may say
+ * so with `Max-Age` (re-sent with every page for an idle timeout: a sliding session, as
+ * express-session's `rolling: true`). Users are `user<N>` / `pass<N>`. Listens on 127.0.0.1,
+ * port 0.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -13,8 +16,15 @@ export const SESSION_COOKIE = 'APPSESSION';
 export const CSRF_COOKIE = 'csrf_binding';
 
 export interface CsrfFormServerOptions {
-  /** Session lifetime from login. Default 300. */
+  /** Session lifetime from login (or from the last request, with `idleTimeout`). Default 300. */
   sessionTtlSeconds?: number;
+  /** The session ends `sessionTtlSeconds` after its last request rather than after login. */
+  idleTimeout?: boolean;
+  /**
+   * The session cookie carries `Max-Age=<sessionTtlSeconds>`; with `idleTimeout`, every page
+   * re-sends it (a sliding cookie). Default: no lifetime attribute (a browser-session cookie).
+   */
+  cookieMaxAge?: boolean;
   /** Accounts user1..user<users>. Default 1000. */
   users?: number;
   /** The server's clock, so tests can move time instead of sleeping. Default Date.now. */
@@ -36,6 +46,8 @@ export interface CsrfFormStats {
   expiredRejections: number;
   /** `GET /dashboard` without a session cookie (302 to /login). */
   missingSession: number;
+  /** `GET /dashboard` answers that re-sent the session cookie (a sliding session). */
+  cookiesResent: number;
 }
 
 export interface RunningCsrfFormServer {
@@ -54,7 +66,11 @@ interface Session {
 export async function startCsrfFormServer(
   options: CsrfFormServerOptions = {},
 ): Promise<RunningCsrfFormServer> {
-  const sessionTtlMs = (options.sessionTtlSeconds ?? 300) * 1000;
+  const sessionTtlSeconds = options.sessionTtlSeconds ?? 300;
+  const sessionTtlMs = sessionTtlSeconds * 1000;
+  const sessionCookie = (id: string) =>
+    `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax${options.cookieMaxAge ? `; Max-Age=${sessionTtlSeconds}` : ''}`;
+  const sliding = options.idleTimeout === true && options.cookieMaxAge === true;
   const users = options.users ?? 1000;
   const now = options.now ?? Date.now;
   /** CSRF binding cookie → the token rendered with it (one use). */
@@ -68,6 +84,7 @@ export async function startCsrfFormServer(
     dashboardOk: 0,
     expiredRejections: 0,
     missingSession: 0,
+    cookiesResent: 0,
   };
   const issued: string[] = [];
 
@@ -110,7 +127,7 @@ export async function startCsrfFormServer(
     issued.push(sessionId);
     res.writeHead(302, {
       Location: '/dashboard',
-      'Set-Cookie': `${SESSION_COOKIE}=${sessionId}; Path=/; HttpOnly; SameSite=Lax`,
+      'Set-Cookie': sessionCookie(sessionId),
     });
     res.end();
   };
@@ -125,7 +142,13 @@ export async function startCsrfFormServer(
       return res.end();
     }
     stats.dashboardOk += 1;
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    if (options.idleTimeout) session.expiresAtMs = now() + sessionTtlMs;
+    const headers: Record<string, string> = { 'Content-Type': 'text/html; charset=utf-8' };
+    if (sliding) {
+      stats.cookiesResent += 1;
+      headers['Set-Cookie'] = sessionCookie(sessionId as string);
+    }
+    res.writeHead(200, headers);
     res.end(
       `<!doctype html><title>Dashboard</title><h1>Welcome, ${escapeHtml(session.username)}</h1>`,
     );

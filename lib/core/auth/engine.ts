@@ -7,7 +7,14 @@
  * randomness (`random`) are arguments: every branch is tested with a frozen clock.
  */
 import { classifyFailure, decideRetry, type FailureKind } from './backoff.ts';
-import { computeTokenExpiry, isRenewDue, planRenewAtMs, type TokenExpiry } from './expiry.ts';
+import type { SessionCookie } from './cookie-expiry.ts';
+import {
+  computeSessionExpiry,
+  computeTokenExpiry,
+  isRenewDue,
+  planRenewAtMs,
+  type TokenExpiry,
+} from './expiry.ts';
 import type { JwtTimes } from './jwt.ts';
 import type { LoginStep } from './modes/mode-plugin.ts';
 import type { ExpirySettings, RetrySettings } from './profile.ts';
@@ -43,11 +50,20 @@ export interface AuthState {
   expiry: TokenExpiry;
   /** When to renew (refresh, or log in again without a refresh token); null: only on rejection. */
   renewAtMs: number | null;
+  /** Session mode, once logged in: what the session's end is computed from. */
+  session?: SessionTiming;
   /**
    * Successful logins since the VU started or last logged out; every one after the first is a
    * re-login (credentials replaced because they expired or were lost, not given up on purpose).
    */
   logins: number;
+}
+
+/** What says when a session ends: its cookie as last set, and the known idle timeout. */
+export interface SessionTiming {
+  cookie: SessionCookie;
+  /** `session.lifetimeSeconds`, counted from the last answered request; null: unknown. */
+  idleSeconds: number | null;
 }
 
 /** The VU's failed login and refresh attempts, which outlive an iteration. */
@@ -88,8 +104,8 @@ export type PreRequestAction = 'send' | 'login' | 'refresh' | 'relogin';
 /**
  * Before a request: log in if the VU never has (or lost its credentials), renew if the renewal
  * moment has passed (refresh when the mode can and there is a refresh token, else log in again),
- * else send. A mode without a known lifetime (a session, by default) renews only on rejection: a
- * server session's idle timeout is invisible to the client.
+ * else send. Credentials without a known lifetime (a browser-session cookie and no
+ * `session.lifetimeSeconds`) are renewed only on rejection.
  */
 export function decideBeforeRequest(
   policy: RenewalPolicy,
@@ -282,6 +298,8 @@ export interface TokenUpdate {
   receivedAtMs: number;
   /** The access token's JWT times, when it is a JWT with `exp`. */
   jwt?: JwtTimes;
+  /** Session mode: the session cookie the login set, and the known idle timeout. */
+  session?: SessionTiming;
   expiry: ExpirySettings;
   random: () => number;
 }
@@ -292,13 +310,14 @@ export interface TokenUpdate {
  * `expires_in`. Decoding costs CPU on every renewal.
  */
 export function toTokenUpdate(
-  answer: { tokens?: TokenSet },
+  answer: { tokens?: TokenSet; session?: SessionTiming },
   receivedAtMs: number,
   expiry: ExpirySettings,
   random: () => number,
   readJwtTimes?: (accessToken: string) => JwtTimes | undefined,
 ): TokenUpdate {
   const update: TokenUpdate = { receivedAtMs, expiry, random };
+  if (answer.session !== undefined) update.session = answer.session;
   const { tokens } = answer;
   if (tokens === undefined) return update;
   update.tokens = tokens;
@@ -344,7 +363,39 @@ export function applyLoss(state: AuthState): AuthState {
   };
   delete next.accessToken;
   delete next.refreshToken;
+  delete next.session;
   return next;
+}
+
+/** A protected request answered with the session (not a rejection). */
+export interface SessionUse {
+  /** When the answer arrived (local clock). */
+  atMs: number;
+  /** The session cookie, when the answer set it again (a sliding session, or a deletion). */
+  cookie?: SessionCookie;
+}
+
+/**
+ * After a protected answer in session mode: the session's end moves when the answer set the
+ * session cookie again (a sliding session's later `Max-Age`/`Expires`, or a deletion, which makes
+ * the renewal due at once) and, with a known idle timeout, with every answer. The renewal is
+ * planned again with the same leeway and jitter as at login; the credentials stay the same (no new
+ * generation). Unchanged outside session mode, once the session is lost, and when nothing about
+ * its end is known.
+ */
+export function applySessionUse(
+  state: AuthState,
+  use: SessionUse,
+  settings: Pick<ExpirySettings, 'leewaySeconds' | 'jitterSeconds'>,
+  random: () => number,
+): AuthState {
+  if (!state.authenticated || state.session === undefined) return state;
+  const session =
+    use.cookie === undefined ? state.session : { ...state.session, cookie: use.cookie };
+  const expiry = computeSessionExpiry({ ...session, usedAtMs: use.atMs });
+  if (expiry === undefined) return { ...state, session };
+  const renewAtMs = planRenewAtMs({ expiry, ...pickLeeway(settings), random });
+  return { ...state, session, expiry, renewAtMs };
 }
 
 /** What a logout does: send the mode's logout request or not, and what to do with the jar. */
@@ -382,20 +433,25 @@ function renewed(state: AuthState, update: TokenUpdate): AuthState {
     expiryInput.expiresInSeconds = update.tokens.expiresInSeconds;
   }
   if (update.jwt !== undefined) expiryInput.jwt = update.jwt;
-  const expiry = computeTokenExpiry(expiryInput);
+  const { session } = update;
+  // A session whose end is unknown keeps the token rules: `expiry.lifetimeSeconds` from login.
+  const expiry =
+    (session && computeSessionExpiry({ ...session, usedAtMs: update.receivedAtMs })) ??
+    computeTokenExpiry(expiryInput);
   const next: AuthState = {
     ...state,
     authenticated: true,
     generation: state.generation + 1,
     expiry,
-    renewAtMs: planRenewAtMs({
-      expiry,
-      leewaySeconds: update.expiry.leewaySeconds,
-      jitterSeconds: update.expiry.jitterSeconds,
-      random: update.random,
-    }),
+    renewAtMs: planRenewAtMs({ expiry, ...pickLeeway(update.expiry), random: update.random }),
   };
   delete next.accessToken;
   if (update.tokens !== undefined) next.accessToken = update.tokens.accessToken;
+  delete next.session;
+  if (session !== undefined) next.session = session;
   return next;
+}
+
+function pickLeeway(settings: Pick<ExpirySettings, 'leewaySeconds' | 'jitterSeconds'>) {
+  return { leewaySeconds: settings.leewaySeconds, jitterSeconds: settings.jitterSeconds };
 }

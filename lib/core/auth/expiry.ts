@@ -2,11 +2,16 @@
  * When a token expires and when to refresh it. All times are epoch milliseconds from the local
  * clock; the server's clock is used only when nothing else is known (a JWT `exp` without `iat`).
  */
+import type { SessionCookie } from './cookie-expiry.ts';
 import type { JwtTimes } from './jwt.ts';
 import type { ExpirySettings } from './profile.ts';
 
-/** Where an expiry came from; `none` means "unknown": rely on the server rejecting the token. */
-export type ExpirySource = 'expires_in' | 'jwt' | 'fixed' | 'none';
+/**
+ * Where an expiry came from; `none` means "unknown": rely on the server rejecting the token.
+ * Session mode's are `cookie` (the session cookie's `Max-Age`/`Expires`) and `idle` (a known idle
+ * timeout counted from the last answered request).
+ */
+export type ExpirySource = 'expires_in' | 'jwt' | 'fixed' | 'cookie' | 'idle' | 'none';
 
 export interface TokenExpiry {
   source: ExpirySource;
@@ -80,6 +85,33 @@ function fromFixed({ receivedAtMs, settings }: ExpiryInput): TokenExpiry | undef
 
 function relative(source: ExpirySource, receivedAtMs: number, lifetimeMs: number): TokenExpiry {
   return { source, expiresAtMs: receivedAtMs + lifetimeMs, lifetimeMs };
+}
+
+export interface SessionExpiryInput {
+  /** The session cookie as last set by the server. */
+  cookie: SessionCookie;
+  /** The session's known idle timeout (`session.lifetimeSeconds`); null: unknown. */
+  idleSeconds: number | null;
+  /** When the server last answered a request made with the session, the login included. */
+  usedAtMs: number;
+}
+
+/**
+ * A session's expiry: the earlier of the session cookie's end (a client that keeps sending an
+ * ended cookie is rejected, and k6's jar drops it anyway) and the idle timeout counted from the
+ * last use. Each keeps its own lifetime (the cookie's `Max-Age`, the idle timeout), so the renewal
+ * leeway is capped by the lifetime the server gave, not by the time left. Undefined when neither
+ * is known: a browser-session cookie without a known idle timeout.
+ */
+export function computeSessionExpiry(input: SessionExpiryInput): TokenExpiry | undefined {
+  const { cookie, idleSeconds, usedAtMs } = input;
+  const idleMs = idleSeconds !== null && idleSeconds > 0 ? idleSeconds * 1000 : null;
+  const cookieEndMs = cookie.expiresAtMs;
+  if (idleMs !== null && (cookieEndMs === null || usedAtMs + idleMs < cookieEndMs)) {
+    return relative('idle', usedAtMs, idleMs);
+  }
+  if (cookieEndMs === null) return undefined;
+  return { source: 'cookie', expiresAtMs: cookieEndMs, lifetimeMs: cookieEndMs - cookie.setAtMs };
 }
 
 export interface RefreshPlanInput {

@@ -194,6 +194,7 @@ function profileSchema(): ObjectRule {
         fields: {
           cookieName: { kind: 'nullableString' },
           loginPagePath: { kind: 'nullableString' },
+          lifetimeSeconds: seconds(0, { above: true, nullable: true }),
         },
       },
       expiredStatuses: { kind: 'statuses' },
@@ -274,7 +275,7 @@ function defaultProfile(mode: AuthMode): TargetProfile {
       consent: 'submit',
       maxRequests: 12,
     },
-    session: { cookieName: null, loginPagePath: null },
+    session: { cookieName: null, loginPagePath: null, lifetimeSeconds: null },
     expiredStatuses: [401],
     expiry: { source: 'auto', lifetimeSeconds: null, leewaySeconds: 15, jitterSeconds: 5 },
     retry: { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 5000, retryAfterMaxSeconds: 30 },

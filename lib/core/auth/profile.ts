@@ -156,6 +156,12 @@ export interface TargetProfile {
     cookieName: string | null;
     /** A redirect to this path from a protected request means the session has expired. */
     loginPagePath: string | null;
+    /**
+     * The session's idle timeout, when its cookie does not say (a browser-session cookie, or an
+     * idle timeout shorter than the cookie's `Max-Age`): counted from the last answered request.
+     * Null: unknown.
+     */
+    lifetimeSeconds: number | null;
   };
   /** Statuses on a protected request that mean "credentials expired or revoked". */
   expiredStatuses: number[];

@@ -190,6 +190,12 @@ function profileRows(): SettingRow[] {
       'a redirect there means "session expired"',
     ),
     row(
+      'SESSION_LIFETIME',
+      'session.lifetimeSeconds',
+      'seconds, or none',
+      'session idle timeout when the cookie does not say; counted from the last request',
+    ),
+    row(
       'EXPIRED_STATUSES',
       'expiredStatuses',
       'statuses, comma-separated',

@@ -7,6 +7,7 @@ import {
   applyLogout,
   applyLoss,
   applyRefresh,
+  applySessionUse,
   boundLoginStep,
   decideAfterFailure,
   decideBeforeRequest,
@@ -22,8 +23,10 @@ import {
   planOnRejection,
   type RenewalPolicy,
   type RetryState,
+  type SessionTiming,
   toTokenUpdate,
 } from '../../../lib/core/auth/engine.ts';
+import type { ExpirySettings } from '../../../lib/core/auth/profile.ts';
 import type { TokenSet } from '../../../lib/core/auth/responses.ts';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -189,6 +192,117 @@ describe('applyLogin and applyRefresh', () => {
     assert.equal(state.refreshToken, undefined);
     assert.equal(state.renewAtMs, null);
     assert.equal(state.logins, 1);
+  });
+});
+
+describe('session expiry', () => {
+  const cookie = (maxAgeSeconds: number | null, atMs = NOW) => ({
+    name: 'sid',
+    expiresAtMs: maxAgeSeconds === null ? null : atMs + maxAgeSeconds * 1000,
+    setAtMs: atMs,
+  });
+  const sessionLogin = (
+    session: SessionTiming,
+    settings: ExpirySettings = expiry,
+    random = noJitter,
+  ) => applyLogin(initialAuthState(), { receivedAtMs: NOW, session, expiry: settings, random });
+
+  it('plans the re-login before the session cookie ends, with the token leeway capped at half its life', () => {
+    const state = sessionLogin({ cookie: cookie(5), idleSeconds: null });
+    assert.deepEqual(state.expiry, { source: 'cookie', expiresAtMs: NOW + 5000, lifetimeMs: 5000 });
+    assert.equal(state.renewAtMs, NOW + 2500);
+    assert.equal(decideBeforeRequest(SESSION, state, NOW + 2499), 'send');
+    assert.equal(decideBeforeRequest(SESSION, state, NOW + 2500), 'relogin');
+  });
+
+  it('spreads the re-logins with the same jitter as token renewals', () => {
+    const settings = { ...expiry, leewaySeconds: 10, jitterSeconds: 20 };
+    const state = sessionLogin({ cookie: cookie(600), idleSeconds: null }, settings, () => 0.5);
+    assert.equal(state.renewAtMs, NOW + 600_000 - 10_000 - 10_000);
+  });
+
+  it('falls back to expiry.lifetimeSeconds from login for a session of unknown end', () => {
+    const settings = { ...expiry, lifetimeSeconds: 30 };
+    const state = sessionLogin({ cookie: cookie(null), idleSeconds: null }, settings);
+    assert.equal(state.expiry.source, 'fixed');
+    assert.equal(state.renewAtMs, NOW + 20_000);
+  });
+
+  it('moves the deadline when a protected answer sets the session cookie again (sliding)', () => {
+    const state = sessionLogin({ cookie: cookie(30), idleSeconds: null });
+    const slid = applySessionUse(
+      state,
+      { atMs: NOW + 15_000, cookie: cookie(30, NOW + 15_000) },
+      expiry,
+      noJitter,
+    );
+    assert.deepEqual(slid.expiry, {
+      source: 'cookie',
+      expiresAtMs: NOW + 45_000,
+      lifetimeMs: 30_000,
+    });
+    assert.equal(slid.renewAtMs, NOW + 35_000);
+    assert.equal(slid.generation, state.generation, 'the same credentials');
+    assert.equal(decideBeforeRequest(SESSION, slid, NOW + 25_000), 'send');
+  });
+
+  it('makes the re-login due at once when a protected answer deletes the session cookie', () => {
+    const state = sessionLogin({ cookie: cookie(30), idleSeconds: null });
+    const deleted = { name: 'sid', expiresAtMs: NOW + 1000, setAtMs: NOW + 1000 };
+    const next = applySessionUse(state, { atMs: NOW + 1000, cookie: deleted }, expiry, noJitter);
+    assert.equal(next.renewAtMs, NOW + 1000);
+    assert.equal(decideBeforeRequest(SESSION, next, NOW + 1000), 'relogin');
+    assert.equal(isUnexpired(next, NOW + 1000), false);
+  });
+
+  it('counts a known idle timeout from the last answered request', () => {
+    const state = sessionLogin({ cookie: cookie(null), idleSeconds: 60 });
+    assert.deepEqual(state.expiry, {
+      source: 'idle',
+      expiresAtMs: NOW + 60_000,
+      lifetimeMs: 60_000,
+    });
+    const used = applySessionUse(state, { atMs: NOW + 40_000 }, expiry, noJitter);
+    assert.equal(used.expiry.expiresAtMs, NOW + 100_000);
+    assert.equal(used.renewAtMs, NOW + 90_000);
+  });
+
+  it('ends a busy session with an idle timeout at its cookie’s end all the same', () => {
+    const state = sessionLogin({ cookie: cookie(100), idleSeconds: 60 });
+    const used = applySessionUse(state, { atMs: NOW + 80_000 }, expiry, noJitter);
+    assert.deepEqual(used.expiry, {
+      source: 'cookie',
+      expiresAtMs: NOW + 100_000,
+      lifetimeMs: 100_000,
+    });
+  });
+
+  it('keeps the login’s expiry when a re-sent cookie still tells no end', () => {
+    const settings = { ...expiry, lifetimeSeconds: 30 };
+    const state = sessionLogin({ cookie: cookie(null), idleSeconds: null }, settings);
+    const next = applySessionUse(
+      state,
+      { atMs: NOW + 1000, cookie: cookie(null, NOW + 1000) },
+      expiry,
+      noJitter,
+    );
+    assert.deepEqual(next.expiry, state.expiry);
+    assert.equal(next.renewAtMs, state.renewAtMs);
+    assert.equal(next.session?.cookie.setAtMs, NOW + 1000);
+  });
+
+  it('changes nothing outside session mode or once the session is lost', () => {
+    const token = loggedIn();
+    assert.equal(applySessionUse(token, { atMs: NOW }, expiry, noJitter), token);
+    const lost = applyLoss(sessionLogin({ cookie: cookie(30), idleSeconds: null }));
+    assert.equal(lost.session, undefined);
+    assert.equal(applySessionUse(lost, { atMs: NOW, cookie: cookie(30) }, expiry, noJitter), lost);
+  });
+
+  it('forgets the session cookie of an earlier login when a login tells none', () => {
+    const state = sessionLogin({ cookie: cookie(30), idleSeconds: null });
+    const again = applyLogin(state, { receivedAtMs: NOW, expiry, random: noJitter });
+    assert.equal(again.session, undefined);
   });
 });
 
@@ -407,6 +521,19 @@ describe('toTokenUpdate', () => {
     };
     return { read, readJwtTimes };
   }
+
+  it('carries what a session login said about the session’s end', () => {
+    const session = {
+      cookie: { name: 'sid', expiresAtMs: NOW + 5000, setAtMs: NOW },
+      idleSeconds: null,
+    };
+    assert.deepEqual(toTokenUpdate({ session }, NOW, expiry, noJitter), {
+      receivedAtMs: NOW,
+      expiry,
+      random: noJitter,
+      session,
+    });
+  });
 
   it('carries no tokens for a session login', () => {
     const { read, readJwtTimes } = reader();

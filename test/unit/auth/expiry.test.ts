@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { computeTokenExpiry, isRenewDue, planRenewAtMs } from '../../../lib/core/auth/expiry.ts';
+import {
+  computeSessionExpiry,
+  computeTokenExpiry,
+  isRenewDue,
+  planRenewAtMs,
+} from '../../../lib/core/auth/expiry.ts';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 const auto = { source: 'auto', lifetimeSeconds: null } as const;
@@ -114,6 +119,47 @@ describe('computeTokenExpiry', () => {
         settings: { source: 'fixed', lifetimeSeconds: null },
       }).source,
       'none',
+    );
+  });
+});
+
+describe('computeSessionExpiry', () => {
+  const cookie = (expiresAtMs: number | null) => ({ name: 'sid', expiresAtMs, setAtMs: NOW });
+
+  it('ends with the session cookie, whose lifetime counts from when it was set', () => {
+    assert.deepEqual(
+      computeSessionExpiry({ cookie: cookie(NOW + 5000), idleSeconds: null, usedAtMs: NOW + 1000 }),
+      { source: 'cookie', expiresAtMs: NOW + 5000, lifetimeMs: 5000 },
+    );
+  });
+
+  it('ends an idle timeout after the last use, for a browser-session cookie', () => {
+    assert.deepEqual(
+      computeSessionExpiry({ cookie: cookie(null), idleSeconds: 60, usedAtMs: NOW + 1000 }),
+      { source: 'idle', expiresAtMs: NOW + 61_000, lifetimeMs: 60_000 },
+    );
+  });
+
+  it('takes whichever ends first, the cookie or the idle timeout', () => {
+    const long = cookie(NOW + 3_600_000);
+    assert.equal(
+      computeSessionExpiry({ cookie: long, idleSeconds: 60, usedAtMs: NOW })?.source,
+      'idle',
+    );
+    assert.deepEqual(
+      computeSessionExpiry({ cookie: long, idleSeconds: 60, usedAtMs: NOW + 3_590_000 }),
+      { source: 'cookie', expiresAtMs: NOW + 3_600_000, lifetimeMs: 3_600_000 },
+    );
+  });
+
+  it('knows nothing for a browser-session cookie without a known idle timeout', () => {
+    assert.equal(
+      computeSessionExpiry({ cookie: cookie(null), idleSeconds: null, usedAtMs: NOW }),
+      undefined,
+    );
+    assert.equal(
+      computeSessionExpiry({ cookie: cookie(null), idleSeconds: 0, usedAtMs: NOW }),
+      undefined,
     );
   });
 });

@@ -136,7 +136,11 @@ describe('example profiles', () => {
       sendAs: 'field',
       sendName: 'csrf_token',
     });
-    assert.deepEqual(profile.session, { cookieName: 'APPSESSION', loginPagePath: '/login' });
+    assert.deepEqual(profile.session, {
+      cookieName: 'APPSESSION',
+      loginPagePath: '/login',
+      lifetimeSeconds: null,
+    });
     assert.deepEqual(profile.protected, { method: 'GET', path: '/dashboard' });
     assert.deepEqual(profile.expiredStatuses, [401, 403]);
   });

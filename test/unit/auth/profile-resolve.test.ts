@@ -53,7 +53,7 @@ describe('resolveProfile defaults', () => {
         consent: 'submit',
         maxRequests: 12,
       },
-      session: { cookieName: null, loginPagePath: null },
+      session: { cookieName: null, loginPagePath: null, lifetimeSeconds: null },
       expiredStatuses: [401],
       expiry: { source: 'auto', lifetimeSeconds: null, leewaySeconds: 15, jitterSeconds: 5 },
       retry: { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 5000, retryAfterMaxSeconds: 30 },
@@ -116,6 +116,7 @@ describe('resolveProfile layering', () => {
       ACCESS_TOKEN_SCHEME: ['Token', 'Token'],
       SESSION_COOKIE: ['JSESSIONID', 'JSESSIONID'],
       LOGIN_PAGE_PATH: ['/signin', '/signin'],
+      SESSION_LIFETIME: ['1800', 1800],
       EXPIRED_STATUSES: ['401, 419', [401, 419]],
       EXPIRY_SOURCE: ['jwt', 'jwt'],
       TOKEN_LIFETIME: ['90', 90],
@@ -270,6 +271,25 @@ describe('resolveProfile validation', () => {
         'PROFILE_BAD_VALUE',
         'Invalid setting profile.expiredStatuses (p.json); reason: expected a non-empty list of HTTP statuses (100-599), got []',
       ),
+    );
+  });
+
+  test('a session lifetime that is not a number of seconds > 0 is refused, naming -e SESSION_LIFETIME', () => {
+    for (const [text, got] of [
+      ['30m', '"30m"'],
+      ['0', '"0"'],
+    ]) {
+      assert.throws(
+        () => resolveProfile({ env: { AUTH_MODE: 'session', SESSION_LIFETIME: text } }),
+        configError(
+          'PROFILE_BAD_VALUE',
+          `Invalid setting -e SESSION_LIFETIME; reason: expected a number > 0 or null, got ${got}`,
+        ),
+      );
+    }
+    assert.equal(
+      resolveProfile({ env: { SESSION_LIFETIME: 'none' } }).session.lifetimeSeconds,
+      null,
     );
   });
 

@@ -291,3 +291,60 @@ describe('the CSRF form test server', () => {
     assert.equal(after.missingSession, before.missingSession + 1);
   });
 });
+
+describe('the CSRF form test server with a sliding session cookie', () => {
+  let server: RunningCsrfFormServer;
+  let nowMs = START_MS;
+
+  before(async () => {
+    server = await startCsrfFormServer({
+      sessionTtlSeconds: 60,
+      idleTimeout: true,
+      cookieMaxAge: true,
+      now: () => nowMs,
+    });
+  });
+  after(() => server.stop());
+
+  /** Logs user1 in through the CSRF page; the login's session Set-Cookie. */
+  const login = async (): Promise<string> => {
+    const page = await fetch(`${server.url}/login`);
+    const binding = page.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+    const token = /<input value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+    const res = await fetch(`${server.url}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: binding },
+      body: new URLSearchParams({ username: 'user1', password: 'pass1', csrf_token: token }),
+    });
+    assert.equal(res.status, 302);
+    return res.headers.getSetCookie()[0] ?? '';
+  };
+  const dashboard = (cookie: string) =>
+    fetch(`${server.url}/dashboard`, { redirect: 'manual', headers: { Cookie: cookie } });
+
+  test('the session cookie says its Max-Age, and every page sends it again', async () => {
+    const setCookie = await login();
+    assert.match(
+      setCookie,
+      /^APPSESSION=[A-Za-z0-9_-]{32}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=60$/,
+    );
+    const pair = setCookie.split(';')[0] ?? '';
+    const page = await dashboard(pair);
+    assert.equal(page.status, 200);
+    assert.deepEqual(page.headers.getSetCookie(), [
+      `${pair}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60`,
+    ]);
+    assert.equal(server.stats().cookiesResent, 1);
+  });
+
+  test('the session ends 60 s after its last request, not after login', async () => {
+    const pair = (await login()).split(';')[0] ?? '';
+    nowMs += 50_000;
+    assert.equal((await dashboard(pair)).status, 200);
+    nowMs += 50_000;
+    assert.equal((await dashboard(pair)).status, 200, 'kept alive by the request 50 s ago');
+    nowMs += 60_000;
+    assert.equal((await dashboard(pair)).status, 302, 'idle for 60 s');
+  });
+});

@@ -46,7 +46,7 @@ describe('session login and the sid cookie', () => {
   const getProtected = (cookie: string) =>
     fetch(`${server.url}/protected`, { headers: { cookie } });
 
-  it('answers 200 with a small JSON body and a sid cookie that is HttpOnly, SameSite=Lax, Path=/', async () => {
+  it('answers 200 with a small JSON body and a sid cookie that is HttpOnly, SameSite=Lax, Path=/, with SESSION_MAX_TTL as its Max-Age', async () => {
     const res = await formLogin();
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { user: 'user1', auth: 'session' });
@@ -55,7 +55,7 @@ describe('session login and the sid cookie', () => {
     assert.equal(cookies.length, 1);
     const [pair, ...attributes] = (cookies[0] ?? '').split('; ');
     assert.match(pair ?? '', /^sid=[A-Za-z0-9_-]{43}$/);
-    assert.deepEqual(attributes, ['Path=/', 'HttpOnly', 'SameSite=Lax']);
+    assert.deepEqual(attributes, ['Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${MAX_SECONDS}`]);
   });
 
   it('makes session ids of 256 random bits: 43 base64url characters, all different', async () => {

@@ -12,7 +12,7 @@
  * whose renewal is the same token request: `policy.renewBy: 'login'`.
  */
 import type { RequestSpec, ResponseView } from '../../http-types.ts';
-import type { RenewalPolicy } from '../engine.ts';
+import type { RenewalPolicy, SessionTiming } from '../engine.ts';
 import type { Base64UrlDecoder, JwtTimes } from '../jwt.ts';
 import type { AuthMode, Credentials, TargetProfile } from '../profile.ts';
 import type { TokenSet } from '../responses.ts';
@@ -67,8 +67,11 @@ export interface WalkTools {
 
 export type LoginStep =
   | LoginRequestStep
-  /** Logged in: tokens in token and dual mode; none in session mode (the jar holds the session). */
-  | { kind: 'done'; tokens?: TokenSet }
+  /**
+   * Logged in: tokens in token and dual mode; in session mode the jar holds the session, and
+   * `session` says when it ends.
+   */
+  | { kind: 'done'; tokens?: TokenSet; session?: SessionTiming }
   | StepFailure;
 
 export type RenewalAnswer = { kind: 'done'; tokens: TokenSet } | StepFailure;

@@ -1,9 +1,11 @@
 /**
  * Session mode: a form or JSON login whose session cookie lives in the
  * VU's cookie jar. Nothing to add to requests (the jar carries the cookie); renewal is a new login
- * from an empty jar; a 401/403 or a redirect to the login page means the session ended.
+ * from an empty jar, shortly before the session cookie's `Max-Age`/`Expires` (or a known idle
+ * timeout) ends it, or once a 401/403 or a redirect to the login page says it ended.
  */
 import type { ResponseView } from '../../http-types.ts';
+import { findSessionCookie } from '../cookie-expiry.ts';
 import type { TargetProfile } from '../profile.ts';
 import { buildLogoutRequest } from '../requests.ts';
 import { isExpiredRejection, isLoginSuccess } from '../responses.ts';
@@ -29,7 +31,15 @@ export const plugin: AuthModePlugin = {
   buildLogout: (profile) => buildLogoutRequest(profile, {}),
 };
 
-/** Logged in when the status is a success one and the session cookie was set. */
+/**
+ * Logged in when the status is a success one and the session cookie was set; the answer tells
+ * when the session ends, as far as its cookie and the profile know.
+ */
 function readSessionLogin(profile: TargetProfile, res: ResponseView): LoginStep {
-  return isLoginSuccess(profile, res) ? { kind: 'done' } : refusedBy(res);
+  if (!isLoginSuccess(profile, res)) return refusedBy(res);
+  const { cookieName, lifetimeSeconds } = profile.session;
+  const cookie = findSessionCookie(cookieName, res);
+  return cookie === undefined
+    ? { kind: 'done' }
+    : { kind: 'done', session: { cookie, idleSeconds: lifetimeSeconds } };
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { plugin as session } from '../../../../lib/core/auth/modes/session.ts';
 import { resolveProfile } from '../../../../lib/core/auth/profile-resolve.ts';
 import { exampleProfile } from '../../../helpers/profiles.ts';
-import { respond, user1, walkTools } from '../../../helpers/response-views.ts';
+import { NOW, respond, user1, walkTools } from '../../../helpers/response-views.ts';
 
 const reference = resolveProfile({ env: { AUTH_MODE: 'session' } });
 const form = exampleProfile('csrf-form', { BASE_URL: 'http://app.test' });
@@ -36,6 +36,20 @@ describe('the session mode plug-in', () => {
     const answer = respond({ setCookies: { sid: 's1' } });
     assert.deepEqual(session.continueLogin(reference, user1, walk, answer, walkTools()), {
       kind: 'done',
+      session: { cookie: { name: 'sid', expiresAtMs: null, setAtMs: NOW }, idleSeconds: null },
+    });
+  });
+
+  it('reports when the session cookie ends (its Max-Age) and the known idle timeout', () => {
+    const walk = { step: 'login', carry: {} };
+    const answer = respond({
+      setCookies: { sid: 's1' },
+      cookieLifetimes: { sid: { maxAgeSeconds: 5 } },
+    });
+    const profile = resolveProfile({ env: { AUTH_MODE: 'session', SESSION_LIFETIME: '60' } });
+    assert.deepEqual(session.continueLogin(profile, user1, walk, answer, walkTools()), {
+      kind: 'done',
+      session: { cookie: { name: 'sid', expiresAtMs: NOW + 5000, setAtMs: NOW }, idleSeconds: 60 },
     });
   });
 
@@ -109,7 +123,13 @@ describe('the session mode plug-in', () => {
       headers: { location: '/dashboard' },
       setCookies: { APPSESSION: 'a' },
     });
-    assert.deepEqual(session.continueLogin(form, user1, walk, ok, walkTools()), { kind: 'done' });
+    assert.deepEqual(session.continueLogin(form, user1, walk, ok, walkTools()), {
+      kind: 'done',
+      session: {
+        cookie: { name: 'APPSESSION', expiresAtMs: null, setAtMs: NOW },
+        idleSeconds: null,
+      },
+    });
     const back = respond({
       status: 302,
       headers: { location: '/login' },

@@ -9,9 +9,13 @@
  * k6 also instantiates every function of every loaded module in every VU (about 0.6 KiB each), so
  * the code only VU 0 runs (settings, planning, results; see lib/k6/vu-zero.ts) is bundled apart
  * into `<out dir>/controller.js` from lib/k6/controller.ts, which VU 0 loads at init with k6's
- * `require` and the other VUs never instantiate. The `require` stays a run-time load of the file
- * beside the bundle: copy dist/ as a whole. The auth mode plug-ins stay inside the bundle: a
- * `require` costs each VU that makes it about 40 KiB (bench/RESULTS.md), more than all three modes.
+ * `require` and the other VUs never instantiate. Likewise the identity-provider modes
+ * (authorization-code, client-credentials: their login walk, forms, URLs, discovery, PKCE) go to
+ * `<out dir>/identity-provider.js` from lib/k6/identity-provider.ts, which lib/k6/auth-mode.ts
+ * requires at init only in a run of those modes: they cost a VU of another mode nothing. Each
+ * `require` stays a run-time load of the file beside the bundle: copy dist/ as a whole. The
+ * password modes (session, token, dual) stay inside the bundle: a `require` costs each VU that
+ * makes it about 40 KiB (bench/RESULTS.md), more than their code.
  *
  * `node build.mjs [<scenarios dir> [<out dir>]]` builds another folder (tests use it); the bundles
  * are also importable as `buildScenarios({ scenariosDir, outDir })`, and any entry files as
@@ -26,8 +30,19 @@ import * as esbuild from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
 
-const CONTROLLER_ENTRY = join(ROOT, 'lib', 'k6', 'controller.ts');
-const CONTROLLER_LOADER = join(ROOT, 'lib', 'k6', 'vu-zero.ts');
+/** The bundles built apart, each required at run time by one module of the scenario bundle. */
+const APART = [
+  {
+    entry: join(ROOT, 'lib', 'k6', 'controller.ts'),
+    file: 'controller.js',
+    loader: join(ROOT, 'lib', 'k6', 'vu-zero.ts'),
+  },
+  {
+    entry: join(ROOT, 'lib', 'k6', 'identity-provider.ts'),
+    file: 'identity-provider.js',
+    loader: join(ROOT, 'lib', 'k6', 'auth-mode.ts'),
+  },
+];
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 
@@ -51,19 +66,21 @@ const rejectNodeBuiltins = {
   },
 };
 
-/** lib/k6/vu-zero.ts's `require('./controller.js')` stays a runtime load of the file beside the bundle. */
-const keepControllerApart = {
-  name: 'keep-controller-apart',
+/** Each loader's `require('./<file>')` of a bundle built apart stays a run-time load beside it. */
+const keepApart = {
+  name: 'keep-apart',
   setup(build) {
-    build.onResolve({ filter: /^\.\/controller\.js$/ }, (args) =>
-      args.importer === CONTROLLER_LOADER ? { path: args.path, external: true } : undefined,
+    build.onResolve({ filter: /^\.\/[\w-]+\.js$/ }, (args) =>
+      APART.some(({ file, loader }) => args.path === `./${file}` && args.importer === loader)
+        ? { path: args.path, external: true }
+        : undefined,
     );
   },
 };
 
 /**
- * Bundles each `*.ts` file directly in `scenariosDir` into `<outDir>/<name>.js`, plus
- * `<outDir>/controller.js`.
+ * Bundles each `*.ts` file directly in `scenariosDir` into `<outDir>/<name>.js`, plus the bundles
+ * built apart (`<outDir>/controller.js`, `<outDir>/identity-provider.js`).
  * Resolves to the bundles written, with their sizes; rejects with esbuild's error (which names
  * each offending import and where it is) when any import cannot go into a k6 bundle.
  */
@@ -80,9 +97,11 @@ export async function buildScenarios({
       `nothing to build; reason: expected scenarios/*.ts files, got none in ${scenariosDir}`,
     );
   }
-  if (names.includes('controller.ts')) {
+  for (const { file } of APART) {
+    const name = file.replace(/\.js$/, '');
+    if (!names.includes(`${name}.ts`)) continue;
     throw new Error(
-      `cannot build ${join(scenariosDir, 'controller.ts')}; reason: expected another name, got "controller", which the toolkit's dist/controller.js uses`,
+      `cannot build ${join(scenariosDir, `${name}.ts`)}; reason: expected another name, got "${name}", which the toolkit's dist/${file} uses`,
     );
   }
   return bundleForK6(
@@ -93,10 +112,9 @@ export async function buildScenarios({
 }
 
 /**
-/**
- * Bundles `entryPoints` (from one folder) into `<outDir>/<name>.js` each, and the toolkit's VU 0
- * code into `<outDir>/controller.js`, which the bundles load at run time. Resolves to the bundles
- * written, with their sizes, controller.js last.
+ * Bundles `entryPoints` (from one folder) into `<outDir>/<name>.js` each, and the bundles built
+ * apart (VU 0's controller.js, identity-provider.js), which the bundles load at run time. Resolves
+ * to the bundles written, with their sizes, the apart ones last.
  * `sourcemap: false` leaves the inline source map out (the bench measures what it costs per VU);
  * users' builds always have it.
  */
@@ -115,17 +133,19 @@ export async function bundleForK6(entryPoints, outDir, { sourcemap = true } = {}
     // Mappings are enough for stack traces; the sources themselves would double the size.
     sourcesContent: false,
     logLevel: 'silent',
-    plugins: [rejectNodeBuiltins, keepControllerApart],
+    plugins: [rejectNodeBuiltins, keepApart],
   };
-  const controller = join(outDir, 'controller.js');
+  const apart = APART.map(({ entry, file }) => ({ entry, outfile: join(outDir, file) }));
   await Promise.all([
     esbuild.build({ ...settings, entryPoints, outdir: outDir }),
-    esbuild.build({ ...settings, entryPoints: [CONTROLLER_ENTRY], outfile: controller }),
+    ...apart.map(({ entry, outfile }) =>
+      esbuild.build({ ...settings, entryPoints: [entry], outfile }),
+    ),
   ]);
   const files = entryPoints.map((entry) =>
     join(outDir, `${basename(entry).replace(/\.[^.]+$/, '')}.js`),
   );
-  files.push(controller);
+  files.push(...apart.map(({ outfile }) => outfile));
   return Promise.all(files.map(async (file) => ({ file, bytes: (await stat(file)).size })));
 }
 

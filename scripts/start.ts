@@ -228,7 +228,9 @@ export async function main(extraK6Args: readonly string[] = []): Promise<number>
   const { buildScenarios } = await import('../build.mjs');
   const bundles = await buildScenarios();
   // The controller is written beside the scenarios: count only these.
-  const scenarios = bundles.filter(({ file }) => !file.endsWith('controller.js'));
+  const scenarios = bundles.filter(
+    ({ file }) => !file.endsWith('controller.js') && !file.endsWith('identity-provider.js'),
+  );
   say(`[1/${steps}] build: ${scenarios.length} scenarios into dist/ (${seconds(stepStart)})`);
 
   stepStart = Date.now();

@@ -9,6 +9,7 @@ import http, { type CookieJar } from 'k6/http';
 import type { AuthModePlugin } from '../core/auth/modes/mode-plugin.ts';
 import type { TargetProfile } from '../core/auth/profile.ts';
 import type { RequestSpec } from '../core/http-types.ts';
+import type { ModeRuntime } from './auth-mode.ts';
 import type { AuthRequest, AuthResponse, CredentialsSource } from './auth-types.ts';
 import { CredentialKeeper } from './credential-keeper.ts';
 import { authExpiredRejections, authLogins, authRefreshes, authRelogins } from './metrics.ts';
@@ -42,12 +43,15 @@ export class AuthClient {
     | { generation: number; jar: CookieJar; request: PreparedRequest }
     | undefined;
 
+  private readonly mode: AuthModePlugin;
+
   constructor(
     private readonly profile: TargetProfile,
     credentialsSource: CredentialsSource,
-    private readonly mode: AuthModePlugin,
+    runtime: ModeRuntime,
   ) {
-    this.keeper = new CredentialKeeper(profile, credentialsSource, mode);
+    this.mode = runtime.plugin;
+    this.keeper = new CredentialKeeper(profile, credentialsSource, runtime);
     this.tags = { auth: profile.mode };
     // A zero sample per counter, so the summary shows "auth_relogins 0" instead of leaving
     // readers to guess whether the metric exists.

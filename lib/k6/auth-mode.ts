@@ -1,23 +1,46 @@
 /**
- * The auth mode plug-in this run uses (`profile.mode`). All are bundled into the scenario:
- * loading only the one a VU runs, with k6's `require` at init, was measured to cost each VU about
- * 40 KiB more than carrying all of them (a `require` of even a one-line module costs that much per
- * VU in k6 v2.2.0; bench/RESULTS.md's notes), more than the modes' own code.
+ * The auth mode this run uses (`profile.mode`): its plug-in, and the runtime tools its login walk
+ * needs. The password modes (session, token, dual) are bundled into the scenario: a `require` at
+ * init costs each VU about 40 KiB in k6 v2.2.0 (bench/RESULTS.md's notes), more than their code.
+ * The identity-provider modes carry much more (a login walk through HTML pages, discovery, PKCE),
+ * so they come from dist/identity-provider.js, required only in a run of those modes.
  */
-import { plugin as authorizationCode } from '../core/auth/modes/authorization-code.ts';
-import { plugin as clientCredentials } from '../core/auth/modes/client-credentials.ts';
+import { b64decode } from 'k6/encoding';
 import { plugin as dual } from '../core/auth/modes/dual.ts';
-import type { AuthModePlugin } from '../core/auth/modes/mode-plugin.ts';
+import type { AuthModePlugin, WalkTools } from '../core/auth/modes/mode-plugin.ts';
 import { plugin as session } from '../core/auth/modes/session.ts';
 import { plugin as token } from '../core/auth/modes/token.ts';
+import type { TargetProfile } from '../core/auth/profile.ts';
 import { profile } from './config.ts';
+import type * as IdentityProviderModule from './identity-provider.ts';
 
-const PLUGINS: Readonly<Record<AuthModePlugin['mode'], AuthModePlugin>> = {
-  session,
-  token,
-  dual,
-  'authorization-code': authorizationCode,
-  'client-credentials': clientCredentials,
-};
+export interface ModeRuntime {
+  plugin: AuthModePlugin;
+  tools: WalkTools;
+  /** Fills the provider's endpoints from its discovery document; identity-provider modes only. */
+  discover?: (profile: TargetProfile) => TargetProfile;
+}
 
-export const authMode: AuthModePlugin = PLUGINS[profile.mode];
+function load(): ModeRuntime {
+  const { mode } = profile;
+  if (mode === 'authorization-code' || mode === 'client-credentials') {
+    const idp = require('./identity-provider.js') as typeof IdentityProviderModule;
+    return { plugin: idp.PLUGINS[mode], tools: idp.WALK_TOOLS, discover: idp.discoverOrAbort };
+  }
+  const unavailable = (): never => {
+    throw new Error(
+      `Cannot make PKCE values; reason: expected an identity-provider mode, got ${mode}`,
+    );
+  };
+  return {
+    plugin: { session, token, dual }[mode],
+    // A password login uses no randomness; decoding reads a JWT access token's expiry.
+    tools: {
+      randomUrlSafe: unavailable,
+      sha256Url: unavailable,
+      decode: (part) => b64decode(part, 'rawurl', 's'),
+    },
+  };
+}
+
+export const authMode: ModeRuntime = load();

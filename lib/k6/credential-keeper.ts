@@ -12,8 +12,8 @@ import type { AuthModePlugin, LoginStep, StepFailure } from '../core/auth/modes/
 import { needsDiscovery } from '../core/auth/oidc/discovery.ts';
 import type { Credentials, TargetProfile } from '../core/auth/profile.ts';
 import type { RequestSpec, ResponseView } from '../core/http-types.ts';
+import type { ModeRuntime } from './auth-mode.ts';
 import type { AuthResponse, CredentialsSource } from './auth-types.ts';
-import { discoverOrAbort } from './discovery.ts';
 import { readPage } from './html-page.ts';
 import { warn } from './log.ts';
 import { authErrors, authLogins, authRefreshes, authRelogins } from './metrics.ts';
@@ -25,13 +25,10 @@ import {
   toCookieLifetime,
   toResponseView,
 } from './transport.ts';
-import { WALK_TOOLS } from './walk-tools.ts';
 
 type Success = Extract<LoginStep, { kind: 'done' }>;
 type Done = Success & { view: ResponseView };
 type Answer = { view: ResponseView; result: Success | StepFailure };
-
-const decodeJwtPart = WALK_TOOLS.decode;
 
 /** The account of a mode that logs in without one (client credentials). */
 const NO_ACCOUNT: Credentials = Object.freeze({ username: '', password: '' });
@@ -51,11 +48,14 @@ export class CredentialKeeper {
   private readonly expected: Record<'auth' | 'refresh', ExpectedStatusesCallback>;
   private readonly readJwt: ((accessToken: string) => JwtTimes | undefined) | undefined;
 
+  private readonly mode: AuthModePlugin;
+
   constructor(
     private profile: TargetProfile,
     private readonly credentialsSource: CredentialsSource,
-    private readonly mode: AuthModePlugin,
+    private readonly runtime: ModeRuntime,
   ) {
+    this.mode = runtime.plugin;
     this.tags = { auth: profile.mode };
     const ok = { min: 200, max: 399 };
     this.expected = {
@@ -63,8 +63,9 @@ export class CredentialKeeper {
       // A refused refresh (RFC 6749 §5.2 invalid_grant, 400/401) is recovered by a new login.
       refresh: http.expectedStatuses(ok, 400, 401),
     };
-    const { readJwtTimes } = mode;
-    this.readJwt = readJwtTimes && ((token) => readJwtTimes(token, decodeJwtPart));
+    const { readJwtTimes } = this.mode;
+    const { decode } = runtime.tools;
+    this.readJwt = readJwtTimes && ((token) => readJwtTimes(token, decode));
   }
 
   /** Reads the VU's account, a `k6/secrets` password included (only an async call can). */
@@ -143,7 +144,9 @@ export class CredentialKeeper {
 
   private login(): boolean {
     if (!engine.mayLogIn(this.retry)) return false;
-    if (needsDiscovery(this.profile)) this.profile = discoverOrAbort(this.profile);
+    const { discover } = this.runtime;
+    if (discover !== undefined && needsDiscovery(this.profile))
+      this.profile = discover(this.profile);
     if (this.credentials === undefined) {
       this.credentials = this.mode.usesAccounts ? this.credentialsSource.sync() : NO_ACCOUNT;
     }
@@ -166,14 +169,15 @@ export class CredentialKeeper {
   private walkLogin(credentials: Credentials): Answer {
     const { profile, mode } = this;
     const maxRequests = mode.maxLoginRequests(profile);
-    let step = mode.startLogin(profile, credentials, WALK_TOOLS);
+    const { tools } = this.runtime;
+    let step = mode.startLogin(profile, credentials, tools);
     for (let sent = 1; ; sent += 1) {
       const view = this.sendAuth(step.request, this.expected.auth);
       // A page, or an error page that may show the login form again (Dex answers 401 so).
       if (step.readPage !== undefined && (view.status < 300 || view.status > 399)) {
         view.page = readPage(view.body, step.readPage);
       }
-      const next = mode.continueLogin(profile, credentials, step.walk, view, WALK_TOOLS);
+      const next = mode.continueLogin(profile, credentials, step.walk, view, tools);
       const bounded = engine.boundLoginStep(next, sent, maxRequests);
       if (bounded.kind !== 'send') return { view, result: bounded };
       step = bounded;

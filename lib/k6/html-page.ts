@@ -2,13 +2,27 @@
  * Reads an HTML page into the plain data a login walk decides on (lib/core/http-types.ts
  * `HtmlPage`), with k6's own HTML parser (`k6/html`, native code: no JavaScript parser in the
  * VU). No decisions here: which form is the login form is lib/core/auth/oidc/forms.ts's call.
+ * `k6/html` is required at init only by a run that reads pages (the code flow, a CSRF token in
+ * HTML): importing a k6 module costs every VU memory, used or not.
  */
-import { parseHTML, type Selection } from 'k6/html';
+import type * as K6Html from 'k6/html';
+import type { Selection } from 'k6/html';
 import type { FormField, HtmlForm, HtmlPage } from '../core/http-types.ts';
+import { profile } from './config.ts';
+
+const html: typeof K6Html | undefined =
+  profile.mode === 'authorization-code' || profile.csrf?.from === 'html'
+    ? (require('k6/html') as typeof K6Html)
+    : undefined;
 
 /** The page's forms, each marked with the roles whose CSS selector it matches, and its meta tags. */
 export function readPage(body: string, selectors: Readonly<Record<string, string>>): HtmlPage {
-  const doc = parseHTML(body);
+  if (html === undefined) {
+    throw new Error(
+      `Cannot read a page; reason: expected a run that reads pages (authorization-code mode, or a CSRF token from html), got mode ${profile.mode}`,
+    );
+  }
+  const doc = html.parseHTML(body);
   const forms = doc
     .find('form')
     .toArray()

@@ -25,7 +25,6 @@ import { AuthClient, type AuthRequest, type AuthResponse } from './auth-client.t
 import { authMode } from './auth-mode.ts';
 import { profile } from './config.ts';
 import { credentialsForThisVu, credentialsForThisVuAsync } from './credentials.ts';
-import { discoverOrAbort } from './discovery.ts';
 
 export type { SummaryExtras } from '../core/results/result-files.ts';
 export type { SummaryData } from '../core/results/summary-data.ts';
@@ -65,7 +64,10 @@ export interface SetupData {
  * pass its data on with `useSetupData(data)`; without it, each VU discovers at its first login.
  */
 export function setup(): SetupData {
-  return needsDiscovery(profile) ? { oauth: discoverOrAbort(profile).oauth } : {};
+  const { discover } = authMode;
+  return discover !== undefined && needsDiscovery(profile)
+    ? { oauth: discover(profile).oauth }
+    : {};
 }
 
 /** Gives this VU's client what `setup()` found (the default function's argument). */

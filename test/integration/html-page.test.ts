@@ -35,7 +35,12 @@ describe('reading pages and hashing with k6 itself', () => {
     const out = join(dir, 'result.json');
     const run = await runK6({
       script: join(dir, 'html-page-probe.js'),
-      env: { PAGES: JSON.stringify([fixture('tricky.html')]), OUT: out },
+      // A profile whose CSRF token is read from HTML: the runs that require k6/html.
+      env: {
+        PAGES: JSON.stringify([fixture('tricky.html')]),
+        OUT: out,
+        PROFILE: 'profiles/csrf-form.json',
+      },
       args: ['--quiet'],
       timeoutMs: 60_000,
     });

@@ -38,7 +38,7 @@ describe('buildScenarios', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('bundles every scenarios/*.ts into dist/<name>.js, plus dist/controller.js, and reports each size', async () => {
+  it('bundles every scenarios/*.ts into dist/<name>.js, plus the bundles built apart, and reports each size', async () => {
     const scenariosDir = await scenarios('many', {
       'scenarios/a.ts': 'export default function () {}\n',
       'scenarios/b.ts': 'export default function () {}\n',
@@ -49,9 +49,19 @@ describe('buildScenarios', () => {
     const bundles = await buildScenarios({ scenariosDir, outDir });
     assert.deepEqual(
       bundles.map((b) => b.file),
-      [join(outDir, 'a.js'), join(outDir, 'b.js'), join(outDir, 'controller.js')],
+      [
+        join(outDir, 'a.js'),
+        join(outDir, 'b.js'),
+        join(outDir, 'controller.js'),
+        join(outDir, 'identity-provider.js'),
+      ],
     );
-    assert.deepEqual((await readdir(outDir)).sort(), ['a.js', 'b.js', 'controller.js']);
+    assert.deepEqual((await readdir(outDir)).sort(), [
+      'a.js',
+      'b.js',
+      'controller.js',
+      'identity-provider.js',
+    ]);
     for (const bundle of bundles) assert.ok(bundle.bytes > 0);
   });
 
@@ -150,7 +160,7 @@ describe('buildScenarios', () => {
     assert.match(await readFile(controller?.file ?? '', 'utf8'), /function renderResults/);
   });
 
-  it('bundles every auth mode plug-in into the scenario, with no run-time load but the controller', async () => {
+  it('bundles the password modes into the scenario, and leaves the identity-provider modes to a load at init', async () => {
     const scenariosDir = await scenarios('modes', {
       'scenarios/p.ts': [
         `import { protectedCall } from '${join(ROOT, 'lib/k6/index.ts')}';`,
@@ -162,10 +172,14 @@ describe('buildScenarios', () => {
     const bundles = await buildScenarios({ scenariosDir, outDir });
     assert.deepEqual(
       bundles.map((b) => b.file),
-      [join(outDir, 'p.js'), join(outDir, 'controller.js')],
+      [join(outDir, 'p.js'), join(outDir, 'controller.js'), join(outDir, 'identity-provider.js')],
     );
     const scenario = await readFile(join(outDir, 'p.js'), 'utf8');
-    assert.deepEqual(scenario.match(/require\("[^"]+"\)/g), ['require("./controller.js")']);
+    assert.deepEqual(scenario.match(/require\("[^"]+"\)/g), [
+      'require("./controller.js")',
+      'require("k6/html")',
+      'require("./identity-provider.js")',
+    ]);
     for (const fn of [
       'planBeforeRequest',
       'buildLoginRequest',
@@ -173,6 +187,13 @@ describe('buildScenarios', () => {
       'buildRefreshRequest',
     ]) {
       assert.match(scenario, new RegExp(`function ${fn}\\b`));
+    }
+    for (const fn of ['startAuthorization', 'findLoginForm', 'createPkce', 'readDiscovery']) {
+      assert.doesNotMatch(scenario, new RegExp(`function ${fn}\\b`), `${fn} stays apart`);
+    }
+    const apart = await readFile(join(outDir, 'identity-provider.js'), 'utf8');
+    for (const fn of ['startAuthorization', 'findLoginForm', 'createPkce', 'readDiscovery']) {
+      assert.match(apart, new RegExp(`function ${fn}\\b`));
     }
   });
 

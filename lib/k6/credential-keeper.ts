@@ -98,7 +98,7 @@ export class CredentialKeeper {
 
   /** After the rejection of a first try sent with `generation`: may the one retry go? */
   recover(generation: number): boolean {
-    const plan = engine.planOnRejection(this.mode.policy, this.state, generation);
+    const plan = engine.planOnRejection(this.mode.policy, this.state, generation, this.retry);
     if (plan.action === 'retry') return true;
     this.state = plan.state;
     return this.renew(plan.action);

@@ -77,6 +77,11 @@ export interface RetryState {
    * tried again by this VU. Retrying a wrong password locks accounts at a real identity provider.
    */
   loginRefused: boolean;
+  /**
+   * A refresh gave up (kept failing: 5xx, timeouts) since the last success. Once the access
+   * token has expired too, the VU logs in again instead of waiting for the refresh endpoint.
+   */
+  refreshFailed: boolean;
 }
 
 export function initialAuthState(): AuthState {
@@ -90,7 +95,7 @@ export function initialAuthState(): AuthState {
 }
 
 export function initialRetryState(): RetryState {
-  return { failureStreak: 0, holdOffUntilMs: 0, loginRefused: false };
+  return { failureStreak: 0, holdOffUntilMs: 0, loginRefused: false, refreshFailed: false };
 }
 
 /** May the VU try to log in at all? Not once the server refused its account. */
@@ -136,7 +141,11 @@ export function planBeforeRequest(
   const action = decideBeforeRequest(policy, state, nowMs);
   if (action === 'send') return { kind: 'send' };
   if (nowMs < retry.holdOffUntilMs && isUnexpired(state, nowMs)) return { kind: 'send' };
-  return { kind: 'renew', action };
+  // A refresh that kept failing gives way to a new login once the access token has expired: it
+  // cannot serve any more, and waiting for the refresh endpoint would stop protected traffic for
+  // as long as that is down. The login is bounded like every attempt (retries, then a hold-off).
+  const fallBack = action === 'refresh' && retry.refreshFailed && !isUnexpired(state, nowMs);
+  return { kind: 'renew', action: fallBack ? 'relogin' : action };
 }
 
 /**
@@ -181,8 +190,12 @@ export function planOnRejection(
   policy: RenewalPolicy,
   state: AuthState,
   sentWithGeneration: number,
+  retry: RetryState,
 ): { action: RejectionAction; state: AuthState } {
-  const action = decideOnRejection(policy, state, sentWithGeneration);
+  const decided = decideOnRejection(policy, state, sentWithGeneration);
+  // The server rejected the token: expired for it, so a refresh that kept failing gives way to a
+  // new login, as before a request once the token expired (planBeforeRequest).
+  const action = decided === 'refresh' && retry.refreshFailed ? 'relogin' : decided;
   return { action, state: action === 'relogin' ? applyLoss(state) : state };
 }
 
@@ -271,6 +284,7 @@ export function decideAfterFailure(
     return { kind: 'retry', delayMs: decision.delayMs, retry: { ...retry, failureStreak } };
   }
   const loginRefused = failed.what === 'login' && decision.kind === 'refused';
+  const refreshFailed = failed.what === 'refresh';
   return {
     kind: 'give-up',
     failure: decision.kind,
@@ -281,6 +295,7 @@ export function decideAfterFailure(
       failureStreak,
       holdOffUntilMs: nowMs + decision.holdOffMs,
       loginRefused: retry.loginRefused || loginRefused,
+      refreshFailed: retry.refreshFailed || refreshFailed,
     },
   };
 }

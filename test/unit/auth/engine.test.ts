@@ -311,6 +311,7 @@ describe('planBeforeRequest', () => {
     failureStreak: 3,
     holdOffUntilMs: NOW + 55_000,
     loginRefused: false,
+    refreshFailed: false,
   };
 
   it('sends while the renewal moment has not come, whatever the hold-off', () => {
@@ -330,8 +331,25 @@ describe('planBeforeRequest', () => {
     });
   });
 
+  it('logs in again, once the access token has expired, when refreshing it kept failing', () => {
+    const failedRefresh = { ...initialRetryState(), failureStreak: 3, refreshFailed: true };
+    assert.deepEqual(planBeforeRequest(DUAL, loggedIn(), failedRefresh, NOW + 50_000), {
+      kind: 'renew',
+      action: 'refresh',
+    });
+    assert.deepEqual(planBeforeRequest(DUAL, loggedIn(), failedRefresh, NOW + 60_000), {
+      kind: 'renew',
+      action: 'relogin',
+    });
+  });
+
   it('renews credentials that expired during the hold-off, which the client waits out first', () => {
-    const longHoldOff = { failureStreak: 3, holdOffUntilMs: NOW + 90_000, loginRefused: false };
+    const longHoldOff = {
+      failureStreak: 3,
+      holdOffUntilMs: NOW + 90_000,
+      loginRefused: false,
+      refreshFailed: false,
+    };
     assert.deepEqual(planBeforeRequest(DUAL, loggedIn(), longHoldOff, NOW + 60_000), {
       kind: 'renew',
       action: 'refresh',
@@ -366,7 +384,12 @@ describe('isUnexpired and holdOffWaitMs', () => {
   });
 
   it('waits out the rest of a hold-off, and not at all once it is over', () => {
-    const retry = { failureStreak: 1, holdOffUntilMs: NOW + 1500, loginRefused: false };
+    const retry = {
+      failureStreak: 1,
+      holdOffUntilMs: NOW + 1500,
+      loginRefused: false,
+      refreshFailed: false,
+    };
     assert.equal(holdOffWaitMs(retry, NOW + 500), 1000);
     assert.equal(holdOffWaitMs(retry, NOW + 1500), 0);
     assert.equal(holdOffWaitMs(initialRetryState(), NOW), 0);
@@ -374,21 +397,32 @@ describe('isUnexpired and holdOffWaitMs', () => {
 });
 
 describe('planOnRejection', () => {
+  it('answers a rejection with a new login when refreshing kept failing', () => {
+    const state = loggedIn();
+    const failedRefresh = { ...initialRetryState(), refreshFailed: true };
+    const plan = planOnRejection(DUAL, state, state.generation, failedRefresh);
+    assert.equal(plan.action, 'relogin');
+    assert.equal(plan.state.authenticated, false);
+  });
+
   it('drops the credentials before a new login, since the server said they are gone', () => {
     const state = loggedIn({ accessToken: 'a1', expiresInSeconds: 60 });
-    const plan = planOnRejection(TOKEN, state, state.generation);
+    const plan = planOnRejection(TOKEN, state, state.generation, initialRetryState());
     assert.equal(plan.action, 'relogin');
     assert.deepEqual(plan.state, applyLoss(state));
   });
 
   it('keeps the state for a refresh, which needs the refresh token', () => {
     const state = loggedIn();
-    assert.deepEqual(planOnRejection(DUAL, state, state.generation), { action: 'refresh', state });
+    assert.deepEqual(planOnRejection(DUAL, state, state.generation, initialRetryState()), {
+      action: 'refresh',
+      state,
+    });
   });
 
   it('keeps the state when a parallel request already renewed', () => {
     const state = loggedIn();
-    assert.deepEqual(planOnRejection(DUAL, state, state.generation - 1), {
+    assert.deepEqual(planOnRejection(DUAL, state, state.generation - 1, initialRetryState()), {
       action: 'retry',
       state,
     });
@@ -434,7 +468,12 @@ describe('decideAfterFailure', () => {
   const half = () => 0.5;
 
   it('sends a refused refresh straight to a login, without growing the failure streak', () => {
-    const retry = { failureStreak: 2, holdOffUntilMs: 0, loginRefused: false };
+    const retry = {
+      failureStreak: 2,
+      holdOffUntilMs: 0,
+      loginRefused: false,
+      refreshFailed: false,
+    };
     const failed = { what: 'refresh', status: 400, attempt: 1 } as const;
     assert.deepEqual(decideAfterFailure(retry, failed, settings, NOW, half), {
       kind: 'refused-refresh',
@@ -450,7 +489,12 @@ describe('decideAfterFailure', () => {
       failure: 'refused',
       reason:
         'the server refused; reason: got status 401; this account is not tried again by this VU',
-      retry: { failureStreak: 1, holdOffUntilMs: NOW + 100, loginRefused: true },
+      retry: {
+        failureStreak: 1,
+        holdOffUntilMs: NOW + 100,
+        loginRefused: true,
+        refreshFailed: false,
+      },
     });
     assert.equal(mayLogIn(initialRetryState()), true);
     assert.equal(mayLogIn(decision.retry), false);
@@ -461,7 +505,7 @@ describe('decideAfterFailure', () => {
     assert.deepEqual(decideAfterFailure(initialRetryState(), failed, settings, NOW, half), {
       kind: 'retry',
       delayMs: 100,
-      retry: { failureStreak: 1, holdOffUntilMs: 0, loginRefused: false },
+      retry: { failureStreak: 1, holdOffUntilMs: 0, loginRefused: false, refreshFailed: false },
     });
   });
 
@@ -472,13 +516,23 @@ describe('decideAfterFailure', () => {
   });
 
   it('gives up after the last attempt and holds off by a back-off grown with the streak', () => {
-    const retry = { failureStreak: 2, holdOffUntilMs: 0, loginRefused: false };
+    const retry = {
+      failureStreak: 2,
+      holdOffUntilMs: 0,
+      loginRefused: false,
+      refreshFailed: false,
+    };
     const failed = { what: 'refresh', status: 500, attempt: 3 } as const;
     assert.deepEqual(decideAfterFailure(retry, failed, settings, NOW, half), {
       kind: 'give-up',
       failure: 'transient',
       reason: 'gave up after 3 attempts; reason: expected a success, got status 500',
-      retry: { failureStreak: 3, holdOffUntilMs: NOW + 400, loginRefused: false },
+      retry: {
+        failureStreak: 3,
+        holdOffUntilMs: NOW + 400,
+        loginRefused: false,
+        refreshFailed: true,
+      },
     });
   });
 
@@ -487,7 +541,7 @@ describe('decideAfterFailure', () => {
     assert.deepEqual(decideAfterFailure(initialRetryState(), failed, settings, NOW, half), {
       kind: 'retry',
       delayMs: 2100,
-      retry: { failureStreak: 1, holdOffUntilMs: 0, loginRefused: false },
+      retry: { failureStreak: 1, holdOffUntilMs: 0, loginRefused: false, refreshFailed: false },
     });
   });
 
@@ -497,7 +551,12 @@ describe('decideAfterFailure', () => {
       kind: 'give-up',
       failure: 'rate-limited',
       reason: 'Retry-After too long; reason: expected at most 30 s, got 60 s',
-      retry: { failureStreak: 1, holdOffUntilMs: NOW + 30_000, loginRefused: false },
+      retry: {
+        failureStreak: 1,
+        holdOffUntilMs: NOW + 30_000,
+        loginRefused: false,
+        refreshFailed: false,
+      },
     });
   });
 
@@ -506,6 +565,7 @@ describe('decideAfterFailure', () => {
       failureStreak: 0,
       holdOffUntilMs: 0,
       loginRefused: false,
+      refreshFailed: false,
     });
   });
 });

@@ -39,6 +39,10 @@ export const ERROR_CODES = {
   OIDC_DISCOVERY_FAILED: 'OIDC_DISCOVERY_FAILED',
   /** An OAuth endpoint the mode needs (token, authorization) is known neither from the profile nor discovery. */
   OIDC_ENDPOINT_MISSING: 'OIDC_ENDPOINT_MISSING',
+  /** The server refused the login of an account that VUs share: the test stops so no VU retries it. */
+  AUTH_LOGIN_REFUSED: 'AUTH_LOGIN_REFUSED',
+  /** Nothing answered at the target before load (connection refused, no route, timeouts). */
+  TARGET_UNREACHABLE: 'TARGET_UNREACHABLE',
   /** A shape knob (`-e VUS`, `DURATION`, `RATE`…) is not a usable value. */
   SCENARIO_SETTING_INVALID: 'SCENARIO_SETTING_INVALID',
   /** A thresholds profile file is malformed. */

@@ -15,7 +15,9 @@ export type Endpoint =
   | 'discovery'
   | 'authorize'
   | 'consent'
-  | 'token';
+  | 'token'
+  /** One GET in `setup()`, before load: does anything answer at `baseUrl`? */
+  | 'preflight';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -31,4 +31,6 @@ export interface CredentialsSource {
   sync: () => Credentials;
   /** Also resolves a `k6/secrets` password, which only an async call can read. */
   async: () => Promise<Credentials>;
+  /** VUs may share an account (`-e SHARE_ACCOUNTS=true`). */
+  shared: boolean;
 }

@@ -4,6 +4,7 @@
  * as the engine (lib/core/auth/engine.ts) decides. This class sends, sleeps, counts and warns.
  */
 import { sleep } from 'k6';
+import exec from 'k6/execution';
 import http, { type CookieJar } from 'k6/http';
 import { readSessionCookie } from '../core/auth/cookie-expiry.ts';
 import * as engine from '../core/auth/engine.ts';
@@ -11,6 +12,7 @@ import type { JwtTimes } from '../core/auth/jwt.ts';
 import type { AuthModePlugin, LoginStep, StepFailure } from '../core/auth/modes/mode-plugin.ts';
 import { needsDiscovery } from '../core/auth/oidc/discovery.ts';
 import type { Credentials, TargetProfile } from '../core/auth/profile.ts';
+import { ERROR_CODES } from '../core/errors.ts';
 import type { RequestSpec, ResponseView } from '../core/http-types.ts';
 import type { ModeRuntime } from './auth-mode.ts';
 import type { AuthResponse, CredentialsSource } from './auth-types.ts';
@@ -157,6 +159,11 @@ export class CredentialKeeper {
     const outcome = this.attempt('login', () => this.walkLogin(credentials));
     if (outcome.kind !== 'done') {
       if (plan.restoreJarOnFailure) this.jar = previousJar;
+      if (engine.refusalStopsTest(this.retry, this.credentialsSource.shared)) {
+        exec.test.abort(
+          `${ERROR_CODES.AUTH_LOGIN_REFUSED}: the server refused the login of ${credentials.username}, an account VUs share (-e SHARE_ACCOUNTS=true); the test stops so that no other VU tries it: fix its password, or give each VU an account of its own`,
+        );
+      }
       return false;
     }
     this.state = engine.applyLogin(this.state, this.tokenUpdate(outcome));

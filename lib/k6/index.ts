@@ -23,8 +23,9 @@ import type { OAuthSettings } from '../core/auth/profile.ts';
 import type { ParallelVia } from '../core/scenario/shapes.ts';
 import { AuthClient, type AuthRequest, type AuthResponse } from './auth-client.ts';
 import { authMode } from './auth-mode.ts';
-import { profile } from './config.ts';
+import { credentialSettings, profile } from './config.ts';
 import { credentialsForThisVu, credentialsForThisVuAsync } from './credentials.ts';
+import { checkTargetAnswers } from './preflight.ts';
 
 export type { SummaryExtras } from '../core/results/result-files.ts';
 export type { SummaryData } from '../core/results/summary-data.ts';
@@ -45,7 +46,11 @@ export function authClient(): AuthClient {
   if (client === undefined) {
     client = new AuthClient(
       profile,
-      { sync: credentialsForThisVu, async: credentialsForThisVuAsync },
+      {
+        sync: credentialsForThisVu,
+        async: credentialsForThisVuAsync,
+        shared: credentialSettings.shared,
+      },
       authMode,
     );
   }
@@ -58,12 +63,14 @@ export interface SetupData {
 }
 
 /**
- * k6's `setup()`: with `-e OIDC_ISSUER`, reads the provider's discovery document once, before any
- * load, and stops the test (exit code 108, OIDC_DISCOVERY_FAILED) when it is unreachable,
+ * k6's `setup()`, once per test before any load: stops the test (exit code 108) when nothing
+ * answers at `BASE_URL` (TARGET_UNREACHABLE, lib/k6/preflight.ts). With `-e OIDC_ISSUER`, reads
+ * the provider's discovery document and stops the test (OIDC_DISCOVERY_FAILED) when it is unreachable,
  * malformed or names another issuer. Export it from a script of your own (`export { setup }`) and
  * pass its data on with `useSetupData(data)`; without it, each VU discovers at its first login.
  */
 export function setup(): SetupData {
+  checkTargetAnswers(profile);
   const { discover } = authMode;
   return discover !== undefined && needsDiscovery(profile)
     ? { oauth: discover(profile).oauth }

@@ -130,6 +130,7 @@ describe('faults injected into the reference server', () => {
       );
       assert.deepEqual([...tagSets].sort(), [
         `login dual ${server.url}/login`,
+        `preflight dual ${server.url}/`,
         `protected dual ${server.url}/protected`,
         `refresh dual ${server.url}/refresh`,
       ]);
@@ -298,36 +299,83 @@ describe('faults injected into the reference server', () => {
     });
   });
 
-  it('holds back a VU whose password is refused, and never prints the password', async () => {
+  it('stops the test at the first refused login of a shared account: load at 20/s for 20 s sends one, exit 108, and never prints the password', async () => {
     await withServer({}, async (server) => {
       const password = `wrong-${randomBytes(12).toString('hex')}`;
+      const startedMs = Date.now();
+      const run = await runK6({
+        script: 'dist/load.js',
+        env: {
+          BASE_URL: server.url,
+          RATE: '20',
+          DURATION: '20s',
+          AUTH_USERNAME: 'user1',
+          AUTH_PASSWORD: password,
+          SHARE_ACCOUNTS: 'true',
+        },
+        timeoutMs: 60_000,
+      });
+      const elapsedMs = Date.now() - startedMs;
+      const stats = await server.stats();
+      assert.equal(run.code, 108, run.stderr);
+      assert.equal(stats.logins, 0);
+      assert.ok(
+        stats.loginFailures >= 1 && stats.loginFailures <= 5,
+        `refused logins: ${stats.loginFailures}`,
+      );
+      assert.ok(elapsedMs < 15_000, `stopped after ${elapsedMs} ms`);
+      assert.match(
+        run.stderr,
+        /test aborted: AUTH_LOGIN_REFUSED: the server refused the login of user1, an account VUs share/,
+      );
+      console.log(
+        `wrong password, shared account, load 20/s: ${stats.loginFailures} refused logins, stopped in ${elapsedMs} ms`,
+      );
+      assert.deepEqual(findLeaks(run, [password]), []);
+    });
+  });
+
+  it('holds back a VU whose own account is refused: one attempt, never retried', async () => {
+    await withServer({}, async (server) => {
+      // Two VUs, each its own account with a wrong password: neither tries again.
       const run = await runK6({
         script: 'dist/smoke.js',
         env: {
           BASE_URL: server.url,
-          AUTH_MODE: 'dual',
           VUS: '2',
-          DURATION: '5s',
-          AUTH_USERNAME: 'user1',
-          AUTH_PASSWORD: password,
-          SHARE_ACCOUNTS: 'true',
+          DURATION: '4s',
+          CREDENTIALS: 'test/helpers/fixtures/wrong-passwords.csv',
           ...THRESHOLDS_FOR_FAULTS,
         },
         timeoutMs: 60_000,
       });
       const stats = await server.stats();
       assert.ok(run.summary, run.stderr);
-      assert.equal(stats.logins, 0);
-      assert.ok(stats.loginFailures >= 2, `each VU tried: ${stats.loginFailures}`);
-      assert.ok(
-        stats.loginFailures <= 2 * 15,
-        `no tight loop: ${stats.loginFailures} refused logins in 5 s`,
-      );
-      assert.equal(rateSamples(run.summary, 'auth_errors').trues, stats.loginFailures);
-      assert.equal(checkTotals(run.summary).passes, 0);
-      assert.match(run.stderr, /login failed; the server refused; reason: got status 401/);
-      console.log(`wrong password, 2 VUs × 5 s: ${stats.loginFailures} login attempts`);
-      assert.deepEqual(findLeaks(run, [password]), []);
+      assert.equal(stats.loginFailures, 2, 'one refused login per VU');
+      assert.match(run.stderr, /this account is not tried again by this VU/);
+      assert.deepEqual(findLeaks(run, ['not-pass1', 'not-pass2']), []);
     });
+  });
+
+  it('stops before load when nothing answers at BASE_URL: load at 20/s sends 3 requests, exit 108', async () => {
+    await ensureBuilt();
+    const startedMs = Date.now();
+    // Port 1 on loopback: nothing listens there.
+    const run = await runK6({
+      script: 'dist/load.js',
+      env: { BASE_URL: 'http://127.0.0.1:1', RATE: '20', DURATION: '20s' },
+      timeoutMs: 60_000,
+    });
+    const elapsedMs = Date.now() - startedMs;
+    assert.equal(run.code, 108, run.stderr);
+    assert.ok(run.summary);
+    const requests = counterCount(run.summary, 'http_reqs');
+    assert.ok(requests <= 10, `requests to the dead target: ${requests}`);
+    assert.ok(elapsedMs < 15_000, `stopped after ${elapsedMs} ms`);
+    assert.match(
+      run.stderr,
+      /test aborted: TARGET_UNREACHABLE: nothing answered at http:\/\/127\.0\.0\.1:1\/ after 3 attempts/,
+    );
+    console.log(`dead target, load 20/s: ${requests} requests, stopped in ${elapsedMs} ms`);
   });
 });

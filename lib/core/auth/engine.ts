@@ -103,6 +103,15 @@ export function mayLogIn(retry: RetryState): boolean {
   return !retry.loginRefused;
 }
 
+/**
+ * Must the whole test stop? Yes once the server refused an account that VUs share
+ * (`-e SHARE_ACCOUNTS=true`): every other VU would try it in turn, and k6 has no memory shared
+ * between VUs to tell them, so only stopping the test keeps the account from being locked.
+ */
+export function refusalStopsTest(retry: RetryState, accountShared: boolean): boolean {
+  return retry.loginRefused && accountShared;
+}
+
 /** What a request needs first. */
 export type PreRequestAction = 'send' | 'login' | 'refresh' | 'relogin';
 

@@ -99,6 +99,14 @@ export function buildLogoutRequest(
 }
 
 /**
+ * The GET that `setup()` sends once before load to see whether anything answers at `baseUrl`:
+ * any status will do (a 404 is an answer); only no answer at all stops the test.
+ */
+export function buildPreflightRequest(profile: TargetProfile): RequestSpec {
+  return bare(profile, 'preflight', 'GET', '/');
+}
+
+/**
  * A request to an OAuth token endpoint (RFC 6749 §3.2; also revocation, RFC 7009 §2.1): the
  * fields form-encoded, with the client's authentication (§2.3.1).
  */

@@ -2,6 +2,7 @@
  * `npm run idp`'s settings, read from the environment once at start. A bad value is a
  * `ConfigError` (IDP_ENV_INVALID) before anything listens; main.ts turns it into exit code 2.
  */
+import { wholeNumberSetting } from '../lib/core/env-values.ts';
 import { ConfigError, ERROR_CODES } from '../lib/core/errors.ts';
 
 export interface IdpConfig {
@@ -72,13 +73,7 @@ function readInteger(
   min: number,
   max: number,
 ): number {
-  const raw = rawValue(env, name);
-  if (raw === null) return fallback;
-  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw invalid(name, `a whole number from ${min} to ${max}`, raw);
-  }
-  return value;
+  return wholeNumberSetting(env, name, { fallback, min, max }, ERROR_CODES.IDP_ENV_INVALID);
 }
 
 function readBoolean(

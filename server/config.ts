@@ -2,6 +2,7 @@
  * The reference server's settings, read from the environment once at start. A bad value is a
  * `ConfigError` before anything listens (main.ts turns it into exit code 2).
  */
+import { wholeNumberSetting } from '../lib/core/env-values.ts';
 import { ConfigError, ERROR_CODES } from '../lib/core/errors.ts';
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
@@ -108,17 +109,7 @@ function readInteger(
   min: number,
   max: number,
 ): number {
-  const raw = readOptional(env, name);
-  if (raw === null) return fallback;
-  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    // The raw value is echoed: none of these settings is a secret.
-    throw new ConfigError(
-      ERROR_CODES.SERVER_ENV_INVALID,
-      `${name} is invalid; reason: expected a whole number from ${min} to ${max}, got "${raw.slice(0, 40)}"`,
-    );
-  }
-  return value;
+  return wholeNumberSetting(env, name, { fallback, min, max }, ERROR_CODES.SERVER_ENV_INVALID);
 }
 
 function readSecret(env: Record<string, string | undefined>): string | null {

@@ -4,6 +4,8 @@
  * its own error code and message while the rules themselves live here once.
  */
 
+import { ConfigError, type ErrorCode } from './errors.ts';
+
 /** Variables as k6 passes them in `__ENV` (or `process.env`). */
 export type EnvValues = Readonly<Record<string, string | undefined>>;
 
@@ -26,6 +28,29 @@ export function parseDecimal(text: string): number {
 export function parseWholeNumber(text: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   return value >= min && value <= max ? value : Number.NaN;
+}
+
+/**
+ * A server's whole-number setting (`PORT`, `USERS`, a TTL): `fallback` when unset, else from
+ * `min` to `max`, or a ConfigError with `code` naming it. The value is echoed: callers use it
+ * only for settings that are never secret.
+ */
+export function wholeNumberSetting(
+  env: EnvValues,
+  name: string,
+  range: { fallback: number; min: number; max: number },
+  code: ErrorCode,
+): number {
+  // Not trimmed, unlike readEnvValue: a server's environment is written by a script, where a
+  // stray space is a typo to report.
+  const raw = env[name];
+  if (raw === undefined || raw === '') return range.fallback;
+  const value = parseWholeNumber(raw, range.min, range.max);
+  if (Number.isSafeInteger(value)) return value;
+  throw new ConfigError(
+    code,
+    `${name} is invalid; reason: expected a whole number from ${range.min} to ${range.max}, got "${raw.slice(0, 40)}"`,
+  );
 }
 
 /** A rate from 0 to 1 ("0.01"); else NaN. */

@@ -11,10 +11,28 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { bundleForK6 } from '../../build.mjs';
+import {
+  findConsentForm,
+  findLoginForm,
+  passwordField,
+  submitForm,
+  userNameField,
+} from '../../lib/core/auth/oidc/forms.ts';
+import { resolveProfile } from '../../lib/core/auth/profile-resolve.ts';
 import type { HtmlPage } from '../../lib/core/http-types.ts';
 import { runK6 } from '../helpers/k6.ts';
 
 const PROBE = fileURLToPath(new URL('../k6/html-page-probe.ts', import.meta.url));
+/** Pages captured from the IdP (idp/, test/helpers/capture-idp-fixtures.ts). */
+const IDP_PAGES = ['login.html', 'login-error.html', 'consent.html'] as const;
+const idpProfile = resolveProfile({
+  env: {
+    AUTH_MODE: 'authorization-code',
+    OIDC_ISSUER: 'http://127.0.0.1:8090',
+    CLIENT_ID: 'k6-public',
+    REDIRECT_URI: 'http://127.0.0.1:8090/callback',
+  },
+});
 const fixture = (name: string) =>
   fileURLToPath(new URL(`../helpers/fixtures/html/${name}`, import.meta.url));
 
@@ -37,7 +55,10 @@ describe('reading pages and hashing with k6 itself', () => {
       script: join(dir, 'html-page-probe.js'),
       // A profile whose CSRF token is read from HTML: the runs that require k6/html.
       env: {
-        PAGES: JSON.stringify([fixture('tricky.html')]),
+        PAGES: JSON.stringify([
+          fixture('tricky.html'),
+          ...IDP_PAGES.map((name) => fixture(`../idp/${name}`)),
+        ]),
         OUT: out,
         PROFILE: 'profiles/csrf-form.json',
       },
@@ -94,6 +115,46 @@ describe('reading pages and hashing with k6 itself', () => {
       label: 'Grant Access',
     });
     assert.deepEqual(page?.meta, { 'csrf-token': 'm1', robots: 'noindex' });
+  });
+
+  it('finds the login form on the provider’s real login page, and what submitting it sends', () => {
+    for (const [index, name] of ['login.html', 'login-error.html'].entries()) {
+      const page = result.pages[1 + index] as HtmlPage;
+      const form = findLoginForm(idpProfile, page);
+      assert.ok(form, name);
+      assert.equal(userNameField(idpProfile, form), 'username');
+      assert.equal(passwordField(idpProfile, form), 'password');
+      const sent = submitForm(form, 'http://127.0.0.1:8090/interaction/x', {
+        username: 'user1',
+        password: 'pass1',
+      });
+      assert.equal(sent.method, 'POST');
+      assert.match(sent.url, /^http:\/\/127\.0\.0\.1:8090\/interaction\/[\w-]+\/login$/);
+      assert.deepEqual(
+        sent.entries.map(([field]) => field),
+        ['uid', 'csrf_token', 'username', 'password', 'login'],
+        `${name}: every hidden input kept, the account filled, the one button`,
+      );
+      assert.equal(findConsentForm(idpProfile, page), undefined);
+    }
+  });
+
+  it('finds the approving form and button on the provider’s real consent page', () => {
+    const page = result.pages[3] as HtmlPage;
+    assert.equal(findLoginForm(idpProfile, page), undefined);
+    const consent = findConsentForm(idpProfile, page);
+    assert.ok(consent);
+    const sent = submitForm(
+      consent.form,
+      'http://127.0.0.1:8090/interaction/x',
+      {},
+      consent.submitter,
+    );
+    assert.match(sent.url, /\/confirm$/);
+    assert.deepEqual(
+      sent.entries.map(([field, value]) => (field === 'consent' ? `${field}=${value}` : field)),
+      ['uid', 'csrf_token', 'consent=allow'],
+    );
   });
 
   it('computes the PKCE S256 challenge of RFC 7636 Appendix B, and URL-safe randomness', () => {

@@ -15,11 +15,11 @@ import { ConfigError, ERROR_CODES } from '../core/errors.ts';
 import { send, toResponseView } from './transport.ts';
 
 /**
- * The profile with the endpoints the issuer's discovery document names.
- *
- * @throws ConfigError OIDC_DISCOVERY_FAILED naming the URL and what was expected.
+ * The profile with the endpoints the issuer's discovery document names; a failure stops the
+ * whole test (exit code 108) with OIDC_DISCOVERY_FAILED naming the URL and what was expected, not
+ * just the iteration.
  */
-export function discover(profile: TargetProfile): TargetProfile {
+export function discoverOrAbort(profile: TargetProfile): TargetProfile {
   const issuer = profile.oauth.issuer as string;
   const request = buildDiscoveryRequest(issuer);
   const res = send(request, {
@@ -34,20 +34,12 @@ export function discover(profile: TargetProfile): TargetProfile {
     profile.mode === 'authorization-code',
   );
   if (!found.ok) {
-    throw new ConfigError(
+    const error = new ConfigError(
       ERROR_CODES.OIDC_DISCOVERY_FAILED,
       `Cannot read the OpenID configuration at ${request.url} (-e OIDC_ISSUER); reason: ${found.reason}`,
     );
-  }
-  return withEndpoints(profile, found.endpoints);
-}
-
-/** `discover` in a VU: a failure stops the whole test (exit code 108), not just the iteration. */
-export function discoverOrAbort(profile: TargetProfile): TargetProfile {
-  try {
-    return discover(profile);
-  } catch (error) {
-    if (error instanceof ConfigError) exec.test.abort(`${error.code}: ${error.message}`);
+    exec.test.abort(`${error.code}: ${error.message}`);
     throw error;
   }
+  return withEndpoints(profile, found.endpoints);
 }

@@ -86,6 +86,36 @@ describe('authorization code + PKCE against oidc-provider', () => {
     assert.deepEqual(findLeaks(run, [...secretsOf(idp), 'pass1', 'pass10']), []);
   });
 
+  it('a later walk rides the provider’s SSO session in the VU’s jar: it skips the login form and still counts as a login', async () => {
+    await idp.resetStats();
+    // session-churn logs out after each session (the client forgets its tokens; this provider
+    // has no revocation endpoint), so every session starts a new walk through the authorize URL.
+    const run = await runK6({
+      script: 'dist/session-churn.js',
+      env: {
+        ...codeFlowEnv(idp, 'confidential'),
+        RATE: '4',
+        DURATION: '4s',
+        SESSION_REQUESTS: '2',
+        PAUSE_SECONDS: '0.1',
+        PRE_ALLOCATED_VUS: '2',
+        MAX_VUS: '4',
+        THRESHOLDS: 'smoke',
+      },
+      timeoutMs: 60_000,
+    });
+    const stats = await idp.stats();
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(run.summary);
+    const logins = counterCount(run.summary, 'auth_logins');
+    assert.ok(logins >= 8, `a walk per session: ${logins}`);
+    assert.equal(stats.codeExchanges, logins);
+    // The form and the consent page only on each VU's first walk.
+    assert.ok(stats.loginPagesShown <= 4, `login pages: ${stats.loginPagesShown}`);
+    assert.equal(stats.loginsSucceeded, stats.loginPagesShown);
+    assert.ok(stats.authorizeRequests >= logins);
+  });
+
   it('a public client logs in with PKCE alone, without a secret', async () => {
     await idp.resetStats();
     const run = await runK6({

@@ -41,7 +41,10 @@ const USAGE =
   'usage: npm run scenario -- <scenario | path/to/script.js> [k6 run arguments…], e.g. npm run scenario -- smoke -e AUTH_MODE=dual';
 
 /** Takes `-e RESULTS_DIR=…` / `--env RESULTS_DIR=…` out of the k6 arguments: the wrapper owns it. */
-function extractResultsDir(args: string[]): { rest: string[]; resultsDir: string | undefined } {
+export function extractResultsDir(args: readonly string[]): {
+  rest: string[];
+  resultsDir: string | undefined;
+} {
   const rest: string[] = [];
   let resultsDir: string | undefined;
   for (let index = 0; index < args.length; index += 1) {

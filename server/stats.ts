@@ -11,6 +11,8 @@ export type CountedEndpoint = 'login' | 'refresh' | 'protected' | 'logout';
 export interface StatsSnapshot {
   /** Successful logins, form and JSON. */
   logins: number;
+  /** Successful logins per username: a split test checks that no account served two VUs. */
+  loginsByUser: Record<string, number>;
   /** Logins refused for wrong credentials (401). Bad input (400/415/413) is not counted. */
   loginFailures: number;
   /** Successful refreshes, grace-window repeats included. */
@@ -77,6 +79,7 @@ class Timeline {
 /** The live counters; `snapshot` adds the gauges only the app knows (sessions, families). */
 export class Stats {
   logins = 0;
+  loginsByUser: Record<string, number> = {};
   loginFailures = 0;
   refreshes = 0;
   refreshFailures = 0;
@@ -97,8 +100,9 @@ export class Stats {
     this.sinceMs = wallClock();
   }
 
-  recordLogin(): void {
+  recordLogin(username: string): void {
     this.logins += 1;
+    increment(this.loginsByUser, username);
     this.loginTimeline.add(Math.floor(this.wallClock() / 1000));
   }
 
@@ -130,6 +134,7 @@ export class Stats {
 
   reset(): void {
     this.logins = 0;
+    this.loginsByUser = {};
     this.loginFailures = 0;
     this.refreshes = 0;
     this.refreshFailures = 0;
@@ -151,6 +156,7 @@ export class Stats {
     const refreshes = this.refreshTimeline.snapshot(nowSecond);
     return {
       logins: this.logins,
+      loginsByUser: { ...this.loginsByUser },
       loginFailures: this.loginFailures,
       refreshes: this.refreshes,
       refreshFailures: this.refreshFailures,

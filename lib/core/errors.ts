@@ -61,6 +61,8 @@ export const ERROR_CODES = {
   IDP_ENV_INVALID: 'IDP_ENV_INVALID',
   /** A fault patch sent to the reference server's `/_admin/faults` is invalid. */
   FAULTS_INVALID: 'FAULTS_INVALID',
+  /** Instance results of a split test cannot be merged: a file is missing, or the runs differ. */
+  MERGE_INVALID: 'MERGE_INVALID',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

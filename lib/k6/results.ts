@@ -10,6 +10,7 @@
  * K6_WEB_DASHBOARD_EXPORT=<file>`, which run-scenario sets.
  */
 import { readEnvValue } from '../core/env-values.ts';
+import type { MergeContext } from '../core/results/merge.ts';
 import {
   renderSummaryOutputs,
   type SummaryContext,
@@ -17,7 +18,10 @@ import {
 } from '../core/results/result-files.ts';
 import { isSecretKey } from '../core/results/sanitize.ts';
 import type { SummaryData } from '../core/results/summary-data.ts';
-import { thresholdOptions as resolveThresholdOptions } from '../core/scenario/thresholds.ts';
+import {
+  isDistributedInstance,
+  thresholdOptions as resolveThresholdOptions,
+} from '../core/scenario/thresholds.ts';
 
 /**
  * The default profile `withThresholds` was given (lib/k6/options.ts): a script's `options` and its
@@ -61,7 +65,18 @@ export function renderResults(
   if (defaultThresholdsProfile !== undefined) {
     context.defaultThresholdsProfile = defaultThresholdsProfile;
   }
-  return renderSummaryOutputs(data, context, extras);
+  if (!isDistributedInstance(__ENV)) return renderSummaryOutputs(data, context, extras);
+  // One instance of a split test: the merge step renders the test's results again from every
+  // instance's data, and needs the context this instance rendered with.
+  const run: MergeContext = {
+    scenario,
+    thresholdsProfile: context.thresholdsProfile,
+    ...(defaultThresholdsProfile === undefined ? {} : { defaultThresholdsProfile }),
+  };
+  return renderSummaryOutputs(data, context, {
+    ...extras,
+    files: { ...extras.files, 'run.json': `${JSON.stringify(run, null, 2)}\n` },
+  });
 }
 
 /** Values of environment variables whose names say secret (PASSWORD, TOKEN, …): masked on sight. */

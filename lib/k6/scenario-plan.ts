@@ -6,6 +6,7 @@
  */
 import type { Options } from 'k6/options';
 import { type AuthMode, walkEndpoints } from '../core/auth/profile.ts';
+import type { MergePlan } from '../core/results/merge.ts';
 import { listSlos, phaseThresholds } from '../core/results/phases.ts';
 import { renderPhaseReport } from '../core/results/scenario-report.ts';
 import type { SummaryData } from '../core/results/summary-data.ts';
@@ -18,7 +19,11 @@ import {
   type ScenarioName,
   thresholdEnv,
 } from '../core/scenario/shapes.ts';
-import { resolveThresholds, SUMMARY_TREND_STATS } from '../core/scenario/thresholds.ts';
+import {
+  isDistributedInstance,
+  resolveThresholds,
+  SUMMARY_TREND_STATS,
+} from '../core/scenario/thresholds.ts';
 import { renderResults } from './results.ts';
 
 /** What the VUs that run iterations need of the plan. */
@@ -82,10 +87,16 @@ export function planScenarioRun(name: ScenarioName, mode: AuthMode): ScenarioRun
     peakVus: peakVus(plan.executor),
     renderSummary: (data) => {
       const report = renderPhaseReport(plan, slos, data);
+      const files: Record<string, string> = { ...report?.files };
+      // The merge step computes the phase report again on the whole test's data.
+      if (isDistributedInstance(__ENV)) {
+        const merged: MergePlan = { plan, slos };
+        files['plan.json'] = `${JSON.stringify(merged, null, 2)}\n`;
+      }
       return renderResults(
         name,
         data,
-        report === null ? {} : { sections: [report], files: report.files },
+        report === null ? { files } : { sections: [report], files },
         plan.defaultThresholds,
       );
     },

@@ -36,7 +36,7 @@ export async function handleLogin(
     );
   }
   const nowMs = ctx.authNow();
-  ctx.stats.recordLogin();
+  ctx.stats.recordLogin(username);
   if (body.kind === 'form') {
     // No session fixation: a session id the client brings is ended, never reused (OWASP).
     const previous = sessionIdOf(req);

@@ -15,6 +15,9 @@
  * - `AUTH_ERROR_RATE_MAX`: `auth_errors` rate limit (0..1).
  * - `AUTH_EXPIRED_REJECTIONS_MAX`: most `auth_expired_rejections` tolerated (integer ≥ 0).
  * An override keeps the `abortOnFail`/`delayAbortEval` of the expression it replaces.
+ * - `DISTRIBUTED=true` (one instance of a split test): every `abortOnFail` is dropped. An instance
+ *   sees only its share of the load, so its verdict is not the test's: the merge step
+ *   (lib/core/results/merge.ts) judges the thresholds on the merged data and decides the exit code.
  */
 import churnProfile from '../../../thresholds/churn.json' with { type: 'json' };
 import loadProfile from '../../../thresholds/load.json' with { type: 'json' };
@@ -348,6 +351,18 @@ function applyOverrides(map: ThresholdMap, env: Env): void {
   }
 }
 
+/** True when `-e DISTRIBUTED=true`: this k6 runs one execution segment of a split test. */
+export function isDistributedInstance(env: Env): boolean {
+  return readEnvValue(env, 'DISTRIBUTED') === 'true';
+}
+
+/** Turns every object threshold into its bare expression: no `abortOnFail`, so no `delayAbortEval`. */
+function dropAborts(map: ThresholdMap): void {
+  for (const [metric, list] of Object.entries(map)) {
+    map[metric] = list.map((item) => (typeof item === 'string' ? item : item.threshold));
+  }
+}
+
 /**
  * The name of the threshold profile a run uses: `env.THRESHOLDS`, else `defaultProfile`, else
  * `smoke` (the same choice `resolveThresholds` makes, so reports can name it).
@@ -385,6 +400,7 @@ export function resolveThresholds(env: Env, options: ResolveOptions = {}): Thres
   const map: ThresholdMap = {};
   for (const [metric, list] of Object.entries(thresholds)) map[metric] = [...list];
   applyOverrides(map, env);
+  if (isDistributedInstance(env)) dropAborts(map);
   for (const endpoint of [...REPORTED_ENDPOINTS, ...(options.endpoints ?? [])]) {
     for (const [metric, expression] of Object.entries(REPORTING_EXPRESSIONS)) {
       const key = `${metric}{endpoint:${endpoint}}`;

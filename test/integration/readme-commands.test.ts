@@ -57,6 +57,14 @@ const SKIPPED: Readonly<Record<string, string>> = {
   'npm ci':
     'reinstalls node_modules from the lockfile, the tree this test itself runs from (.ci/run runs it before npm test)',
   'npm test': 'the whole suite, this test included: it would run itself',
+  'kubectl create configmap k6-load-archive --from-file=archive.tar=results/operator-load-20250101T000000Z/archive.tar':
+    'needs a Kubernetes cluster; test/integration/operator.test.ts checks the archive this ConfigMap holds',
+  'kubectl create secret generic k6-load-secrets --from-literal=CLIENT_SECRET="$CLIENT_SECRET"':
+    'needs a Kubernetes cluster; the manifest that reads this Secret is checked offline by test/integration/operator.test.ts',
+  'kubectl apply -f results/operator-load-20250101T000000Z/testrun.yaml':
+    "needs a Kubernetes cluster with the k6-operator; test/integration/operator.test.ts validates the manifest against the operator's TestRun CRD",
+  'npm run distributed -- merge results/k6-load/*/':
+    'merges folders that k6-operator runners wrote on a cluster; test/integration/distributed.test.ts runs this merge on real instance folders',
   'npm run bench':
     'the default-size benchmark: 10–15 minutes of CPU-bound measurement that rewrites bench/RESULTS.md; it takes no -e to shorten it',
   'BENCH_SIZE=tiny npm run bench':
@@ -216,6 +224,26 @@ const PLANS: Readonly<Record<string, Plan>> = {
       assert.match(summary, /`checks` \| `rate>0\.99`/);
     },
   },
+  'npm run distributed -- load --instances 4 -e BASE_URL=https://staging.example.com -e RATE=400 -e DURATION=10m':
+    {
+      append: (ctx) => `${reference(ctx)} -e RATE=20 ${short} -e MAX_VUS=8 -e PRE_ALLOCATED_VUS=8`,
+      verify: async (_run, ctx) => {
+        const dir = await latestFolder(ctx, 'load-');
+        assert.deepEqual(await readdir(join(dir, 'instances')), ['1', '2', '3', '4']);
+        const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8'));
+        assert.equal(summary.metrics.vus_max.values.value, 8);
+      },
+    },
+  'npm run operator -- load --parallelism 4 --separate -e BASE_URL=https://staging.example.com -e RATE=400 -e DURATION=10m -e CLIENT_SECRET="$CLIENT_SECRET"':
+    {
+      verify: async (_run, ctx) => {
+        const [dir] = await resultFolders(ctx, 'operator-load-');
+        assert.ok(dir !== undefined, 'no operator folder');
+        assert.deepEqual((await readdir(dir)).sort(), ['archive.tar', 'testrun.yaml']);
+        const archive = await readFile(join(dir, 'archive.tar'));
+        assert.equal(archive.includes(CLIENT_SECRET), false);
+      },
+    },
 };
 
 interface Step {

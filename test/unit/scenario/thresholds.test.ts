@@ -356,3 +356,23 @@ describe('thresholdsProfileName', () => {
     assert.equal(thresholdsProfileName({}), 'smoke');
   });
 });
+
+describe('one instance of a split test (-e DISTRIBUTED=true)', () => {
+  it('keeps every release-gate expression but drops abortOnFail: the merged data decides', () => {
+    const alone = resolveThresholds({ THRESHOLDS: 'release-gate' });
+    const split = resolveThresholds({ THRESHOLDS: 'release-gate', DISTRIBUTED: 'true' });
+    assert.deepEqual(Object.keys(split), Object.keys(alone));
+    for (const [metric, list] of Object.entries(alone)) {
+      assert.deepEqual(
+        split[metric],
+        list.map((item) => (typeof item === 'string' ? item : item.threshold)),
+        metric,
+      );
+    }
+    assert.ok(
+      Object.values(split)
+        .flat()
+        .every((item) => typeof item === 'string'),
+    );
+  });
+});

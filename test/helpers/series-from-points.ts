@@ -14,9 +14,22 @@ export interface SeriesV1 {
   windowMs: number;
   endpoints: Record<
     string,
-    Array<{ t: number; requests: number; errors: number; p50: number | null; p95: number | null; p99: number | null }>
+    Array<{
+      t: number;
+      requests: number;
+      errors: number;
+      p50: number | null;
+      p95: number | null;
+      p99: number | null;
+    }>
   >;
-  auth: Array<{ t: number; logins: number; refreshes: number; relogins: number; authErrors: number }>;
+  auth: Array<{
+    t: number;
+    logins: number;
+    refreshes: number;
+    relogins: number;
+    authErrors: number;
+  }>;
   histograms: Record<string, never>;
 }
 
@@ -49,7 +62,9 @@ export function seriesFromPoints(
     const endpoint = point.tags.endpoint;
     if (point.metric === 'http_req_duration' && endpoint !== undefined) {
       const lists = durations.get(endpoint) ?? [];
-      (lists[index] ??= []).push(point.value);
+      const list = lists[index] ?? [];
+      list.push(point.value);
+      lists[index] = list;
       durations.set(endpoint, lists);
     } else if (point.metric === 'http_reqs' && endpoint !== undefined) {
       const entry = counts.get(endpoint) ?? { requests: [], errors: [] };
@@ -67,8 +82,9 @@ export function seriesFromPoints(
         auth_errors: 'authErrors',
       }[point.metric] as 'logins' | 'refreshes' | 'relogins' | 'authErrors' | undefined;
       if (key === undefined || (key === 'authErrors' && point.value === 0)) continue;
-      const row = (auth[index] ??= { logins: 0, refreshes: 0, relogins: 0, authErrors: 0 });
+      const row = auth[index] ?? { logins: 0, refreshes: 0, relogins: 0, authErrors: 0 };
       row[key] += key === 'authErrors' ? 1 : point.value;
+      auth[index] = row;
     }
   }
   const endpoints: SeriesV1['endpoints'] = {};

@@ -45,8 +45,11 @@ export interface Tolerances {
 }
 
 /**
- * The defaults. Latency: 15 % and 2 ms at p95 (loopback runs jitter by a fraction of a
- * millisecond; against a real API 15 % of its p95 is the floor), wider for p99's thinner tail.
+ * The defaults. Latency: 15 % and 5 ms at p95, wider for p99's thinner tail. The absolute floor
+ * is the load generator's own jitter: two identical runs against a loopback server on a shared
+ * two-core machine differed by up to 3 ms at p95 (1 ms → 4 ms) with every window of one run
+ * slower, which windows within a run cannot see as noise; against a real API, 15 % of its p95
+ * is the larger floor.
  * Rates of events are per second; error rates are a share (0.005 = half a percentage point).
  * Capacity: a held rate more than 10 % below the baseline's (one 20/s step at 200/s is not).
  */
@@ -55,9 +58,9 @@ export const DEFAULT_TOLERANCES: Tolerances = {
   minWindows: 5,
   metrics: {
     throughput: { relative: 0.05, absolute: 0.5 },
-    p50: { relative: 0.15, absolute: 1 },
-    p95: { relative: 0.15, absolute: 2 },
-    p99: { relative: 0.25, absolute: 5 },
+    p50: { relative: 0.15, absolute: 2 },
+    p95: { relative: 0.15, absolute: 5 },
+    p99: { relative: 0.25, absolute: 10 },
     errorRate: { relative: 0.25, absolute: 0.005 },
     logins: { relative: 0.25, absolute: 0.2 },
     refreshes: { relative: 0.25, absolute: 0.2 },

@@ -180,6 +180,11 @@ function present(values: ReadonlyArray<number | null>): number[] {
   return values.filter((value): value is number => value !== null && Number.isFinite(value));
 }
 
+/** The share of requests above each percentile: p95 leaves 5 % of them above it. */
+const TAIL_SHARE = { p50: 0.5, p95: 0.05, p99: 0.01 } as const;
+/** A whole-run percentile is judged only with at least this many requests beyond it a side. */
+const MIN_TAIL_REQUESTS = 5;
+
 /**
  * The per-window test when both sides have enough windows, else the whole-run values alone.
  */
@@ -201,13 +206,19 @@ function windowJudgement(
       method: `Mann–Whitney U on ${a.length}+${b.length} windows (${test.method}), Hodges–Lehmann shift`,
     };
   }
+  if (baselineWindows !== undefined && currentWindows !== undefined) {
+    // Both runs have windows, and this endpoint's requests fell in only a few of them: a burst
+    // (the logins at the start), whose one number per run says nothing about noise.
+    return {
+      effect: null,
+      pValue: null,
+      method: `not judged: requests in too few windows (${a.length}+${b.length}, need ${tolerances.minWindows} a side)`,
+    };
+  }
   return {
     effect: baseline === null || current === null ? null : current - baseline,
     pValue: null,
-    method:
-      a.length + b.length === 0
-        ? 'whole-run values against the tolerance (no windows)'
-        : `whole-run values against the tolerance (too few windows: ${a.length}+${b.length})`,
+    method: 'whole-run values against the tolerance (no windows)',
   };
 }
 
@@ -258,19 +269,18 @@ function endpointRows(base: RunDigest, cur: RunDigest, tolerances: Tolerances): 
     ] as const) {
       const va = a?.[field] ?? null;
       const vb = b?.[field] ?? null;
-      rows.push(
-        row(
-          endpoint,
-          kind,
-          kind,
-          'ms',
-          va,
-          vb,
-          windowJudgement(wa, wb, (w) => w[field], va, vb, tolerances),
-          tolerances,
-          endpoint,
-        ),
-      );
+      let judgement = windowJudgement(wa, wb, (w) => w[field], va, vb, tolerances);
+      const fewest = Math.min(a?.requests ?? 0, b?.requests ?? 0);
+      const needed = Math.ceil(MIN_TAIL_REQUESTS / TAIL_SHARE[kind]);
+      if (judgement.pValue === null && fewest < needed) {
+        // The 95th percentile of 20 logins is their second-slowest: one slow request decides it.
+        judgement = {
+          effect: null,
+          pValue: null,
+          method: `not judged: ${fewest} requests, a whole-run ${kind} needs ${needed} a side`,
+        };
+      }
+      rows.push(row(endpoint, kind, kind, 'ms', va, vb, judgement, tolerances, endpoint));
     }
     const ea = a === undefined || a.total === 0 ? null : a.failed / a.total;
     const eb = b === undefined || b.total === 0 ? null : b.failed / b.total;

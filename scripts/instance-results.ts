@@ -1,5 +1,5 @@
 /**
- * Reads and writes the folder one instance of a split test leaves: summary.json, run.json and
+ * Reads and writes the folder one instance of a split test leaves: summary.json, merge-context.json and
  * plan.json (handleSummary with `-e DISTRIBUTED=true`), and its raw samples (`--out json`,
  * samples.json.gz) reduced to histograms.json. Used by `npm run distributed` after its own
  * instances and by `npm run distributed -- merge` on folders k6-operator runners wrote.
@@ -97,7 +97,7 @@ export async function readInstanceFolder(
   }
   const run = await readJson<MergeContext>(
     dir,
-    'run.json',
+    'merge-context.json',
     'written by a run with -e DISTRIBUTED=true',
   );
   const plan = existsSync(join(dir, 'plan.json'))

@@ -63,6 +63,14 @@ export const ERROR_CODES = {
   FAULTS_INVALID: 'FAULTS_INVALID',
   /** Instance results of a split test cannot be merged: a file is missing, or the runs differ. */
   MERGE_INVALID: 'MERGE_INVALID',
+  /** `npm run compare` was given runs of different scenarios, auth modes or target profiles. */
+  COMPARE_INCOMPARABLE: 'COMPARE_INCOMPARABLE',
+  /** A result folder or baseline given to compare or baseline is missing or unreadable. */
+  COMPARE_INPUT_INVALID: 'COMPARE_INPUT_INVALID',
+  /** A compare tolerances file (`--tolerances`) names an unknown metric or a bad value. */
+  COMPARE_TOLERANCES_INVALID: 'COMPARE_TOLERANCES_INVALID',
+  /** A baseline name is not a safe folder name (letters, digits, `.`, `_`, `-`). */
+  BASELINE_NAME_INVALID: 'BASELINE_NAME_INVALID',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

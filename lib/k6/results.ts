@@ -75,7 +75,7 @@ export function renderResults(
   };
   return renderSummaryOutputs(data, context, {
     ...extras,
-    files: { ...extras.files, 'run.json': `${JSON.stringify(run, null, 2)}\n` },
+    files: { ...extras.files, 'merge-context.json': `${JSON.stringify(run, null, 2)}\n` },
   });
 }
 

@@ -6,8 +6,10 @@
  */
 import type { Options } from 'k6/options';
 import { type AuthMode, walkEndpoints } from '../core/auth/profile.ts';
+import { readEnvValue } from '../core/env-values.ts';
 import type { MergePlan } from '../core/results/merge.ts';
 import { listSlos, phaseThresholds } from '../core/results/phases.ts';
+import { formatRunIdentity, profileLabel } from '../core/results/run-identity.ts';
 import { renderPhaseReport } from '../core/results/scenario-report.ts';
 import type { SummaryData } from '../core/results/summary-data.ts';
 import {
@@ -47,7 +49,11 @@ export interface ScenarioRun {
 }
 
 /** Plans the run; a bad knob or threshold throws here, at init, before any request. */
-export function planScenarioRun(name: ScenarioName, mode: AuthMode): ScenarioRun {
+export function planScenarioRun(
+  name: ScenarioName,
+  mode: AuthMode,
+  protectedPath: string,
+): ScenarioRun {
   const plan = planScenario(name, __ENV);
   const thresholds = resolveThresholds(thresholdEnv(plan, __ENV, mode), {
     defaultProfile: plan.defaultThresholds,
@@ -87,7 +93,20 @@ export function planScenarioRun(name: ScenarioName, mode: AuthMode): ScenarioRun
     peakVus: peakVus(plan.executor),
     renderSummary: (data) => {
       const report = renderPhaseReport(plan, slos, data);
-      const files: Record<string, string> = { ...report?.files };
+      // What `npm run compare` needs to know the run by (lib/core/results/run-identity.ts).
+      const identity = formatRunIdentity({
+        version: 1,
+        scenario: name,
+        authMode: mode,
+        profile: profileLabel(readEnvValue(__ENV, 'PROFILE')),
+        protectedPath,
+        thresholdsProfile: readEnvValue(__ENV, 'THRESHOLDS') ?? plan.defaultThresholds,
+        knobs: plan.knobs,
+        phaseReport: plan.phaseReport,
+        phases: plan.phases,
+        plannedMs: plan.totalMs,
+      });
+      const files: Record<string, string> = { ...report?.files, 'run.json': identity };
       // The merge step computes the phase report again on the whole test's data.
       if (isDistributedInstance(__ENV)) {
         const merged: MergePlan = { plan, slos };

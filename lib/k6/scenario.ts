@@ -46,7 +46,7 @@ export interface Scenario {
 
 /** Builds the scenario at init; a bad knob or threshold throws here (VU 0), before any request. */
 export function defineScenario(name: ScenarioName): Scenario {
-  const run = controller?.planScenarioRun(name, profile.mode);
+  const run = controller?.planScenarioRun(name, profile.mode, profile.protected.path);
   if (run !== undefined && authMode.plugin.usesAccounts) assertAccountsFor(run.peakVus);
   const plan = sharedFromVuZero(`k6-auth-toolkit ${name} plan`, () => {
     if (run === undefined)

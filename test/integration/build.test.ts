@@ -103,6 +103,7 @@ describe('a scenario in a k6 archive', () => {
     assert.equal(run.summary?.metrics.auth_logins?.count, 2);
     assert.deepEqual(Object.keys(run.resultFiles).sort(), [
       'junit.xml',
+      'run.json',
       'summary.json',
       'summary.md',
     ]);

@@ -103,7 +103,13 @@ describe('npm run distributed: one test over several k6 instances, one answer', 
       assert.ok((await readdir(four.dir)).includes(file), file);
     }
     const instance = await readdir(join(four.dir, 'instances', '3'));
-    for (const file of ['summary.json', 'histograms.json', 'run.json', 'k6.log']) {
+    for (const file of [
+      'summary.json',
+      'histograms.json',
+      'run.json',
+      'merge-context.json',
+      'k6.log',
+    ]) {
       assert.ok(instance.includes(file), file);
     }
     assert.equal(

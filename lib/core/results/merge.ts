@@ -19,7 +19,7 @@ import { evaluateExpression, type Slo } from './phases.ts';
 import type { SampleHistograms } from './sample-histograms.ts';
 import type { CheckSummary, GroupSummary, MetricSummary, SummaryData } from './summary-data.ts';
 
-/** What an instance wrote in `run.json`: the context its result files were rendered with. */
+/** What an instance wrote in `merge-context.json`: the context its result files were rendered with. */
 export interface MergeContext {
   scenario: string;
   thresholdsProfile: string;
@@ -225,7 +225,7 @@ export function mergeContexts(
   const first = contexts[0];
   if (first === undefined) {
     throw new MergeError(
-      'Cannot merge; reason: expected a run.json in every instance folder, got none',
+      'Cannot merge; reason: expected a merge-context.json in every instance folder, got none',
     );
   }
   contexts.forEach((context, index) => {

@@ -60,7 +60,7 @@ function runRows(): SettingRow[] {
       name: 'DISTRIBUTED',
       value: 'true or false',
       default: 'false',
-      help: 'this k6 is one instance of a split test (npm run distributed, npm run operator sets it): thresholds never abort, and run.json is written for the merge',
+      help: 'this k6 is one instance of a split test (npm run distributed, npm run operator sets it): thresholds never abort, and merge-context.json is written for the merge',
     },
     {
       name: 'ADMIN_TOKEN',

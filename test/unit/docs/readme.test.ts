@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { planRenewAtMs } from '../../../lib/core/auth/expiry.ts';
 import { resolveProfile } from '../../../lib/core/auth/profile-resolve.ts';
 import { SCENARIO_KNOBS } from '../../../lib/core/scenario/shapes.ts';
+import { EXIT as COMPARE_EXIT } from '../../../scripts/compare.ts';
 import { planRun } from '../../../scripts/run-scenario.ts';
 import {
   codeBlocks,
@@ -93,10 +94,24 @@ describe('README: results of a plain k6 run', () => {
 
 describe('README: exit codes', () => {
   it('lists every code k6 v2 ends with, 255 (it could not start) included', () => {
-    const section = readmeSection(readme, '## Exit codes');
-    const codes = [...section.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
+    const [k6Part = ''] = readmeSection(readme, '## Exit codes').split(
+      '`npm run compare` has its own',
+    );
+    const codes = [...k6Part.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
     assert.deepEqual(codes, [0, 99, 104, 107, 108, 255]);
-    assert.match(section, /\| 255 \| .*--summary-mode=disabled/);
+    assert.match(k6Part, /\| 255 \| .*--summary-mode=disabled/);
+  });
+
+  it("lists npm run compare's own codes, the ones scripts/compare.ts exits with", () => {
+    const [, comparePart = ''] = readmeSection(readme, '## Exit codes').split(
+      '`npm run compare` has its own',
+    );
+    const codes = [...comparePart.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
+    assert.deepEqual(codes, Object.values(COMPARE_EXIT));
+    assert.match(
+      comparePart,
+      /\| 2 \| the runs cannot be compared: a different scenario, auth mode, target profile or protected path/,
+    );
   });
 });
 

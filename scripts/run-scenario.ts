@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { defaultResultsDir } from '../lib/core/results/result-files.ts';
 import { k6RunArgs, webDashboardEnv } from './k6-command.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
+import { refuseSecretEnvArgs, SecretArgumentError } from './secret-args.ts';
 
 export interface RunPlan {
   scenario: string;
@@ -135,6 +136,8 @@ function runK6(k6: string, args: string[], env: NodeJS.ProcessEnv): Promise<numb
 }
 
 async function main(argv: string[]): Promise<number> {
+  // Before anything else, so no k6 run, results folder or summary ever holds the value.
+  refuseSecretEnvArgs(argv, 'npm run scenario');
   const plan = planRun(argv, process.env, Date.now());
   if (!existsSync(plan.script)) {
     throw new UsageError(
@@ -167,8 +170,14 @@ if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.ar
   try {
     process.exitCode = await main(process.argv.slice(2));
   } catch (error) {
-    if (!(error instanceof K6NotFoundError) && !(error instanceof UsageError)) throw error;
+    if (
+      !(error instanceof K6NotFoundError) &&
+      !(error instanceof UsageError) &&
+      !(error instanceof SecretArgumentError)
+    ) {
+      throw error;
+    }
     process.stderr.write(`k6-auth-toolkit: ${error.message}\n`);
-    process.exitCode = 1;
+    process.exitCode = error instanceof SecretArgumentError ? error.exitCode : 1;
   }
 }

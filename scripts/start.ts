@@ -40,6 +40,7 @@ import { type ListeningServer, startServer } from '../server/listen.ts';
 import { k6EnvArgs, k6RunFlags } from './k6-command.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
 import { planRun, publishResults } from './run-scenario.ts';
+import { refuseSecretEnvArgs, SecretArgumentError } from './secret-args.ts';
 
 const MODES: readonly AuthMode[] = [
   'session',
@@ -218,6 +219,8 @@ function durationMs(duration: string): number {
 
 /** The whole demo; resolves to the exit code. */
 export async function main(extraK6Args: readonly string[] = []): Promise<number> {
+  // Its own secrets (the demo clients') go to k6 directly; a user's on npm's command line do not.
+  refuseSecretEnvArgs(extraK6Args, 'npm start');
   const startedAtMs = Date.now();
   const steps = 4 + MODES.length;
   say(
@@ -324,8 +327,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.ar
   try {
     process.exitCode = await main(process.argv.slice(2));
   } catch (error) {
-    if (!(error instanceof K6NotFoundError)) throw error;
+    if (!(error instanceof K6NotFoundError) && !(error instanceof SecretArgumentError)) throw error;
     process.stderr.write(`k6-auth-toolkit: ${error.message}\n`);
-    process.exitCode = 1;
+    process.exitCode = error instanceof SecretArgumentError ? error.exitCode : 1;
   }
 }

@@ -53,6 +53,8 @@ export const ERROR_CODES = {
   SLO_OVERRIDE_INVALID: 'SLO_OVERRIDE_INVALID',
   /** No k6 of the pinned version could be found or built (scripts/provision-k6.ts). */
   K6_NOT_FOUND: 'K6_NOT_FOUND',
+  /** A wrapper (npm run scenario, npm run k6, npm start) was given a secret with `-e`, which npm echoes. */
+  SECRET_ON_COMMAND_LINE: 'SECRET_ON_COMMAND_LINE',
   /** Dex, the tests' second OpenID provider, could not be found or built (scripts/provision-dex.ts). */
   DEX_NOT_FOUND: 'DEX_NOT_FOUND',
   /** The reference server's environment (`PORT`, `JWT_SECRET`, `SCRYPT_COST`…) is invalid. */

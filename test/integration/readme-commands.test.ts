@@ -32,6 +32,8 @@ import { type ReferenceServer, startReferenceServer } from '../helpers/reference
 import { type Finished, runToEnd } from '../helpers/run-process.ts';
 
 const CLIENT_SECRET = 'readme-client-secret';
+/** The one account the README's single-account commands log in with: a demo user of the reference server. */
+const ACCOUNT = { username: 'user1', password: 'pass1' };
 const RUN_TIMEOUT_MS = 90_000;
 /** npm start runs five modes; the slack is for a busy two-core machine. */
 const START_TIMEOUT_MS = 240_000;
@@ -47,6 +49,8 @@ interface Context {
 interface Plan {
   /** Appended to the command: `-e` values only (`-- ` first for npm start, which needs it). */
   append?: (ctx: Context) => string;
+  /** More of the user's shell environment, e.g. the secret a command reads from it. */
+  env?: (ctx: Context) => Record<string, string>;
   timeoutMs?: number;
   /** What the run must show beyond exit code 0. */
   verify?: (run: Finished, ctx: Context) => Promise<void> | void;
@@ -131,7 +135,7 @@ const PLANS: Readonly<Record<string, Plan>> = {
       assert.match(run.stdout, /--parts/);
     },
   },
-  'npm run scenario -- load -e BASE_URL=https://staging.example.com -e PROFILE=profiles/oauth2-password.json -e CLIENT_SECRET="$CLIENT_SECRET" -e CREDENTIALS=accounts.csv -e RATE=100 -e DURATION=10m':
+  'CLIENT_SECRET="$CLIENT_SECRET" npm run scenario -- load -e BASE_URL=https://staging.example.com -e PROFILE=profiles/oauth2-password.json -e CREDENTIALS=accounts.csv -e RATE=100 -e DURATION=10m':
     {
       // accounts.csv holds exactly load's MAX_VUS accounts, as "Pointing it at your own API" says.
       append: (ctx) => `-e BASE_URL=${ctx.oauth2.url} -e RATE=10 ${short}`,
@@ -187,7 +191,7 @@ const PLANS: Readonly<Record<string, Plan>> = {
         ]);
       },
     },
-  'npm run k6 -- run -e PROFILE=profiles/oauth2-password.json -e BASE_URL=https://auth.example.com -e CLIENT_SECRET="$CLIENT_SECRET" -e CREDENTIALS=users.csv dist/smoke.js':
+  'CLIENT_SECRET="$CLIENT_SECRET" npm run k6 -- run -e PROFILE=profiles/oauth2-password.json -e BASE_URL=https://auth.example.com -e CREDENTIALS=users.csv dist/smoke.js':
     {
       append: (ctx) => `-e BASE_URL=${ctx.oauth2.url} ${short}`,
       verify: (run) => {
@@ -206,12 +210,30 @@ const PLANS: Readonly<Record<string, Plan>> = {
         assert.equal(stats.protectedUnauthorized, 0);
       },
     },
-  'k6 run -e PROFILE=profiles/oauth2-client-credentials.json -e OIDC_ISSUER=https://login.example.com -e CLIENT_ID=orders-service -e CLIENT_SECRET="$CLIENT_SECRET" -e SCOPE=orders:read -e AUDIENCE=https://api.example.com -e BASE_URL=https://api.example.com -e PROTECTED_PATH=/orders -e RESULTS_DIR=results dist/smoke.js':
+  'CLIENT_SECRET="$CLIENT_SECRET" k6 run -e PROFILE=profiles/oauth2-client-credentials.json -e OIDC_ISSUER=https://login.example.com -e CLIENT_ID=orders-service -e SCOPE=orders:read -e AUDIENCE=https://api.example.com -e BASE_URL=https://api.example.com -e PROTECTED_PATH=/orders -e RESULTS_DIR=results dist/smoke.js':
     {
+      // The service client's secret in the shell, as the README has it: k6 reads it from there.
+      env: ({ idp }) => ({ CLIENT_SECRET: idp.clients.service.secret ?? '' }),
       append: ({ idp }) =>
-        `-e OIDC_ISSUER=${idp.issuer} -e CLIENT_ID=${idp.clients.service.id} -e CLIENT_SECRET=${idp.clients.service.secret} -e SCOPE=api:read -e AUDIENCE=none -e RESOURCE=${idp.apiResource} -e BASE_URL=${idp.issuer} -e PROTECTED_PATH=/api/protected -e VUS=2 ${short}`,
+        `-e OIDC_ISSUER=${idp.issuer} -e CLIENT_ID=${idp.clients.service.id} -e SCOPE=api:read -e AUDIENCE=none -e RESOURCE=${idp.apiResource} -e BASE_URL=${idp.issuer} -e PROTECTED_PATH=/api/protected -e VUS=2 ${short}`,
       verify: async (_run, { idp }) => {
         assert.ok((await idp.stats()).clientCredentialsTokens >= 2);
+      },
+    },
+  'AUTH_PASSWORD="$AUTH_PASSWORD" npm run scenario -- smoke -e AUTH_USERNAME=loadtest': {
+    env: () => ({ AUTH_PASSWORD: ACCOUNT.password }),
+    append: (ctx) => `${reference(ctx)} -e AUTH_USERNAME=${ACCOUNT.username} ${short}`,
+    verify: async (_run, ctx) => {
+      const stats = await ctx.reference.stats();
+      assert.ok(stats.logins > 0, `logins with the password from the environment: ${stats.logins}`);
+    },
+  },
+  'npm run scenario -- smoke -e AUTH_USERNAME=loadtest -e AUTH_PASSWORD_SECRET=password --secret-source=file=secrets.txt':
+    {
+      // secrets.txt (in the sandbox, as a user would write it) holds password=<the account's>.
+      append: (ctx) => `${reference(ctx)} -e AUTH_USERNAME=${ACCOUNT.username} ${short}`,
+      verify: async (run) => {
+        assert.match(run.stdout, /checks_succeeded\.+: 100\.00%/);
       },
     },
   'npm run scenario -- smoke -e THRESHOLDS=load': {
@@ -286,6 +308,7 @@ async function makeSandbox(): Promise<string> {
   const loadMaxVus = Number(SCENARIO_KNOBS.load.find((knob) => knob.env === 'MAX_VUS')?.default);
   await writeFile(join(sandbox, 'accounts.csv'), accountsCsv(loadMaxVus));
   await writeFile(join(sandbox, 'users.csv'), accountsCsv(2));
+  await writeFile(join(sandbox, 'secrets.txt'), `password=${ACCOUNT.password}\n`);
   // `k6` on PATH, as the README's plain `k6 run` lines expect: the pinned one.
   const { path: k6 } = await provisionK6();
   await mkdir(join(sandbox, '.bin'));
@@ -342,6 +365,7 @@ describe('every shell command in the READMEs', () => {
     }
     it(name, async () => {
       const command = plan.append ? `${step.command} ${plan.append(ctx)}` : step.command;
+      const shellEnv = plan.env?.(ctx) ?? {};
       const run = await runToEnd('sh', ['-c', command], {
         cwd: ctx.sandbox,
         // Only what a user's shell would have: PATH (with k6 on it), HOME, the client secret.
@@ -351,6 +375,7 @@ describe('every shell command in the READMEs', () => {
           HOME: process.env.HOME ?? tmpdir(),
           CLIENT_SECRET,
           npm_config_update_notifier: 'false',
+          ...shellEnv,
         },
         timeoutMs: plan.timeoutMs ?? RUN_TIMEOUT_MS,
       });
@@ -361,6 +386,12 @@ describe('every shell command in the READMEs', () => {
         `${command}\nstdout tail: ${run.stdout.slice(-1500)}\nstderr tail: ${run.stderr.slice(-1500)}`,
       );
       await plan.verify?.(run, ctx);
+      // A secret in the shell is never printed, whichever way the command hands it to k6.
+      const secrets = [CLIENT_SECRET, ...Object.values(shellEnv)].filter((secret) => secret !== '');
+      for (const [where, text] of Object.entries({ stdout: run.stdout, stderr: run.stderr })) {
+        const shown = secrets.findIndex((secret) => text.includes(secret));
+        assert.equal(shown, -1, `${where} shows secret #${shown + 1} of the shell`);
+      }
     });
   }
 });

@@ -81,9 +81,11 @@ export type RetryDecision =
 
 /**
  * Decides whether to try a failed login or refresh again, and after how long. `Retry-After` is
- * honoured on 429 and 503 (RFC 9110 §15.6.4) up to `retryAfterMaxSeconds`, plus up to one base
- * delay of jitter so a crowd of VUs does not return in the same millisecond; a longer wait fails
- * the attempt rather than stall the VU. Attempts are bounded by `maxAttempts`.
+ * honoured on 429 and 503 (RFC 9110 §15.6.4), plus up to one base delay of jitter so a crowd of
+ * VUs does not return in the same millisecond. A wait up to `retryAfterMaxSeconds` is slept and
+ * the attempt retried; a longer one fails the attempt now (the iteration ends, counted) and holds
+ * the VU off for the whole wait: `RETRY_AFTER_MAX` bounds how long one attempt may stall, never
+ * how soon the server is asked again. Attempts are bounded by `maxAttempts`.
  */
 export function decideRetry(
   failed: FailedAttempt,
@@ -106,19 +108,19 @@ export function decideRetry(
     failed.status === 429 || failed.status === 503
       ? parseRetryAfter(failed.retryAfter, nowMs)
       : undefined;
-  if (retryAfterSeconds !== undefined && retryAfterSeconds > settings.retryAfterMaxSeconds) {
-    return {
-      retry: false,
-      kind,
-      reason: `Retry-After too long; reason: expected at most ${settings.retryAfterMaxSeconds} s, got ${Math.ceil(retryAfterSeconds)} s`,
-      holdOffMs: settings.retryAfterMaxSeconds * 1000,
-    };
-  }
   // Never sooner than the server asked, whether retrying now or in a later iteration.
   const waitMs =
     retryAfterSeconds === undefined
       ? backoffMs
       : retryAfterSeconds * 1000 + random() * settings.baseDelayMs;
+  if (retryAfterSeconds !== undefined && retryAfterSeconds > settings.retryAfterMaxSeconds) {
+    return {
+      retry: false,
+      kind,
+      reason: `Retry-After too long; reason: expected at most ${settings.retryAfterMaxSeconds} s, got ${Math.ceil(retryAfterSeconds)} s; no attempt before then`,
+      holdOffMs: waitMs,
+    };
+  }
   if (failed.attempt >= settings.maxAttempts) {
     return {
       retry: false,

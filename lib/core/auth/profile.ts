@@ -102,7 +102,10 @@ export interface RetrySettings {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
-  /** Longest `Retry-After` honoured; longer waits fail the attempt. */
+  /**
+   * Longest `Retry-After` waited within one attempt; a longer wait fails the attempt now, and the VU
+   * still makes no login or refresh attempt until the server's time has passed.
+   */
   retryAfterMaxSeconds: number;
 }
 

@@ -308,7 +308,12 @@ function profileRows(): SettingRow[] {
     ),
     row('RETRY_BASE_DELAY_MS', 'retry.baseDelayMs', 'milliseconds', 'first back-off delay'),
     row('RETRY_MAX_DELAY_MS', 'retry.maxDelayMs', 'milliseconds', 'longest back-off delay'),
-    row('RETRY_AFTER_MAX', 'retry.retryAfterMaxSeconds', 'seconds', 'longest Retry-After honoured'),
+    row(
+      'RETRY_AFTER_MAX',
+      'retry.retryAfterMaxSeconds',
+      'seconds',
+      'longest Retry-After waited within one attempt; a longer one fails the attempt, and the VU sends no login or refresh until it has passed',
+    ),
     row('REQUEST_TIMEOUT', 'requestTimeoutSeconds', 'seconds > 0', 'per-request timeout'),
   ]);
 }

@@ -184,7 +184,7 @@ describe('decideRetry', () => {
     assert.deepEqual(decision, { retry: true, delayMs: 200 });
   });
 
-  it('fails the attempt when Retry-After exceeds the cap, holding off for the cap', () => {
+  it('fails the attempt when Retry-After exceeds the cap, holding off for the whole Retry-After, never just the cap', () => {
     const decision = decideRetry(
       { status: 429, retryAfter: '30', attempt: 1, failureStreak: 1 },
       retry,
@@ -194,8 +194,25 @@ describe('decideRetry', () => {
     assert.deepEqual(decision, {
       retry: false,
       kind: 'rate-limited',
-      reason: 'Retry-After too long; reason: expected at most 5 s, got 30 s',
-      holdOffMs: 5000,
+      reason:
+        'Retry-After too long; reason: expected at most 5 s, got 30 s; no attempt before then',
+      holdOffMs: 30_000,
+    });
+  });
+
+  it('adds the jitter to a too-long Retry-After as to any other, so held-off VUs do not return together', () => {
+    const decision = decideRetry(
+      { status: 503, retryAfter: new Date(NOW + 7500).toUTCString(), attempt: 2, failureStreak: 5 },
+      retry,
+      NOW,
+      () => 0.5,
+    );
+    // A date has whole seconds: 7 s from NOW (7.5 s truncated to the second), plus half a base delay.
+    assert.deepEqual(decision, {
+      retry: false,
+      kind: 'transient',
+      reason: 'Retry-After too long; reason: expected at most 5 s, got 7 s; no attempt before then',
+      holdOffMs: 7000 + 50,
     });
   });
 

@@ -545,19 +545,47 @@ describe('decideAfterFailure', () => {
     });
   });
 
-  it('gives up on a Retry-After longer than allowed and holds off for the allowed maximum', () => {
+  it('gives up on a Retry-After longer than allowed, and holds off the whole Retry-After plus jitter', () => {
     const failed = { what: 'login', status: 429, attempt: 1, retryAfter: '60' } as const;
     assert.deepEqual(decideAfterFailure(initialRetryState(), failed, settings, NOW, half), {
       kind: 'give-up',
       failure: 'rate-limited',
-      reason: 'Retry-After too long; reason: expected at most 30 s, got 60 s',
+      reason:
+        'Retry-After too long; reason: expected at most 30 s, got 60 s; no attempt before then',
       retry: {
         failureStreak: 1,
-        holdOffUntilMs: NOW + 30_000,
+        holdOffUntilMs: NOW + 60_100,
         loginRefused: false,
         refreshFailed: false,
       },
     });
+  });
+
+  it('sends no login or refresh before a too-long Retry-After has passed, and keeps unexpired credentials in use meanwhile', () => {
+    const policy = { renewBy: 'refresh', freshJarPerLogin: false } as const;
+    for (const what of ['login', 'refresh'] as const) {
+      const failed = { what, status: 429, attempt: 1, retryAfter: '60' } as const;
+      const decision = decideAfterFailure(initialRetryState(), failed, settings, NOW, half);
+      assert.equal(decision.kind, 'give-up');
+      const { retry } = decision;
+      // Every attempt waits out the hold-off first (lib/k6/credential-keeper.ts sleeps it).
+      assert.equal(holdOffWaitMs(retry, NOW + 1), 60_099);
+      assert.equal(holdOffWaitMs(retry, NOW + 59_999), 101);
+      assert.equal(holdOffWaitMs(retry, NOW + 60_100), 0);
+      // A token still valid is used rather than renewed while held off; a lost one waits.
+      const valid = {
+        ...initialAuthState(),
+        authenticated: true,
+        refreshToken: 'r',
+        expiry: { source: 'expires_in', expiresAtMs: NOW + 120_000, lifetimeMs: 300_000 },
+        renewAtMs: NOW,
+      } as const;
+      assert.deepEqual(planBeforeRequest(policy, valid, retry, NOW + 1), { kind: 'send' });
+      assert.deepEqual(planBeforeRequest(policy, valid, retry, NOW + 60_100), {
+        kind: 'renew',
+        action: 'refresh',
+      });
+    }
   });
 
   it('ends the streak and the hold-off after a success', () => {

@@ -17,6 +17,7 @@ import { handleLogin } from './routes/login.ts';
 import { handleLogout } from './routes/logout.ts';
 import { handleProtected } from './routes/protected.ts';
 import { handleRefresh } from './routes/refresh.ts';
+import { RetryAfterWatch } from './retry-after-watch.ts';
 import { createSessionStore } from './sessions.ts';
 import { type CountedEndpoint, Stats, type StatsSnapshot } from './stats.ts';
 import { createFamilyStore } from './token-families.ts';
@@ -60,6 +61,7 @@ export function createApp(options: AppOptions = {}): App {
   const log = logger ?? createLogger(config.logLevel);
   const faults = new Faults(now);
   const stats = new Stats(now);
+  const retryAfterWatch = new RetryAfterWatch(now);
   const ctx: AppContext = {
     config,
     key: config.jwtSecret === null ? randomBytes(32) : Buffer.from(config.jwtSecret, 'utf8'),
@@ -122,16 +124,24 @@ export function createApp(options: AppOptions = {}): App {
     }
     if (route.endpoint !== null) {
       stats.requests[route.endpoint] += 1;
-      if (await applyFaults(route.endpoint, res)) return;
+      const marginMs = retryAfterWatch.arrived(req.socket);
+      if (marginMs !== undefined) stats.recordRetryAfterFollowed(marginMs);
+      if (await applyFaults(route.endpoint, req, res)) return;
     }
     await route.run(req, res);
   };
 
   /** True when a fault answered the request. */
-  const applyFaults = async (endpoint: CountedEndpoint, res: ServerResponse): Promise<boolean> => {
+  const applyFaults = async (
+    endpoint: CountedEndpoint,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<boolean> => {
     const decision = faults.decide(endpoint);
     if (decision.kind === 'rate_limited') {
       stats.faultsInjected.rateLimited += 1;
+      stats.retryAfter.answered += 1;
+      retryAfterWatch.told(req.socket, decision.retryAfterSeconds);
       sendError(
         res,
         new HttpError(

@@ -27,7 +27,7 @@ export async function handleLogin(
   const username = requireField(body, 'username');
   const password = requireField(body, 'password');
   if (!(await ctx.users.verifyPassword(username, password))) {
-    ctx.stats.loginFailures += 1;
+    ctx.stats.recordLoginFailure(username);
     throw new HttpError(
       401,
       'invalid_credentials',
@@ -36,7 +36,7 @@ export async function handleLogin(
     );
   }
   const nowMs = ctx.authNow();
-  ctx.stats.recordLogin();
+  ctx.stats.recordLogin(username);
   if (body.kind === 'form') {
     // No session fixation: a session id the client brings is ended, never reused (OWASP).
     const previous = sessionIdOf(req);
@@ -53,7 +53,7 @@ export async function handleLogin(
   }
   const fid = randomUUID();
   const issued = issueTokenPair(username, fid, nowMs, ctx.key, ctx.config);
-  ctx.families.start(fid, issued, nowMs);
+  ctx.families.start(fid, issued, nowMs, username);
   ctx.log.debug('token login', { user: username });
   sendJson(res, 200, issued.answer);
 }

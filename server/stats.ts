@@ -48,7 +48,12 @@ export interface StatsSnapshot {
    * connection is not followed): `followed` next requests seen, `early` of them sent before the
    * wait was over, `smallestMarginMs` = min(waited − asked), negative when early; null: none seen.
    */
-  retryAfter: { answered: number; followed: number; early: number; smallestMarginMs: number | null };
+  retryAfter: {
+    answered: number;
+    followed: number;
+    early: number;
+    smallestMarginMs: number | null;
+  };
   /** Successful logins and refreshes per epoch second, over the last 10 minutes. */
   timeline: { logins: Record<string, number>; refreshes: Record<string, number> };
   peakLoginsPerSecond: number;

@@ -174,7 +174,9 @@ describe('GET /_admin/stats', () => {
     await fetch(`${server.url}/_admin/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ rateLimit: { endpoint: 'logout', perSecond: 0, retryAfterSeconds: 2 } }),
+      body: JSON.stringify({
+        rateLimit: { endpoint: 'logout', perSecond: 0, retryAfterSeconds: 2 },
+      }),
     });
     // One keep-alive connection, so every request is the same client.
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });

@@ -20,7 +20,7 @@ import {
   formatChaosText,
 } from '../lib/core/results/chaos.ts';
 import { defaultResultsDir } from '../lib/core/results/result-files.ts';
-import { CHAOS_CASES } from './chaos-cases.ts';
+import { CHAOS_CASES, type ChaosCase } from './chaos-cases.ts';
 import { K6NotFoundError } from './provision-k6.ts';
 import { REPO_ROOT } from './run-process.ts';
 
@@ -74,6 +74,17 @@ export function planChaos(
   return { short, only, resultsDir };
 }
 
+/** Runs of cases in catalogue order: consecutive cases of one `group` share a batch. */
+export function batchByGroup<T extends { group?: string }>(cases: readonly T[]): T[][] {
+  const batches: T[][] = [];
+  for (const item of cases) {
+    const last = batches.at(-1);
+    if (item.group !== undefined && last?.[0]?.group === item.group) last.push(item);
+    else batches.push([item]);
+  }
+  return batches;
+}
+
 async function main(argv: string[]): Promise<number> {
   const startedMs = Date.now();
   const plan = planChaos(argv, process.env, startedMs);
@@ -91,13 +102,17 @@ async function main(argv: string[]): Promise<number> {
     `chaos (${plan.short ? 'short' : 'full'}): ${plan.only.length} faults, results in ${relative(process.cwd(), suiteDir) || '.'}`,
   );
   const results: ChaosCaseResult[] = [];
-  for (const chaosCase of CHAOS_CASES.filter((c) => plan.only.includes(c.id))) {
+  const selected = CHAOS_CASES.filter((c) => plan.only.includes(c.id));
+  const runOne = async (chaosCase: ChaosCase): Promise<ChaosCaseResult> => {
     const caseStartedMs = Date.now();
     const result = await chaosCase.run({ short: plan.short, suiteDir, say });
-    results.push(result);
     say(
       `  ${result.passed ? 'PASS' : 'FAIL'} ${result.id} (${((Date.now() - caseStartedMs) / 1000).toFixed(1)} s)`,
     );
+    return result;
+  };
+  for (const batch of batchByGroup(selected)) {
+    results.push(...(await Promise.all(batch.map(runOne))));
   }
   const context = { generatedAtMs: Date.now(), mode: plan.short ? 'short' : 'full' } as const;
   await writeFile(join(suiteDir, 'chaos.md'), formatChaosMarkdown(results, context));

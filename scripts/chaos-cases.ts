@@ -508,7 +508,7 @@ const PENDING_MISCONFIG =
 
 function wrongPasswordCase(): ChaosCase {
   return {
-    id: 'wrong-password',
+    id: 'refused-password',
     group: 'misconfiguration',
     async run(context) {
       const server = await startReferenceServer();
@@ -525,7 +525,7 @@ function wrongPasswordCase(): ChaosCase {
             SHARE_ACCOUNTS: 'true',
             ...MISCONFIG_LOAD,
           },
-          folder: join(context.suiteDir, 'wrong-password'),
+          folder: join(context.suiteDir, 'refused-password'),
           timeoutMs: 20_000 + K6_GRACE_MS,
         });
         stats = await server.stats();
@@ -534,7 +534,7 @@ function wrongPasswordCase(): ChaosCase {
       }
       const seconds = Math.round(result.run.elapsedMs / 100) / 10;
       return judgeCase({
-        id: 'wrong-password',
+        id: 'refused-password',
         fault:
           'wrong password for one shared account (dist/load.js, AUTH_USERNAME=user1, SHARE_ACCOUNTS=true, RATE=20, 20 s)',
         survived:
@@ -553,7 +553,7 @@ function wrongPasswordCase(): ChaosCase {
           serverLoginRequests: stats.requests.login,
           serverLogins: stats.logins,
         },
-        folder: 'wrong-password',
+        folder: 'refused-password',
       });
     },
   };
@@ -624,4 +624,4 @@ export const CHAOS_CASES: readonly ChaosCase[] = [
 ];
 
 /** The ids whose guarantee is being built elsewhere today (see `pending` in their results). */
-export const PENDING_CASES: readonly string[] = ['wrong-password', 'dead-target'];
+export const PENDING_CASES: readonly string[] = ['refused-password', 'dead-target'];

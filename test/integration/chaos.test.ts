@@ -69,7 +69,7 @@ describe('npm run chaos -- --short', () => {
       assert.match(result.pending ?? '', /being built in another branch/);
       assert.deepEqual(
         result.criteria.map((c) => `${c.name} ${c.limit}`),
-        id === 'wrong-password'
+        id === 'refused-password'
           ? [
               'refused logins (server) ≤ 5',
               'k6 run time < 15 s',

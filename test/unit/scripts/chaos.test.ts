@@ -63,10 +63,10 @@ describe('npm run chaos command line', () => {
         'rate-limit',
         'slow-login',
         'revoked-family',
-        'wrong-password',
+        'refused-password',
         'dead-target',
       ],
     );
-    assert.deepEqual(PENDING_CASES, ['wrong-password', 'dead-target']);
+    assert.deepEqual(PENDING_CASES, ['refused-password', 'dead-target']);
   });
 });

@@ -12,6 +12,7 @@ import type { AppContext } from './context.ts';
 import { Faults } from './faults.ts';
 import { createLogger, type Logger } from './log.ts';
 import { HttpError, sendError, sendJson } from './respond.ts';
+import { RetryAfterWatch } from './retry-after-watch.ts';
 import { handleAdmin } from './routes/admin.ts';
 import { handleLogin } from './routes/login.ts';
 import { handleLogout } from './routes/logout.ts';
@@ -60,6 +61,7 @@ export function createApp(options: AppOptions = {}): App {
   const log = logger ?? createLogger(config.logLevel);
   const faults = new Faults(now);
   const stats = new Stats(now);
+  const retryAfterWatch = new RetryAfterWatch(now);
   const ctx: AppContext = {
     config,
     key: config.jwtSecret === null ? randomBytes(32) : Buffer.from(config.jwtSecret, 'utf8'),
@@ -122,16 +124,24 @@ export function createApp(options: AppOptions = {}): App {
     }
     if (route.endpoint !== null) {
       stats.requests[route.endpoint] += 1;
-      if (await applyFaults(route.endpoint, res)) return;
+      const marginMs = retryAfterWatch.arrived(req.socket);
+      if (marginMs !== undefined) stats.recordRetryAfterFollowed(marginMs);
+      if (await applyFaults(route.endpoint, req, res)) return;
     }
     await route.run(req, res);
   };
 
   /** True when a fault answered the request. */
-  const applyFaults = async (endpoint: CountedEndpoint, res: ServerResponse): Promise<boolean> => {
+  const applyFaults = async (
+    endpoint: CountedEndpoint,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<boolean> => {
     const decision = faults.decide(endpoint);
     if (decision.kind === 'rate_limited') {
       stats.faultsInjected.rateLimited += 1;
+      stats.retryAfter.answered += 1;
+      retryAfterWatch.told(req.socket, decision.retryAfterSeconds);
       sendError(
         res,
         new HttpError(

@@ -20,6 +20,11 @@ export interface FaultPatch {
   clockOffsetSeconds?: number;
   /** Action, not state: drop every session and refresh family now, as a restart would. */
   forgetAll?: boolean;
+  /**
+   * Action, not state: revoke every refresh family of these usernames now (their access tokens
+   * too), as an administrator revoking a user's grants would (RFC 7009 §2.1).
+   */
+  revokeAccounts?: string[];
 }
 
 export interface FailureSpec {
@@ -173,10 +178,13 @@ export function parseFaultPatch(body: unknown): FaultPatch {
         if (typeof value !== 'boolean') fail('faults.forgetAll', 'true or false', value);
         patch.forgetAll = value;
         break;
+      case 'revokeAccounts':
+        patch.revokeAccounts = parseAccounts(value);
+        break;
       default:
         fail(
           `faults.${key.slice(0, 40)}`,
-          'one of latencyMs, failure, rateLimit, clockOffsetSeconds, forgetAll',
+          'one of latencyMs, failure, rateLimit, clockOffsetSeconds, forgetAll, revokeAccounts',
           'an unknown field',
         );
     }
@@ -218,6 +226,18 @@ function parseRateLimit(value: unknown, index: number): RateLimitSpec {
         ? 1
         : expectNumber(item.retryAfterSeconds, `${where}.retryAfterSeconds`, 0, 86_400, true),
   };
+}
+
+function parseAccounts(value: unknown): string[] {
+  if (!Array.isArray(value) || value.length > 1000) {
+    fail('faults.revokeAccounts', 'an array of at most 1000 usernames', value);
+  }
+  return value.map((name, index) => {
+    if (typeof name !== 'string' || name === '' || name.length > 100) {
+      fail(`faults.revokeAccounts[${index}]`, 'a username of 1 to 100 characters', name);
+    }
+    return name;
+  });
 }
 
 function asList(value: unknown, where: string): unknown[] {

@@ -11,10 +11,12 @@ export type CountedEndpoint = 'login' | 'refresh' | 'protected' | 'logout';
 export interface StatsSnapshot {
   /** Successful logins, form and JSON. */
   logins: number;
-  /** Successful logins per username: a split test checks that no account served two VUs. */
-  loginsByUser: Record<string, number>;
   /** Logins refused for wrong credentials (401). Bad input (400/415/413) is not counted. */
   loginFailures: number;
+  /** Successful logins per username (`(other)` past the first 10,000 names). */
+  loginsByAccount: Record<string, number>;
+  /** Logins refused for wrong credentials per username given (`(other)` past 10,000 names). */
+  loginFailuresByAccount: Record<string, number>;
   /** Successful refreshes, grace-window repeats included. */
   refreshes: number;
   /** Refreshes refused (400 or 401), by any reason. */
@@ -41,6 +43,17 @@ export interface StatsSnapshot {
   responsesByStatus: Record<string, number>;
   /** Requests answered by an injected failure (500/503) or rate limit (429). */
   faultsInjected: { failures: number; rateLimited: number };
+  /**
+   * How clients followed an injected 429's Retry-After, per connection (a client that opens a new
+   * connection is not followed): `followed` next requests seen, `early` of them sent before the
+   * wait was over, `smallestMarginMs` = min(waited − asked), negative when early; null: none seen.
+   */
+  retryAfter: {
+    answered: number;
+    followed: number;
+    early: number;
+    smallestMarginMs: number | null;
+  };
   /** Successful logins and refreshes per epoch second, over the last 10 minutes. */
   timeline: { logins: Record<string, number>; refreshes: Record<string, number> };
   peakLoginsPerSecond: number;
@@ -50,6 +63,9 @@ export interface StatsSnapshot {
 }
 
 const TIMELINE_SECONDS = 600;
+/** Per-account counters keep at most this many names, so odd usernames cannot grow memory. */
+const MAX_ACCOUNT_KEYS = 10_000;
+const OTHER_ACCOUNTS = '(other)';
 
 /** Per-second counts over a sliding 10-minute window. */
 class Timeline {
@@ -79,7 +95,6 @@ class Timeline {
 /** The live counters; `snapshot` adds the gauges only the app knows (sessions, families). */
 export class Stats {
   logins = 0;
-  loginsByUser: Record<string, number> = {};
   loginFailures = 0;
   refreshes = 0;
   refreshFailures = 0;
@@ -90,6 +105,10 @@ export class Stats {
   requests: Record<CountedEndpoint, number> = { login: 0, refresh: 0, protected: 0, logout: 0 };
   responsesByStatus: Record<string, number> = {};
   faultsInjected = { failures: 0, rateLimited: 0 };
+  // Maps: usernames come from requests, and `__proto__` must stay a name, not a prototype.
+  private loginsByAccount = new Map<string, number>();
+  private loginFailuresByAccount = new Map<string, number>();
+  retryAfter: StatsSnapshot['retryAfter'] = emptyRetryAfter();
   sinceMs: number;
   private loginTimeline = new Timeline();
   private refreshTimeline = new Timeline();
@@ -102,8 +121,21 @@ export class Stats {
 
   recordLogin(username: string): void {
     this.logins += 1;
-    increment(this.loginsByUser, username);
+    incrementAccount(this.loginsByAccount, username);
     this.loginTimeline.add(Math.floor(this.wallClock() / 1000));
+  }
+
+  recordLoginFailure(username: string): void {
+    this.loginFailures += 1;
+    incrementAccount(this.loginFailuresByAccount, username);
+  }
+
+  /** A request that followed a 429 on the same connection, `marginMs` after the wait asked. */
+  recordRetryAfterFollowed(marginMs: number): void {
+    this.retryAfter.followed += 1;
+    if (marginMs < 0) this.retryAfter.early += 1;
+    const smallest = this.retryAfter.smallestMarginMs;
+    this.retryAfter.smallestMarginMs = smallest === null ? marginMs : Math.min(smallest, marginMs);
   }
 
   recordRefresh(): void {
@@ -134,7 +166,6 @@ export class Stats {
 
   reset(): void {
     this.logins = 0;
-    this.loginsByUser = {};
     this.loginFailures = 0;
     this.refreshes = 0;
     this.refreshFailures = 0;
@@ -145,6 +176,9 @@ export class Stats {
     this.requests = { login: 0, refresh: 0, protected: 0, logout: 0 };
     this.responsesByStatus = {};
     this.faultsInjected = { failures: 0, rateLimited: 0 };
+    this.loginsByAccount = new Map();
+    this.loginFailuresByAccount = new Map();
+    this.retryAfter = emptyRetryAfter();
     this.loginTimeline = new Timeline();
     this.refreshTimeline = new Timeline();
     this.sinceMs = this.wallClock();
@@ -156,8 +190,9 @@ export class Stats {
     const refreshes = this.refreshTimeline.snapshot(nowSecond);
     return {
       logins: this.logins,
-      loginsByUser: { ...this.loginsByUser },
       loginFailures: this.loginFailures,
+      loginsByAccount: Object.fromEntries(this.loginsByAccount),
+      loginFailuresByAccount: Object.fromEntries(this.loginFailuresByAccount),
       refreshes: this.refreshes,
       refreshFailures: this.refreshFailures,
       refreshReuseDetections: this.refreshReuseDetections,
@@ -169,6 +204,7 @@ export class Stats {
       requests: { ...this.requests },
       responsesByStatus: { ...this.responsesByStatus },
       faultsInjected: { ...this.faultsInjected },
+      retryAfter: { ...this.retryAfter },
       timeline: { logins: logins.perSecond, refreshes: refreshes.perSecond },
       peakLoginsPerSecond: logins.peak,
       peakRefreshesPerSecond: refreshes.peak,
@@ -179,4 +215,14 @@ export class Stats {
 
 function increment(counts: Record<string, number>, key: string): void {
   counts[key] = (counts[key] ?? 0) + 1;
+}
+
+function incrementAccount(counts: Map<string, number>, username: string): void {
+  const name = username.slice(0, 100);
+  const key = counts.has(name) || counts.size < MAX_ACCOUNT_KEYS ? name : OTHER_ACCOUNTS;
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+function emptyRetryAfter(): StatsSnapshot['retryAfter'] {
+  return { answered: 0, followed: 0, early: 0, smallestMarginMs: null };
 }

@@ -33,6 +33,7 @@ export type RotateOutcome =
   | { kind: 'revoked' };
 
 interface Family {
+  username: string;
   currentJti: string;
   revoked: boolean;
   expiresAtMs: number;
@@ -40,8 +41,8 @@ interface Family {
 }
 
 export interface FamilyStore {
-  /** Starts a family whose first refresh token has id `refreshJti`. */
-  start(fid: string, issued: IssuedPair, nowMs: number): void;
+  /** Starts `username`'s family whose first refresh token has id `refreshJti`. */
+  start(fid: string, issued: IssuedPair, nowMs: number, username: string): void;
   /** True while access tokens of the family may be used. */
   isLive(fid: string): boolean;
   /**
@@ -57,6 +58,8 @@ export interface FamilyStore {
   ): RotateOutcome;
   /** Revokes a family (logout); false when it was unknown or already revoked. */
   revoke(fid: string): boolean;
+  /** Revokes every live family of `username` (an administrator's revocation); returns how many. */
+  revokeAccount(username: string): number;
   /** Families neither revoked nor expired at `nowMs`. */
   count(nowMs: number): number;
   clear(): void;
@@ -78,9 +81,10 @@ export function createFamilyStore(): FamilyStore {
   };
 
   return {
-    start(fid, issued, nowMs) {
+    start(fid, issued, nowMs, username) {
       if (nowMs - lastSweepAtMs >= SWEEP_INTERVAL_MS) sweep(nowMs);
       families.set(fid, {
+        username,
         currentJti: issued.refreshJti,
         revoked: false,
         expiresAtMs: issued.expiresAtMs,
@@ -115,6 +119,16 @@ export function createFamilyStore(): FamilyStore {
       family.revoked = true;
       family.lastRotation = null;
       return true;
+    },
+    revokeAccount(username) {
+      let revoked = 0;
+      for (const family of families.values()) {
+        if (family.username !== username || family.revoked) continue;
+        family.revoked = true;
+        family.lastRotation = null;
+        revoked += 1;
+      }
+      return revoked;
     },
     count(nowMs) {
       let live = 0;

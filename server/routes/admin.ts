@@ -106,6 +106,10 @@ async function applyFaults(
     const patch = parseFaultPatch(body.value);
     ctx.faults.apply(patch);
     if (patch.forgetAll === true) actions.forgetAll();
+    for (const username of patch.revokeAccounts ?? []) {
+      const revoked = ctx.families.revokeAccount(username);
+      ctx.log.info('refresh families revoked', { user: username, families: revoked });
+    }
     ctx.log.info('faults changed', { faults: JSON.stringify(ctx.faults.view()) });
   } catch (error) {
     // The HTTP API's own error value (snake_case like `invalid_request`), not the toolkit code.

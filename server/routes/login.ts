@@ -27,7 +27,7 @@ export async function handleLogin(
   const username = requireField(body, 'username');
   const password = requireField(body, 'password');
   if (!(await ctx.users.verifyPassword(username, password))) {
-    ctx.stats.loginFailures += 1;
+    ctx.stats.recordLoginFailure(username);
     throw new HttpError(
       401,
       'invalid_credentials',
@@ -53,7 +53,7 @@ export async function handleLogin(
   }
   const fid = randomUUID();
   const issued = issueTokenPair(username, fid, nowMs, ctx.key, ctx.config);
-  ctx.families.start(fid, issued, nowMs);
+  ctx.families.start(fid, issued, nowMs, username);
   ctx.log.debug('token login', { user: username });
   sendJson(res, 200, issued.answer);
 }

@@ -140,7 +140,7 @@ describe('npm run distributed: one test over several k6 instances, one answer', 
     for (const outcome of [one, four]) {
       assert.equal(count(outcome.summary, 'auth_logins'), VUS);
       assert.equal(outcome.stats.logins, VUS);
-      assert.deepEqual(outcome.stats.loginsByUser, everyAccountOnce);
+      assert.deepEqual(outcome.stats.loginsByAccount, everyAccountOnce);
       assert.equal(outcome.stats.loginFailures, 0);
     }
   });

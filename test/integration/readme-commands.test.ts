@@ -73,6 +73,10 @@ const SKIPPED: Readonly<Record<string, string>> = {
     'the default-size benchmark: 10–15 minutes of CPU-bound measurement that rewrites bench/RESULTS.md; it takes no -e to shorten it',
   'BENCH_SIZE=tiny npm run bench':
     'test/integration/bench.test.ts runs the bench harness at tiny size already; a second run would repeat a CPU-bound minute',
+  'npm run chaos':
+    'the full fault suite: about 4 minutes of real k6 runs, each fault timed; test/integration/chaos.test.ts runs its short version',
+  'npm run chaos -- --short':
+    'test/integration/chaos.test.ts runs exactly this (with RESULTS_DIR in a temporary folder) and asserts its table and files; a second run would repeat 2½ minutes',
   'npm run bench -- --parts 1,2 --out /tmp/bench.md --no-wait':
     'parts 1 and 2 at default size: minutes of CPU-bound measurement; it takes no -e to shorten it',
 };

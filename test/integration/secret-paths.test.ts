@@ -65,6 +65,7 @@ async function asRun(finished: Finished, resultsDir: string): Promise<K6Run> {
     timedOut: finished.timedOut,
     stdout: finished.stdout,
     stderr: finished.stderr,
+    elapsedMs: finished.elapsedMs,
     summary: undefined,
     summaryText: '',
     resultFiles,

@@ -131,6 +131,26 @@ describe('fault injection through /_admin/faults', () => {
     assert.equal((await refresh(refreshToken)).status, 401);
   });
 
+  it('revokes the refresh families of the accounts named in revokeAccounts, and no other', async () => {
+    const revoked = await tokenLogin();
+    const other = await (
+      await fetch(`${server.url}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'user2', password: 'pass2' }),
+      })
+    ).json();
+    assert.equal((await setFaults({ revokeAccounts: ['user1', 'user9'] })).status, 200);
+    const refused = await refresh(revoked.refreshToken);
+    assert.equal(refused.status, 401);
+    assert.equal(((await refused.json()) as { reason: string }).reason, 'revoked');
+    assert.equal((await withBearer(revoked.accessToken)).status, 401);
+    assert.equal((await withBearer((other as TokenAnswer).accessToken)).status, 200);
+    assert.equal((await refresh((other as TokenAnswer).refreshToken)).status, 200);
+    // A new login of the revoked account starts a live family.
+    assert.equal((await refresh((await tokenLogin()).refreshToken)).status, 200);
+  });
+
   it('shows the active faults with GET, merges POSTs and clears them with DELETE', async () => {
     await setFaults({ latencyMs: { login: 10 }, clockOffsetSeconds: -5 });
     await setFaults({
@@ -158,7 +178,7 @@ describe('fault injection through /_admin/faults', () => {
       [[], 'faults is invalid; reason: expected a JSON object, got an array'],
       [
         { latency: 5 },
-        'faults.latency is invalid; reason: expected one of latencyMs, failure, rateLimit, clockOffsetSeconds, forgetAll, got an unknown field',
+        'faults.latency is invalid; reason: expected one of latencyMs, failure, rateLimit, clockOffsetSeconds, forgetAll, revokeAccounts, got an unknown field',
       ],
       [
         { latencyMs: { home: 5 } },
@@ -187,6 +207,14 @@ describe('fault injection through /_admin/faults', () => {
       [
         { forgetAll: 'yes' },
         'faults.forgetAll is invalid; reason: expected true or false, got "yes"',
+      ],
+      [
+        { revokeAccounts: 'user1' },
+        'faults.revokeAccounts is invalid; reason: expected an array of at most 1000 usernames, got "user1"',
+      ],
+      [
+        { revokeAccounts: ['user1', ''] },
+        'faults.revokeAccounts[1] is invalid; reason: expected a username of 1 to 100 characters, got ""',
       ],
     ];
     for (const [body, message] of cases) {

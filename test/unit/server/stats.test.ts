@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Agent, request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { StatsSnapshot } from '../../../server/stats.ts';
 import { type InProcessServer, startAppServer } from '../../helpers/reference-server.ts';
@@ -63,6 +64,14 @@ describe('GET /_admin/stats', () => {
     const snapshot = await stats();
     assert.equal(snapshot.logins, 2);
     assert.equal(snapshot.loginFailures, 1);
+    assert.deepEqual(snapshot.loginsByAccount, { user1: 1, user2: 1 });
+    assert.deepEqual(snapshot.loginFailuresByAccount, { user1: 1 });
+    assert.deepEqual(snapshot.retryAfter, {
+      answered: 0,
+      followed: 0,
+      early: 0,
+      smallestMarginMs: null,
+    });
     assert.equal(snapshot.refreshes, 2);
     assert.equal(snapshot.refreshFailures, 2);
     assert.equal(snapshot.refreshReuseDetections, 1);
@@ -149,5 +158,52 @@ describe('GET /_admin/stats', () => {
     assert.deepEqual(snapshot.faultsInjected, { failures: 1, rateLimited: 1 });
     assert.deepEqual(snapshot.responsesByStatus, { '500': 1, '429': 1 });
     assert.deepEqual(snapshot.requests, { login: 0, refresh: 0, protected: 1, logout: 1 });
+  });
+
+  it('keeps a username as an account name, __proto__ included, in the per-account counts', async () => {
+    await fetch(`${server.url}/_admin/stats/reset`, { method: 'POST' });
+    await login({ username: '__proto__', password: 'x' });
+    await login({ username: 'user7', password: 'pass7' });
+    const snapshot = await stats();
+    assert.deepEqual(snapshot.loginFailuresByAccount, { ['__proto__']: 1 });
+    assert.deepEqual(snapshot.loginsByAccount, { user7: 1 });
+  });
+
+  it('follows a 429 to the next request on its connection and counts one sent before Retry-After', async () => {
+    await fetch(`${server.url}/_admin/stats/reset`, { method: 'POST' });
+    await fetch(`${server.url}/_admin/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        rateLimit: { endpoint: 'logout', perSecond: 0, retryAfterSeconds: 2 },
+      }),
+    });
+    // One keep-alive connection, so every request is the same client.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const logout = () =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${server.url}/logout`, { method: 'POST', agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      assert.equal(await logout(), 429);
+      clock.nowMs += 1500;
+      assert.equal(await logout(), 429); // 500 ms early
+      clock.nowMs += 2500;
+      assert.equal(await logout(), 429); // 500 ms late
+    } finally {
+      agent.destroy();
+      await fetch(`${server.url}/_admin/faults`, { method: 'DELETE' });
+    }
+    assert.deepEqual((await stats()).retryAfter, {
+      answered: 3,
+      followed: 2,
+      early: 1,
+      smallestMarginMs: -500,
+    });
   });
 });

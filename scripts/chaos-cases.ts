@@ -503,8 +503,6 @@ function revokedFamilyCase(): ChaosCase {
 
 const WRONG_PASSWORD = 'wrong-password';
 const MISCONFIG_LOAD = { RATE: '20', DURATION: '20s' };
-const PENDING_MISCONFIG =
-  'issue 11 items 1–2 (no hammering in every executor, abort on misconfiguration with exit 108) are being built in another branch';
 
 function wrongPasswordCase(): ChaosCase {
   return {
@@ -545,7 +543,6 @@ function wrongPasswordCase(): ChaosCase {
           equalTo('k6 exit code', result.run.code ?? 'none', 108),
           noSecretPrinted(scanForSecrets(result.run, [server.output()], [WRONG_PASSWORD])),
         ],
-        pending: PENDING_MISCONFIG,
         numbers: {
           k6ExitCode: result.run.code,
           k6Seconds: seconds,
@@ -584,7 +581,6 @@ function deadTargetCase(): ChaosCase {
           equalTo('k6 exit code', result.run.code ?? 'none', 108),
           noSecretPrinted(scanForSecrets(result.run, [])),
         ],
-        pending: PENDING_MISCONFIG,
         numbers: { k6ExitCode: result.run.code, k6Seconds: seconds, requests, port },
         folder: 'dead-target',
       });
@@ -622,6 +618,3 @@ export const CHAOS_CASES: readonly ChaosCase[] = [
   wrongPasswordCase(),
   deadTargetCase(),
 ];
-
-/** The ids whose guarantee is being built elsewhere today (see `pending` in their results). */
-export const PENDING_CASES: readonly string[] = ['refused-password', 'dead-target'];

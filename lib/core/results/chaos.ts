@@ -26,11 +26,6 @@ export interface ChaosCaseResult {
   criteria: Criterion[];
   /** Every criterion passed. */
   passed: boolean;
-  /**
-   * Why a failure is expected today (behaviour being built elsewhere); the verdict stays as
-   * measured, and the reason is shown beside it.
-   */
-  pending?: string;
   /** The raw numbers behind the criteria, for chaos.json. */
   numbers: Record<string, number | string | boolean | null>;
   /** This case's k6 files, relative to the suite folder. */
@@ -110,8 +105,7 @@ export function formatMeasured(result: ChaosCaseResult): string {
 }
 
 function verdictOf(result: ChaosCaseResult): string {
-  if (result.passed) return 'PASS';
-  return result.pending === undefined ? 'FAIL' : 'FAIL (pending)';
+  return result.passed ? 'PASS' : 'FAIL';
 }
 
 /** Exit code of `npm run chaos`: 0 when every case passed, 1 when one failed. */
@@ -129,9 +123,6 @@ export function formatChaosText(results: readonly ChaosCaseResult[]): string {
     for (const c of result.criteria) {
       const mark = c.passed ? 'ok' : 'NO';
       lines.push(`${''.padEnd(width)}    ${mark}  ${c.name}: ${c.measured} (${c.limit})`);
-    }
-    if (result.pending !== undefined && !result.passed) {
-      lines.push(`${''.padEnd(width)}  pending: ${result.pending}`);
     }
   }
   const passed = results.filter((r) => r.passed).length;
@@ -158,9 +149,7 @@ export function formatChaosMarkdown(
     '|---|---|---|---|',
     ...results.map(
       (r) =>
-        `| ${cell(r.fault)} | ${cell(r.survived)} | ${cell(formatMeasured(r))} | ${verdictOf(r)}${
-          r.pending !== undefined && !r.passed ? `: ${cell(r.pending)}` : ''
-        } |`,
+        `| ${cell(r.fault)} | ${cell(r.survived)} | ${cell(formatMeasured(r))} | ${verdictOf(r)} |`,
     ),
     '',
     'Each case keeps its k6 files (summary export, `points.jsonl`, the scenario results) in its folder:',

@@ -95,25 +95,19 @@ describe('chaos verdicts', () => {
     );
   });
 
-  it('prints a terminal table with each verdict, its criteria and a pending reason', () => {
-    const pending = {
-      ...outage(false),
-      id: 'dead-target',
-      fault: 'dead target',
-      pending: 'built elsewhere',
-    };
+  it('prints a terminal table with each verdict and its criteria', () => {
+    const failed = { ...outage(false), id: 'dead-target', fault: 'dead target' };
     assert.equal(
-      formatChaosText([outage(true), pending]),
+      formatChaosText([outage(true), failed]),
       [
-        'PASS            /refresh answers 500 for 30 s',
-        '                survived = errors stop within the end + 6.0 s',
-        '                  ok  last error after the fault ended: +2.1 s (≤ +6.0 s)',
-        '                  ok  relogins per VU (k6): 1 (≤ 1)',
-        'FAIL (pending)  dead target',
-        '                survived = errors stop within the end + 6.0 s',
-        '                  NO  last error after the fault ended: +9.4 s (3 late) (≤ +6.0 s)',
-        '                  ok  relogins per VU (k6): 1 (≤ 1)',
-        '                pending: built elsewhere',
+        'PASS  /refresh answers 500 for 30 s',
+        '      survived = errors stop within the end + 6.0 s',
+        '        ok  last error after the fault ended: +2.1 s (≤ +6.0 s)',
+        '        ok  relogins per VU (k6): 1 (≤ 1)',
+        'FAIL  dead target',
+        '      survived = errors stop within the end + 6.0 s',
+        '        NO  last error after the fault ended: +9.4 s (3 late) (≤ +6.0 s)',
+        '        ok  relogins per VU (k6): 1 (≤ 1)',
         '1 of 2 faults survived',
         '',
       ].join('\n'),
@@ -143,7 +137,7 @@ describe('chaos verdicts', () => {
       ].join('\n'),
     );
     assert.ok(
-      formatChaosMarkdown([{ ...outage(false), fault: 'a | b', pending: 'why' }], {
+      formatChaosMarkdown([{ ...outage(false), fault: 'a | b' }], {
         generatedAtMs: GENERATED_AT_MS,
         mode: 'full',
       }).includes('| a \\| b |'),

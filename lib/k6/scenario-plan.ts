@@ -18,7 +18,11 @@ import {
   type ScenarioName,
   thresholdEnv,
 } from '../core/scenario/shapes.ts';
-import { resolveThresholds, SUMMARY_TREND_STATS } from '../core/scenario/thresholds.ts';
+import {
+  resolveThresholds,
+  SUMMARY_TREND_STATS,
+  withProtectedSuccessGuard,
+} from '../core/scenario/thresholds.ts';
 import { renderResults } from './results.ts';
 
 /** What the VUs that run iterations need of the plan. */
@@ -61,12 +65,13 @@ export function planScenarioRun(name: ScenarioName, mode: AuthMode): ScenarioRun
   }
   const options: Options = {
     scenarios,
-    thresholds: {
+    // The guard goes on last: no profile, override or phase report can take it away.
+    thresholds: withProtectedSuccessGuard({
       ...thresholds,
       ...(plan.phaseReport === null
         ? {}
         : phaseThresholds(plan.phases, plan.phaseReport, thresholds)),
-    },
+    }),
     summaryTrendStats: [...SUMMARY_TREND_STATS],
   };
   const slos = listSlos(thresholds);

@@ -10,7 +10,7 @@
  * `level=error msg="unknown flag: --no-summary"`. The toolkit's own errors start with their code.
  */
 import { type ErrorCode, isErrorCode } from '../errors.ts';
-import { redact } from '../redact.ts';
+import { redact, redactCredentialShapes, redactSecrets } from '../redact.ts';
 import { escapeXml } from './junit.ts';
 import { codeCell, escapeCell } from './markdown.ts';
 
@@ -55,7 +55,7 @@ function firstLine(text: string): string {
       .replace(/^could not initialize '[^']*': could not load JS test '[^']*': /, '')
       .replace(/^test aborted: /, '')
       // exec.test.abort appends where it was called: " at stopTest (file:///…:104:52(17))".
-      .replace(/ at [\w$.<>]* ?\((?:file|https?):\/\/[^)]*\)$/, '')
+      .replace(/ at [\w$.<>]* ?\((?:file|https?):\/\/.*\)$/, '')
       .trim()
   );
 }
@@ -86,8 +86,14 @@ export function findRunFailure(
   const chosen =
     messages.find((message) => codeIn(message) !== undefined) ?? messages[0] ?? fallback;
   if (chosen === undefined) return undefined;
-  const message = redact(chosen, knownSecrets).slice(0, 2000);
-  const code = codeIn(message);
+  const code = codeIn(chosen);
+  // A toolkit message names settings, never their secret values (house style): the field rule
+  // of redact() would turn "AUTH_PASSWORD_SECRET=nope" and the code itself into [REDACTED].
+  const masked =
+    code === undefined
+      ? redact(chosen, knownSecrets)
+      : redactCredentialShapes(redactSecrets(chosen, knownSecrets));
+  const message = masked.slice(0, 2000);
   return code === undefined ? { message } : { code, message };
 }
 

@@ -108,7 +108,7 @@ export function isToolkitError(value: unknown): value is ToolkitError {
 
 /** True for a known code: text that names one can be recognised as the toolkit's error. */
 export function isErrorCode(text: string): text is ErrorCode {
-  return Object.hasOwn(ERROR_CODES, text);
+  return (Object.keys(ERROR_CODES) as string[]).includes(text);
 }
 
 /** A setting, profile or credentials file is wrong: raised at init, before any load is sent. */

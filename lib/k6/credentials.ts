@@ -27,9 +27,12 @@ let mine: Credentials | undefined;
  */
 export function credentialsForThisVu(): Credentials {
   if (settings.passwordSecret !== null && mine === undefined) {
-    throw new ConfigError(
-      ERROR_CODES.CREDENTIALS_SECRET_ASYNC,
-      'Cannot read the password synchronously; reason: expected credentialsForThisVuAsync() with -e AUTH_PASSWORD_SECRET, got credentialsForThisVu()',
+    // Stops the test: a throw would only fail this iteration, and every next one the same way.
+    return stopTest(
+      new ConfigError(
+        ERROR_CODES.CREDENTIALS_SECRET_ASYNC,
+        'Cannot read the password synchronously; reason: expected credentialsForThisVuAsync() with -e AUTH_PASSWORD_SECRET, got credentialsForThisVu()',
+      ),
     );
   }
   if (mine === undefined) mine = pickAccount();

@@ -8,14 +8,27 @@
  * `RESULTS_DIR` (environment or `-e RESULTS_DIR=…`) or `results/<scenario>-<UTC timestamp>`.
  * report.html comes from k6's built-in web dashboard export. The exit code is k6's: 0 pass,
  * 99 thresholds crossed (every file is still written), 104/107 bad config or script error.
+ *
+ * When k6 stops before its end-of-test summary (a bad setting at init, 107; an abort at init, 108;
+ * a flag it does not know, 255) it writes no result file, so this script writes junit.xml and
+ * summary.md itself, with the error k6 printed (lib/core/results/run-failure.ts): k6's stderr
+ * goes to the terminal as it comes and a bounded part of it is kept for that.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
-import { mkdir, readdir, rename, rmdir } from 'node:fs/promises';
+import { mkdir, readdir, rename, rmdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultResultsDir } from '../lib/core/results/result-files.ts';
+import {
+  findRunFailure,
+  formatRunFailureJunit,
+  formatRunFailureMarkdown,
+  type RunFailure,
+} from '../lib/core/results/run-failure.ts';
+import { isSecretKey } from '../lib/core/results/sanitize.ts';
 import { k6RunArgs, webDashboardEnv } from './k6-command.ts';
+import { ErrorLineKeeper } from './k6-error-lines.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
 import { refuseSecretEnvArgs, SecretArgumentError } from './secret-args.ts';
 
@@ -116,9 +129,54 @@ export async function publishResults(stagingDir: string, resultsDir: string): Pr
   return files;
 }
 
-function runK6(k6: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+/**
+ * Values that must not reach a results file: those of secret-named variables (PASSWORD, TOKEN,
+ * SECRET…) in the environment and in the `-e NAME=value` arguments.
+ */
+export function knownSecrets(args: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  const pairs: [string, string][] = Object.entries(env).flatMap(([name, value]) =>
+    value === undefined ? [] : [[name, value] as [string, string]],
+  );
+  args.forEach((arg, index) => {
+    const pair = arg === '-e' || arg === '--env' ? args[index + 1] : /^--env=(.*)$/.exec(arg)?.[1];
+    const equals = pair?.indexOf('=') ?? -1;
+    if (pair !== undefined && equals > 0)
+      pairs.push([pair.slice(0, equals), pair.slice(equals + 1)]);
+  });
+  return pairs
+    .filter(([name, value]) => isSecretKey(name) && value !== '')
+    .map(([, value]) => value);
+}
+
+/**
+ * Writes junit.xml and summary.md for a run k6 stopped before its summary, into `dir` (the
+ * staging folder, published with the rest). Returns the files written.
+ */
+export async function writeRunFailure(
+  dir: string,
+  failure: RunFailure | undefined,
+  context: { scenario: string; exitCode: number; generatedAtMs: number },
+): Promise<string[]> {
+  await writeFile(join(dir, 'junit.xml'), formatRunFailureJunit(failure, context));
+  await writeFile(join(dir, 'summary.md'), formatRunFailureMarkdown(failure, context));
+  return ['junit.xml', 'summary.md'];
+}
+
+interface K6Exit {
+  exitCode: number;
+  /** The part of k6's stderr kept for a stopped run's results (ErrorLineKeeper). */
+  stderr: string;
+}
+
+function runK6(k6: string, args: string[], env: NodeJS.ProcessEnv): Promise<K6Exit> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(k6, args, { stdio: 'inherit', env });
+    // stderr is piped, not inherited, to keep its error lines; it still reaches the terminal.
+    const child = spawn(k6, args, { stdio: ['inherit', 'inherit', 'pipe'], env });
+    const kept = new ErrorLineKeeper();
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      process.stderr.write(chunk);
+      kept.add(chunk);
+    });
     // Ctrl-C already reaches k6 (same process group), and a second SIGINT would make k6 quit
     // without its summary: SIGINT only keeps this process alive to publish. A SIGTERM sent to
     // this process alone is passed on; either way k6 stops gracefully and runs handleSummary.
@@ -130,7 +188,7 @@ function runK6(k6: string, args: string[], env: NodeJS.ProcessEnv): Promise<numb
     child.on('close', (code, signal) => {
       process.off('SIGINT', stay);
       process.off('SIGTERM', forward);
-      resolvePromise(code ?? (signal ? 1 : 0));
+      resolvePromise({ exitCode: code ?? (signal ? 1 : 0), stderr: kept.text() });
     });
   });
 }
@@ -146,9 +204,27 @@ async function main(argv: string[]): Promise<number> {
   }
   const { path: k6 } = await provisionK6();
   await mkdir(plan.stagingDir, { recursive: true });
-  const exitCode = await runK6(k6, plan.k6Args, plan.env);
-  const files = await publishResults(plan.stagingDir, plan.resultsDir);
+  const { exitCode, stderr } = await runK6(k6, plan.k6Args, plan.env);
   const where = resolve(plan.resultsDir);
+  const written = await readdir(plan.stagingDir);
+  // 99 is a finished run whose thresholds were crossed: without its files, the user asked for
+  // none (--summary-mode=disabled).
+  if (exitCode !== 0 && exitCode !== 99 && !written.includes('junit.xml')) {
+    // k6 stopped before handleSummary: CI still gets a failed junit.xml and a summary.md.
+    const failure = findRunFailure(stderr, knownSecrets(argv, process.env));
+    await writeRunFailure(plan.stagingDir, failure, {
+      scenario: plan.scenario,
+      exitCode,
+      generatedAtMs: Date.now(),
+    });
+    const files = await publishResults(plan.stagingDir, plan.resultsDir);
+    process.stderr.write(
+      `k6-auth-toolkit: ${failure?.message ?? 'k6 printed no error'}\n` +
+        `k6-auth-toolkit: k6 exited ${exitCode} and wrote no results; the error is in ${where}: ${files.join(', ')}\n`,
+    );
+    return exitCode;
+  }
+  const files = await publishResults(plan.stagingDir, plan.resultsDir);
   if (files.length === 0) {
     process.stderr.write(`k6-auth-toolkit: k6 exited ${exitCode} and wrote no results\n`);
     return exitCode;

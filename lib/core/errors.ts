@@ -21,6 +21,11 @@ export const ERROR_CODES = {
   CREDENTIALS_MISSING: 'CREDENTIALS_MISSING',
   /** A `k6/secrets` password was read with the synchronous accessor, which cannot await it. */
   CREDENTIALS_SECRET_ASYNC: 'CREDENTIALS_SECRET_ASYNC',
+  /**
+   * `-e AUTH_PASSWORD_SECRET` names a secret k6 cannot read: no `--secret-source`, no such key,
+   * or an empty value. Found at a VU's first use of it; the test aborts (exit code 108).
+   */
+  CREDENTIALS_SECRET_UNREADABLE: 'CREDENTIALS_SECRET_UNREADABLE',
   /** A CSRF request was built for a profile without a `csrf` step. */
   CSRF_NOT_CONFIGURED: 'CSRF_NOT_CONFIGURED',
   /** `-e PROFILE=<path>` names no readable file (every place tried is listed). */
@@ -89,6 +94,37 @@ export class ToolkitError extends Error {
     super(message);
     this.code = code;
   }
+
+  /**
+   * The code first, then the class and the message: what k6 prints for an exception (it calls
+   * `toString`), so every error shows the code the docs name, e.g. `CREDENTIALS_TOO_FEW ConfigError: …`.
+   */
+  override toString(): string {
+    return describeToolkitError(this);
+  }
+}
+
+/** `<CODE> <Name>: <message>`, the one line a toolkit error is shown as (k6, results, wrappers). */
+export function describeToolkitError(
+  error: Pick<ToolkitError, 'code' | 'name' | 'message'>,
+): string {
+  return `${error.code} ${error.name}: ${error.message}`;
+}
+
+/**
+ * True for a toolkit error from any bundle. `instanceof` is not enough in k6: dist/controller.js,
+ * loaded by VU 0 with `require`, has its own copy of the class, so its errors are not instances of
+ * the scenario bundle's `ToolkitError`. A known `code` on an `Error` identifies them.
+ */
+export function isToolkitError(value: unknown): value is ToolkitError {
+  if (!(value instanceof Error)) return false;
+  const code: unknown = (value as { code?: unknown }).code;
+  return typeof code === 'string' && isErrorCode(code);
+}
+
+/** True for a known code: text that names one can be recognised as the toolkit's error. */
+export function isErrorCode(text: string): text is ErrorCode {
+  return (Object.keys(ERROR_CODES) as string[]).includes(text);
 }
 
 /** A setting, profile or credentials file is wrong: raised at init, before any load is sent. */

@@ -22,7 +22,7 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
 
 // Built on each call (only warnings are redacted, at most a few per VU), not in a module constant
 // that every k6 VU would keep alive for the whole test (bench/RESULTS.md).
-function redactionPatterns(): [RegExp, string][] {
+function credentialShapes(): [RegExp, string][] {
   return [
     // Authorization values: "Bearer <token>", "Basic <credentials>" (RFC 6750 §2.1, RFC 7617).
     [/\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/gi, `$1 ${REDACTED}`],
@@ -30,6 +30,12 @@ function redactionPatterns(): [RegExp, string][] {
     [/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, REDACTED],
     // Cookie and Set-Cookie header values.
     [/\b((?:set-)?cookie\s*[:=]\s*)[^\r\n]*/gi, `$1${REDACTED}`],
+  ];
+}
+
+function redactionPatterns(): [RegExp, string][] {
+  return [
+    ...credentialShapes(),
     // JSON or form fields whose name says secret, in bodies and serialized objects.
     [
       /("?[\w-]*(?:token|password|passwd|secret|session|csrf)[\w-]*"?\s*[:=]\s*)("[^"]*"|[^\s&,;}]+)/gi,
@@ -42,6 +48,19 @@ function redactionPatterns(): [RegExp, string][] {
 export function redactPatterns(text: string): string {
   let result = text;
   for (const [pattern, replacement] of redactionPatterns())
+    result = result.replace(pattern, replacement);
+  return result;
+}
+
+/**
+ * Masks bearer and basic credentials, JWTs and cookie values, but not `name=value` pairs whose
+ * name says secret: for the toolkit's own messages, which name settings such as
+ * `-e AUTH_PASSWORD_SECRET=<secret name>` and codes such as `CREDENTIALS_SECRET_UNREADABLE: …`
+ * (never a secret's value, house style) that the field rule would mangle.
+ */
+export function redactCredentialShapes(text: string): string {
+  let result = text;
+  for (const [pattern, replacement] of credentialShapes())
     result = result.replace(pattern, replacement);
   return result;
 }

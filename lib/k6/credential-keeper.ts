@@ -221,7 +221,7 @@ export class CredentialKeeper {
       const { view, result } = once();
       authErrors.add(result.kind === 'failed', { auth: this.profile.mode, endpoint: what });
       if (result.kind === 'done') {
-        this.retry = engine.applyAttemptSuccess();
+        this.retry = engine.applyAttemptSuccess(this.retry, what);
         return { ...result, view };
       }
       if (result.reason !== undefined) warn(`${what} failed; ${result.reason}`, this.secrets());

@@ -11,10 +11,11 @@ import { credentialsIndexForVu } from '../core/auth/credentials.ts';
 import type { Credentials } from '../core/auth/profile.ts';
 import { ConfigError, ERROR_CODES } from '../core/errors.ts';
 import { credentialSettings as settings } from './config.ts';
+import { atInit } from './init-errors.ts';
 import { vuZero } from './vu-zero.ts';
 
 const pool = new SharedArray<Credentials>('k6-auth-toolkit credentials', () =>
-  vuZero().loadCredentialPool(__ENV),
+  atInit(() => vuZero().loadCredentialPool(__ENV)),
 );
 /** This VU's account, once picked (each VU has its own copy of this module). */
 let mine: Credentials | undefined;
@@ -26,9 +27,12 @@ let mine: Credentials | undefined;
  */
 export function credentialsForThisVu(): Credentials {
   if (settings.passwordSecret !== null && mine === undefined) {
-    throw new ConfigError(
-      ERROR_CODES.CREDENTIALS_SECRET_ASYNC,
-      'Cannot read the password synchronously; reason: expected credentialsForThisVuAsync() with -e AUTH_PASSWORD_SECRET, got credentialsForThisVu()',
+    // Stops the test: a throw would only fail this iteration, and every next one the same way.
+    return stopTest(
+      new ConfigError(
+        ERROR_CODES.CREDENTIALS_SECRET_ASYNC,
+        'Cannot read the password synchronously; reason: expected credentialsForThisVuAsync() with -e AUTH_PASSWORD_SECRET, got credentialsForThisVu()',
+      ),
     );
   }
   if (mine === undefined) mine = pickAccount();
@@ -43,17 +47,40 @@ export async function credentialsForThisVuAsync(): Promise<Credentials> {
     mine = account;
     return mine;
   }
-  const password = await secrets.get(settings.passwordSecret);
-  if (typeof password !== 'string' || password === '') {
-    stopTest(
+  const password = await readSecret(settings.passwordSecret);
+  mine = { username: account.username, password };
+  return mine;
+}
+
+/**
+ * The password in the k6 secret `name`, or the test stops (exit code 108) with
+ * CREDENTIALS_SECRET_UNREADABLE at this first use. Without the catch, a rejected `secrets.get`
+ * (no `--secret-source`, no such key) only fails the iteration: k6 logs "Uncaught (in promise)" and
+ * starts the next one at once, tens of thousands a second, while no request is ever sent.
+ */
+async function readSecret(name: string): Promise<string> {
+  let password: unknown;
+  try {
+    password = await secrets.get(name);
+  } catch (error) {
+    // k6's reasons ("no secret sources are configured", "no value") never hold the secret.
+    const reason = error instanceof Error ? error.message : String(error);
+    return stopTest(
       new ConfigError(
-        ERROR_CODES.CREDENTIALS_INVALID,
-        `Invalid secret -e AUTH_PASSWORD_SECRET=${settings.passwordSecret}; reason: expected a non-empty password, got an empty value`,
+        ERROR_CODES.CREDENTIALS_SECRET_UNREADABLE,
+        `Cannot read the secret -e AUTH_PASSWORD_SECRET=${name}; reason: expected a secret of that name in a --secret-source (e.g. --secret-source=file=secrets.txt), got ${JSON.stringify(reason.slice(0, 80))}`,
       ),
     );
   }
-  mine = { username: account.username, password };
-  return mine;
+  if (typeof password !== 'string' || password === '') {
+    return stopTest(
+      new ConfigError(
+        ERROR_CODES.CREDENTIALS_SECRET_UNREADABLE,
+        `Cannot read the secret -e AUTH_PASSWORD_SECRET=${name}; reason: expected a non-empty password, got an empty value`,
+      ),
+    );
+  }
+  return password;
 }
 
 /**
@@ -75,7 +102,7 @@ function pickAccount(): Credentials {
   return { username: account.username, password: account.password };
 }
 
-/** A VU that throws only fails its iteration; a bad pool must stop the whole test instead. */
+/** A VU that throws only fails its iteration; a bad pool or secret must stop the whole test instead. */
 function stopTest(error: unknown): never {
   if (error instanceof ConfigError) exec.test.abort(`${error.code}: ${error.message}`);
   throw error;

@@ -4,6 +4,7 @@
  * other VUs carry none of that code.
  */
 import type { Options } from 'k6/options';
+import { atInit } from './init-errors.ts';
 import { controller } from './vu-zero.ts';
 
 /**
@@ -14,6 +15,8 @@ import { controller } from './vu-zero.ts';
  * export const options = withThresholds({ vus: 10, duration: '1m' }, 'load');
  */
 export function withThresholds(base: Options, defaultProfile = 'smoke'): Options | undefined {
-  if (controller === undefined) return undefined;
-  return { ...base, ...controller.thresholdOptions(__ENV, defaultProfile) };
+  const vuZero = controller; // narrowed once, for the closure below
+  if (vuZero === undefined) return undefined;
+  const thresholds = atInit(() => vuZero.thresholdOptions(__ENV, defaultProfile));
+  return { ...base, ...thresholds };
 }

@@ -25,6 +25,7 @@ import {
   isDistributedInstance,
   resolveThresholds,
   SUMMARY_TREND_STATS,
+  withProtectedSuccessGuard,
 } from '../core/scenario/thresholds.ts';
 import { renderResults } from './results.ts';
 
@@ -72,12 +73,13 @@ export function planScenarioRun(
   }
   const options: Options = {
     scenarios,
-    thresholds: {
+    // The guard goes on last: no profile, override or phase report can take it away.
+    thresholds: withProtectedSuccessGuard({
       ...thresholds,
       ...(plan.phaseReport === null
         ? {}
         : phaseThresholds(plan.phases, plan.phaseReport, thresholds)),
-    },
+    }),
     summaryTrendStats: [...SUMMARY_TREND_STATS],
   };
   const slos = listSlos(thresholds);

@@ -28,6 +28,7 @@ import {
   setup,
   useSetupData,
 } from './index.ts';
+import { atInit } from './init-errors.ts';
 import type { SummaryHandler } from './summary.ts';
 import { controller, sharedFromVuZero } from './vu-zero.ts';
 
@@ -46,8 +47,11 @@ export interface Scenario {
 
 /** Builds the scenario at init; a bad knob or threshold throws here (VU 0), before any request. */
 export function defineScenario(name: ScenarioName): Scenario {
-  const run = controller?.planScenarioRun(name, profile.mode, profile.protected.path);
-  if (run !== undefined && authMode.plugin.usesAccounts) assertAccountsFor(run.peakVus);
+  const run = atInit(() => {
+    const planned = controller?.planScenarioRun(name, profile.mode, profile.protected.path);
+    if (planned !== undefined && authMode.plugin.usesAccounts) assertAccountsFor(planned.peakVus);
+    return planned;
+  });
   const plan = sharedFromVuZero(`k6-auth-toolkit ${name} plan`, () => {
     if (run === undefined)
       throw new Error(`Cannot plan ${name}; reason: expected VU 0, got VU ${__VU}`);

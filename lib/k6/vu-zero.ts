@@ -13,6 +13,7 @@
  */
 import { SharedArray } from 'k6/data';
 import type * as ControllerModule from './controller.ts';
+import { atInit } from './init-errors.ts';
 
 type Controller = typeof ControllerModule;
 
@@ -35,8 +36,9 @@ export function vuZero(): Controller {
 
 /**
  * The value `make()` returns, computed once (by VU 0) and given to every VU as a read-only copy.
- * `name` must be unique per value.
+ * `name` must be unique per value. A toolkit error `make` throws ends init without stack frames
+ * (lib/k6/init-errors.ts).
  */
 export function sharedFromVuZero<T>(name: string, make: () => T): T {
-  return new SharedArray(name, () => [make()])[0] as T;
+  return new SharedArray(name, () => [atInit(make)])[0] as T;
 }

@@ -166,7 +166,8 @@ describe('results files from a real k6 run', () => {
     assert.ok(result.stdout.includes('█ ENDPOINTS'));
   });
 
-  it('fails at init with the override message and publishes nothing on a bad -e value', async () => {
+  // Issue 11 item 5 changed this case: it used to publish nothing, which left CI without a report.
+  it('fails at init with the override message, without stack frames, and publishes it as junit.xml and summary.md on a bad -e value', async () => {
     const resultsDir = join(workDir, 'bad-override');
     const before = requests;
     const result = await runScenario(
@@ -181,10 +182,30 @@ describe('results files from a real k6 run', () => {
       result.stderr,
     );
     assert.ok(result.stderr.includes('k6-auth-toolkit: k6 exited 107 and wrote no results'));
+    assert.ok(result.stderr.includes('SLO_OVERRIDE_INVALID ConfigError: -e P95_PROTECTED_MS'));
+    assert.equal(result.stderr.includes('\\tat '), false, 'no stack frame in the terminal');
     assert.equal(requests, before, 'no load was sent');
+    assert.deepEqual((await readdir(resultsDir)).sort(), ['junit.xml', 'summary.md']);
     assert.deepEqual(
       (await readdir(workDir)).filter((name) => name.includes('bad-override')),
-      [],
+      ['bad-override'],
+      'no staging folder left',
     );
+    const junit = parseJunit(await readFile(join(resultsDir, 'junit.xml'), 'utf8'));
+    assert.deepEqual(junit.testcases, [
+      {
+        classname: 'k6-auth-toolkit',
+        name: 'k6 run stopped with exit code 107: SLO_OVERRIDE_INVALID',
+        failure:
+          'SLO_OVERRIDE_INVALID ConfigError: -e P95_PROTECTED_MS is not usable; reason: expected a number of milliseconds > 0, got "fast"',
+      },
+    ]);
+    const markdown = await readFile(join(resultsDir, 'summary.md'), 'utf8');
+    assert.ok(
+      markdown.includes(
+        '- Result: **failed**: k6 stopped before its end-of-test summary (exit code 107)',
+      ),
+    );
+    assert.ok(markdown.includes('- Code: `SLO_OVERRIDE_INVALID`'));
   });
 });

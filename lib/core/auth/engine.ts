@@ -78,10 +78,13 @@ export interface RetryState {
    */
   loginRefused: boolean;
   /**
-   * A refresh gave up (kept failing: 5xx, timeouts) since the last success. Once the access
-   * token has expired too, the VU logs in again instead of waiting for the refresh endpoint.
+   * A refresh gave up (kept failing: 5xx, timeouts) since the last successful refresh. Once the
+   * access token has expired too, the VU logs in again instead of waiting for the refresh endpoint,
+   * once per outage (`fellBack`): a long outage must not turn into a login every token lifetime.
    */
   refreshFailed: boolean;
+  /** A login succeeded while refreshing was failing: the outage's one fallback is used. */
+  fellBack: boolean;
 }
 
 export function initialAuthState(): AuthState {
@@ -95,7 +98,13 @@ export function initialAuthState(): AuthState {
 }
 
 export function initialRetryState(): RetryState {
-  return { failureStreak: 0, holdOffUntilMs: 0, loginRefused: false, refreshFailed: false };
+  return {
+    failureStreak: 0,
+    holdOffUntilMs: 0,
+    loginRefused: false,
+    refreshFailed: false,
+    fellBack: false,
+  };
 }
 
 /** May the VU try to log in at all? Not once the server refused its account. */
@@ -153,7 +162,7 @@ export function planBeforeRequest(
   // A refresh that kept failing gives way to a new login once the access token has expired: it
   // cannot serve any more, and waiting for the refresh endpoint would stop protected traffic for
   // as long as that is down. The login is bounded like every attempt (retries, then a hold-off).
-  const fallBack = action === 'refresh' && retry.refreshFailed && !isUnexpired(state, nowMs);
+  const fallBack = mayFallBack(retry) && action === 'refresh' && !isUnexpired(state, nowMs);
   return { kind: 'renew', action: fallBack ? 'relogin' : action };
 }
 
@@ -204,7 +213,7 @@ export function planOnRejection(
   const decided = decideOnRejection(policy, state, sentWithGeneration);
   // The server rejected the token: expired for it, so a refresh that kept failing gives way to a
   // new login, as before a request once the token expired (planBeforeRequest).
-  const action = decided === 'refresh' && retry.refreshFailed ? 'relogin' : decided;
+  const action = decided === 'refresh' && mayFallBack(retry) ? 'relogin' : decided;
   return { action, state: action === 'relogin' ? applyLoss(state) : state };
 }
 
@@ -305,13 +314,20 @@ export function decideAfterFailure(
       holdOffUntilMs: nowMs + decision.holdOffMs,
       loginRefused: retry.loginRefused || loginRefused,
       refreshFailed: retry.refreshFailed || refreshFailed,
+      fellBack: retry.fellBack,
     },
   };
 }
 
-/** After a successful login or refresh: the streak and the hold-off are over. */
-export function applyAttemptSuccess(): RetryState {
-  return initialRetryState();
+/**
+ * After a successful login or refresh: the streak and the hold-off are over. A refresh ends a
+ * refresh outage; a login during one uses its fallback (`fellBack`) and keeps it on record.
+ */
+export function applyAttemptSuccess(retry: RetryState, what: 'login' | 'refresh'): RetryState {
+  const next = initialRetryState();
+  if (what === 'login' && retry.refreshFailed)
+    return { ...next, refreshFailed: true, fellBack: true };
+  return next;
 }
 
 /** What `applyLogin` and `applyRefresh` need from a successful answer. */
@@ -442,6 +458,11 @@ export function planLogout(policy: RenewalPolicy, state: AuthState): LogoutPlan 
  */
 export function applyLogout(state: AuthState): AuthState {
   return { ...applyLoss(state), logins: 0 };
+}
+
+/** Refreshing has kept failing, and this outage's one fallback to a login is still unused. */
+function mayFallBack(retry: RetryState): boolean {
+  return retry.refreshFailed && !retry.fellBack;
 }
 
 function canRefresh(policy: RenewalPolicy, state: AuthState): boolean {

@@ -3,8 +3,9 @@
  * is the de-facto JUnit XML read by Jenkins, GitLab and GitHub reporters (testsuites > testsuite >
  * testcase > failure).
  */
+import { PROTECTED_SUCCESS_METRIC } from '../scenario/thresholds.ts';
 import type { SummaryData } from './summary-data.ts';
-import { listThresholds } from './summary-data.ts';
+import { listThresholds, protectedSuccessShortfall } from './summary-data.ts';
 
 /**
  * Escapes text for XML content and attribute values (XML 1.0 §2.4, §3.3.3), and drops the
@@ -34,6 +35,7 @@ export interface JunitOptions {
 export function formatJunit(data: SummaryData, options: JunitOptions): string {
   const thresholds = listThresholds(data);
   const failures = thresholds.filter((result) => !result.ok).length;
+  const shortfall = protectedSuccessShortfall(data);
   const seconds = (data.state.testRunDurationMs / 1000).toFixed(3);
   const timestamp = new Date(options.generatedAtMs).toISOString().replace(/\.\d{3}Z$/, '');
   const suite = escapeXml(`k6 thresholds: ${options.scenario}`);
@@ -49,7 +51,10 @@ export function formatJunit(data: SummaryData, options: JunitOptions): string {
       continue;
     }
     const observed = result.observed ?? 'value not in the summary';
-    const message = `${result.metric} crossed ${result.expression}; observed ${observed}`;
+    const message =
+      result.metric === PROTECTED_SUCCESS_METRIC && shortfall !== undefined
+        ? `${shortfall}; the run fails whatever the other thresholds say (${result.metric} ${result.expression}; observed ${observed})`
+        : `${result.metric} crossed ${result.expression}; observed ${observed}`;
     lines.push(
       `${open}>`,
       `      <failure message="${escapeXml(message)}" type="threshold">${escapeXml(message)}</failure>`,

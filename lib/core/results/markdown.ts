@@ -3,7 +3,7 @@
  * table, the auth counters and every threshold.
  */
 import type { SummaryData } from './summary-data.ts';
-import { listThresholds, round } from './summary-data.ts';
+import { listThresholds, protectedSuccessShortfall, round } from './summary-data.ts';
 import {
   AUTH_HEADERS,
   authCells,
@@ -50,10 +50,15 @@ function profileLabel(options: MarkdownOptions): string {
 export function formatMarkdown(data: SummaryData, options: MarkdownOptions): string {
   const thresholds = listThresholds(data);
   const crossed = thresholds.filter((result) => !result.ok);
+  const shortfall = protectedSuccessShortfall(data);
+  const counted = `${crossed.length} of ${thresholds.length} thresholds crossed`;
+  // The cause first: a run that never reached the API is not an SLO failure.
   const verdict =
-    crossed.length === 0
-      ? `**passed**: all ${thresholds.length} thresholds held`
-      : `**failed**: ${crossed.length} of ${thresholds.length} thresholds crossed`;
+    shortfall !== undefined
+      ? `**failed**: ${escapeCell(shortfall)} (${counted})`
+      : crossed.length === 0
+        ? `**passed**: all ${thresholds.length} thresholds held`
+        : `**failed**: ${counted}`;
   const thresholdRows = thresholds.map((result) => [
     result.ok ? '✓' : '✗',
     codeCell(result.metric),

@@ -3,7 +3,11 @@
  * passes unless `--new-machine-readable-summary` is set), and reading helpers shared by the
  * result formatters.
  */
-import { isReportingExpression } from '../scenario/thresholds.ts';
+import {
+  isReportingExpression,
+  PROTECTED_SUCCESS_EXPRESSION,
+  PROTECTED_SUCCESS_METRIC,
+} from '../scenario/thresholds.ts';
 
 export type MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
 
@@ -120,6 +124,21 @@ export function listThresholds(data: SummaryData, includeReporting = false): Thr
     }
   }
   return results;
+}
+
+/**
+ * Why the run failed whatever its thresholds say, when the protected-success guard
+ * (`withProtectedSuccessGuard`) did not hold: "no protected request succeeded: 0 were sent", or
+ * "…: 12 were sent, none answered as expected". Undefined when it held or was not set.
+ */
+export function protectedSuccessShortfall(data: SummaryData): string | undefined {
+  const guard = data.metrics[PROTECTED_SUCCESS_METRIC]?.thresholds;
+  const result = guard === undefined ? undefined : guard[PROTECTED_SUCCESS_EXPRESSION];
+  if (result === undefined || result.ok) return undefined;
+  const sent = data.metrics['http_reqs{endpoint:protected}']?.values.count;
+  if (sent === undefined) return 'no protected request succeeded';
+  if (sent === 0) return 'no protected request succeeded: 0 were sent';
+  return `no protected request succeeded: ${sent} ${sent === 1 ? 'was' : 'were'} sent, none answered as expected`;
 }
 
 /** Every check in the group tree, depth first, in k6's order. */

@@ -4,7 +4,13 @@
  * the toolkit's `handleSummary` must return the result files, so it prints this one instead.
  */
 import type { MetricSummary, SummaryData } from './summary-data.ts';
-import { formatMetricValue, listChecks, listThresholds, round } from './summary-data.ts';
+import {
+  formatMetricValue,
+  listChecks,
+  listThresholds,
+  protectedSuccessShortfall,
+  round,
+} from './summary-data.ts';
 
 const COMPACT_HTTP = ['http_req_duration', 'http_req_failed', 'http_reqs'];
 const EXECUTION = ['dropped_iterations', 'iteration_duration', 'iterations', 'vus', 'vus_max'];
@@ -72,6 +78,8 @@ export function formatTextSummary(data: SummaryData): string {
       const observed = result.observed ? ` ${result.observed}` : '';
       lines.push(`    ${result.ok ? pass : fail} '${result.expression}'${observed}`);
     }
+    const shortfall = protectedSuccessShortfall(data);
+    if (shortfall !== undefined) lines.push('', `    ${fail} ${shortfall}`);
     lines.push('', '');
   }
 

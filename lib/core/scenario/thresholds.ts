@@ -411,8 +411,38 @@ export function resolveThresholds(env: Env, options: ResolveOptions = {}): Thres
 }
 
 /**
- * The options a scenario spreads into its k6 `options`: the resolved thresholds and the trend
- * statistics the results table needs.
+ * The protected requests that succeeded: answered with a status the client expected (k6's
+ * `expected_response` tag, set by each request's `responseCallback`). k6 accepts a sub-metric with
+ * two tags and judges it at the end of the test even when it never had a sample (measured, k6
+ * v2.2.0: `count>0` on it held false and the run exited 99).
+ */
+export const PROTECTED_SUCCESS_METRIC = 'http_reqs{endpoint:protected,expected_response:true}';
+
+/** At least one protected request succeeded. */
+export const PROTECTED_SUCCESS_EXPRESSION = 'count>0';
+
+/**
+ * `map` plus the threshold every run is judged by, whatever its profile and overrides say: a run
+ * in which no protected request succeeded (none sent, or every one refused) fails, never passes
+ * on thresholds that had nothing to measure. Added after the overrides, so `THRESHOLDS_OVERRIDE`
+ * cannot remove it. Not `abortOnFail`: k6 evaluates thresholds during the run only on metrics
+ * that had a sample, and this one has none until the first success, so it could never abort.
+ */
+export function withProtectedSuccessGuard(map: ThresholdMap): ThresholdMap {
+  const list = map[PROTECTED_SUCCESS_METRIC] ?? [];
+  const guarded = list.some(
+    (item) => expressionOf(item).replace(/\s+/g, '') === PROTECTED_SUCCESS_EXPRESSION,
+  );
+  return {
+    ...map,
+    [PROTECTED_SUCCESS_METRIC]: guarded ? list : [...list, PROTECTED_SUCCESS_EXPRESSION],
+  };
+}
+
+/**
+ * The options a scenario spreads into its k6 `options`: the resolved thresholds with the
+ * protected-success guard (`withProtectedSuccessGuard`), and the trend statistics the results
+ * table needs.
  *
  * @example
  * export const options = { scenarios: { … }, ...thresholdOptions(__ENV, 'load') };
@@ -422,7 +452,7 @@ export function thresholdOptions(
   defaultProfile = 'smoke',
 ): { thresholds: ThresholdMap; summaryTrendStats: string[] } {
   return {
-    thresholds: resolveThresholds(env, { defaultProfile }),
+    thresholds: withProtectedSuccessGuard(resolveThresholds(env, { defaultProfile })),
     summaryTrendStats: [...SUMMARY_TREND_STATS],
   };
 }

@@ -69,6 +69,12 @@ function runRows(): SettingRow[] {
       help: "the reference server's admin token, for login-storm's SESSION_LOSS_AT",
       secret: true,
     },
+    {
+      name: 'STACK_TRACES',
+      value: 'true or false',
+      default: 'false',
+      help: "show the stack frames of the toolkit's errors at init (by default only `<CODE> ConfigError: <message>`)",
+    },
   ]);
 }
 

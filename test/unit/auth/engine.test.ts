@@ -23,6 +23,7 @@ import {
   planOnRejection,
   type RenewalPolicy,
   type RetryState,
+  refusalStopsTest,
   type SessionTiming,
   toTokenUpdate,
 } from '../../../lib/core/auth/engine.ts';
@@ -312,6 +313,7 @@ describe('planBeforeRequest', () => {
     holdOffUntilMs: NOW + 55_000,
     loginRefused: false,
     refreshFailed: false,
+    fellBack: false,
   };
 
   it('sends while the renewal moment has not come, whatever the hold-off', () => {
@@ -331,8 +333,26 @@ describe('planBeforeRequest', () => {
     });
   });
 
+  it('falls back to a login once per refresh outage, and again only after a refresh worked', () => {
+    const failing = { ...initialRetryState(), failureStreak: 3, refreshFailed: true };
+    const afterLogin = applyAttemptSuccess(failing, 'login');
+    assert.deepEqual(afterLogin, { ...initialRetryState(), refreshFailed: true, fellBack: true });
+    assert.deepEqual(planBeforeRequest(DUAL, loggedIn(), afterLogin, NOW + 60_000), {
+      kind: 'renew',
+      action: 'refresh',
+    });
+    assert.equal(planOnRejection(DUAL, loggedIn(), 1, afterLogin).action, 'refresh');
+    assert.deepEqual(applyAttemptSuccess(afterLogin, 'refresh'), initialRetryState());
+    assert.deepEqual(applyAttemptSuccess(initialRetryState(), 'login'), initialRetryState());
+  });
+
   it('logs in again, once the access token has expired, when refreshing it kept failing', () => {
-    const failedRefresh = { ...initialRetryState(), failureStreak: 3, refreshFailed: true };
+    const failedRefresh = {
+      ...initialRetryState(),
+      failureStreak: 3,
+      refreshFailed: true,
+      fellBack: false,
+    };
     assert.deepEqual(planBeforeRequest(DUAL, loggedIn(), failedRefresh, NOW + 50_000), {
       kind: 'renew',
       action: 'refresh',
@@ -349,6 +369,7 @@ describe('planBeforeRequest', () => {
       holdOffUntilMs: NOW + 90_000,
       loginRefused: false,
       refreshFailed: false,
+      fellBack: false,
     };
     assert.deepEqual(planBeforeRequest(DUAL, loggedIn(), longHoldOff, NOW + 60_000), {
       kind: 'renew',
@@ -389,6 +410,7 @@ describe('isUnexpired and holdOffWaitMs', () => {
       holdOffUntilMs: NOW + 1500,
       loginRefused: false,
       refreshFailed: false,
+      fellBack: false,
     };
     assert.equal(holdOffWaitMs(retry, NOW + 500), 1000);
     assert.equal(holdOffWaitMs(retry, NOW + 1500), 0);
@@ -399,7 +421,7 @@ describe('isUnexpired and holdOffWaitMs', () => {
 describe('planOnRejection', () => {
   it('answers a rejection with a new login when refreshing kept failing', () => {
     const state = loggedIn();
-    const failedRefresh = { ...initialRetryState(), refreshFailed: true };
+    const failedRefresh = { ...initialRetryState(), refreshFailed: true, fellBack: false };
     const plan = planOnRejection(DUAL, state, state.generation, failedRefresh);
     assert.equal(plan.action, 'relogin');
     assert.equal(plan.state.authenticated, false);
@@ -473,6 +495,7 @@ describe('decideAfterFailure', () => {
       holdOffUntilMs: 0,
       loginRefused: false,
       refreshFailed: false,
+      fellBack: false,
     };
     const failed = { what: 'refresh', status: 400, attempt: 1 } as const;
     assert.deepEqual(decideAfterFailure(retry, failed, settings, NOW, half), {
@@ -494,10 +517,15 @@ describe('decideAfterFailure', () => {
         holdOffUntilMs: NOW + 100,
         loginRefused: true,
         refreshFailed: false,
+        fellBack: false,
       },
     });
     assert.equal(mayLogIn(initialRetryState()), true);
     assert.equal(mayLogIn(decision.retry), false);
+    // Only an account VUs share stops the whole test: every other VU would try it too.
+    assert.equal(refusalStopsTest(decision.retry, true), true);
+    assert.equal(refusalStopsTest(decision.retry, false), false);
+    assert.equal(refusalStopsTest(initialRetryState(), true), false);
   });
 
   it('retries a transient failure after a back-off while attempts are left', () => {
@@ -505,7 +533,13 @@ describe('decideAfterFailure', () => {
     assert.deepEqual(decideAfterFailure(initialRetryState(), failed, settings, NOW, half), {
       kind: 'retry',
       delayMs: 100,
-      retry: { failureStreak: 1, holdOffUntilMs: 0, loginRefused: false, refreshFailed: false },
+      retry: {
+        failureStreak: 1,
+        holdOffUntilMs: 0,
+        loginRefused: false,
+        refreshFailed: false,
+        fellBack: false,
+      },
     });
   });
 
@@ -521,6 +555,7 @@ describe('decideAfterFailure', () => {
       holdOffUntilMs: 0,
       loginRefused: false,
       refreshFailed: false,
+      fellBack: false,
     };
     const failed = { what: 'refresh', status: 500, attempt: 3 } as const;
     assert.deepEqual(decideAfterFailure(retry, failed, settings, NOW, half), {
@@ -532,6 +567,7 @@ describe('decideAfterFailure', () => {
         holdOffUntilMs: NOW + 400,
         loginRefused: false,
         refreshFailed: true,
+        fellBack: false,
       },
     });
   });
@@ -541,7 +577,13 @@ describe('decideAfterFailure', () => {
     assert.deepEqual(decideAfterFailure(initialRetryState(), failed, settings, NOW, half), {
       kind: 'retry',
       delayMs: 2100,
-      retry: { failureStreak: 1, holdOffUntilMs: 0, loginRefused: false, refreshFailed: false },
+      retry: {
+        failureStreak: 1,
+        holdOffUntilMs: 0,
+        loginRefused: false,
+        refreshFailed: false,
+        fellBack: false,
+      },
     });
   });
 
@@ -557,6 +599,7 @@ describe('decideAfterFailure', () => {
         holdOffUntilMs: NOW + 60_100,
         loginRefused: false,
         refreshFailed: false,
+        fellBack: false,
       },
     });
   });
@@ -589,11 +632,12 @@ describe('decideAfterFailure', () => {
   });
 
   it('ends the streak and the hold-off after a success', () => {
-    assert.deepEqual(applyAttemptSuccess(), {
+    assert.deepEqual(applyAttemptSuccess(initialRetryState(), 'refresh'), {
       failureStreak: 0,
       holdOffUntilMs: 0,
       loginRefused: false,
       refreshFailed: false,
+      fellBack: false,
     });
   });
 });

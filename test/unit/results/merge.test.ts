@@ -177,7 +177,7 @@ describe('mergeContexts', () => {
           ],
           ['a', 'b'],
         ),
-      /^MergeError: Cannot merge b; reason: expected the same run as the first instance/,
+      /^MERGE_INVALID MergeError: Cannot merge b; reason: expected the same run as the first instance/,
     );
   });
 });

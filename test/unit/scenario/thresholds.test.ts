@@ -5,11 +5,13 @@ import { ConfigError } from '../../../lib/core/errors.ts';
 import {
   ALWAYS_TRUE_EXPRESSIONS,
   isReportingExpression,
+  PROTECTED_SUCCESS_METRIC,
   parseThresholdProfile,
   resolveThresholds,
   THRESHOLD_PROFILES,
   thresholdOptions,
   thresholdsProfileName,
+  withProtectedSuccessGuard,
 } from '../../../lib/core/scenario/thresholds.ts';
 
 const thresholdsDir = new URL('../../../thresholds/', import.meta.url);
@@ -374,5 +376,34 @@ describe('one instance of a split test (-e DISTRIBUTED=true)', () => {
         .flat()
         .every((item) => typeof item === 'string'),
     );
+  });
+});
+
+describe('withProtectedSuccessGuard', () => {
+  it('makes every run need one protected request answered as expected', () => {
+    assert.equal(PROTECTED_SUCCESS_METRIC, 'http_reqs{endpoint:protected,expected_response:true}');
+    assert.deepEqual(withProtectedSuccessGuard({ auth_errors: ['rate<0.01'] }), {
+      auth_errors: ['rate<0.01'],
+      [PROTECTED_SUCCESS_METRIC]: ['count>0'],
+    });
+  });
+
+  it('cannot be overridden away: THRESHOLDS_OVERRIDE removing or replacing it still ends with it', () => {
+    const removed = thresholdOptions({
+      THRESHOLDS_OVERRIDE: JSON.stringify({ [PROTECTED_SUCCESS_METRIC]: [] }),
+    });
+    assert.deepEqual(removed.thresholds[PROTECTED_SUCCESS_METRIC], ['count>0']);
+    const replaced = thresholdOptions({
+      THRESHOLDS_OVERRIDE: JSON.stringify({ [PROTECTED_SUCCESS_METRIC]: ['count>=0'] }),
+    });
+    assert.deepEqual(replaced.thresholds[PROTECTED_SUCCESS_METRIC], ['count>=0', 'count>0']);
+  });
+
+  it('adds nothing twice, and leaves the map it was given as it was', () => {
+    const map = { [PROTECTED_SUCCESS_METRIC]: ['count > 0'] };
+    assert.deepEqual(withProtectedSuccessGuard(map), map);
+    const plain = { auth_errors: ['rate<0.01'] };
+    withProtectedSuccessGuard(plain);
+    assert.deepEqual(plain, { auth_errors: ['rate<0.01'] });
   });
 });

@@ -4,7 +4,13 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { planRun, publishResults, UsageError } from '../../../scripts/run-scenario.ts';
+import {
+  knownSecrets,
+  planRun,
+  publishResults,
+  UsageError,
+  writeRunFailure,
+} from '../../../scripts/run-scenario.ts';
 
 const nowMs = Date.UTC(2025, 10, 30, 7, 27, 12);
 
@@ -112,5 +118,52 @@ describe('publishResults', () => {
     assert.deepEqual(await publishResults(staging, target), []);
     assert.equal(existsSync(staging), false);
     assert.equal(existsSync(target), false);
+  });
+});
+
+describe('knownSecrets', () => {
+  it('takes the values of secret-named variables from the environment and from -e arguments', () => {
+    const args = [
+      'smoke',
+      '-e',
+      'AUTH_PASSWORD=pw-1',
+      '--env',
+      'CLIENT_SECRET=cs-2',
+      '--env=ADMIN_TOKEN=t-3',
+    ];
+    assert.deepEqual(
+      knownSecrets([...args, '-e', 'VUS=2', '-e', 'AUTH_PASSWORD='], {
+        API_TOKEN: 'env-4',
+        HOME: '/root',
+      }),
+      ['env-4', 'pw-1', 'cs-2', 't-3'],
+    );
+  });
+});
+
+describe('writeRunFailure', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'run-failure-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes junit.xml and summary.md for a run k6 stopped before its summary', async () => {
+    const files = await writeRunFailure(
+      dir,
+      {
+        code: 'CREDENTIALS_TOO_FEW',
+        message: 'CREDENTIALS_TOO_FEW ConfigError: Not enough accounts',
+      },
+      { scenario: 'smoke', exitCode: 107, generatedAtMs: nowMs },
+    );
+    assert.deepEqual(files, ['junit.xml', 'summary.md']);
+    assert.deepEqual((await readdir(dir)).sort(), files);
+    assert.ok(
+      (await readFile(join(dir, 'junit.xml'), 'utf8')).includes('type="CREDENTIALS_TOO_FEW"'),
+    );
+    assert.ok((await readFile(join(dir, 'summary.md'), 'utf8')).includes('(exit code 107)'));
   });
 });

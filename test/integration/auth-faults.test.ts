@@ -230,12 +230,18 @@ describe('faults injected into the reference server', () => {
       assert.ok(run.summary);
       assert.equal(counterCount(run.summary, 'auth_relogins'), vus);
       assert.equal(stats.logins, vus);
-      assert.equal(stats.refreshFailures, vus, 'each VU tried its dead refresh token once');
+      // A VU whose refreshes gave up against the closed port logs in again once its token has
+      // expired, without trying the dead refresh token; one that met the new server first tries
+      // it once and is refused. Either way: one relogin per VU, at most one dead refresh each.
+      assert.ok(
+        stats.refreshFailures <= vus,
+        `dead refresh tokens tried: ${stats.refreshFailures}`,
+      );
       assert.equal(stats.refreshReuseDetections, 0);
       const authErrors = rateSamples(run.summary, 'auth_errors').trues;
-      // At least one refused refresh per VU, plus connection errors while down; bounded.
+      // Connection errors while down, and any refused refresh after; bounded.
       assert.ok(
-        authErrors > vus,
+        authErrors >= vus,
         `refresh attempts met the closed port: ${authErrors} auth errors`,
       );
       assert.ok(authErrors <= vus * 10, `bounded attempts while down: ${authErrors} auth errors`);

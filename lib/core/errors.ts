@@ -61,6 +61,8 @@ export const ERROR_CODES = {
   IDP_ENV_INVALID: 'IDP_ENV_INVALID',
   /** A fault patch sent to the reference server's `/_admin/faults` is invalid. */
   FAULTS_INVALID: 'FAULTS_INVALID',
+  /** What the time series reads is not what it expects: k6's CSV header, an encoded histogram. */
+  SERIES_INPUT_INVALID: 'SERIES_INPUT_INVALID',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -82,7 +82,11 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   if (!(max > min)) return [min];
   const raw = (max - min) / count;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = ([1, 2, 5, 10].find((f) => f * magnitude >= raw) ?? 10) * magnitude;
+  // d3's rule: the factor nearest to the raw step on a log scale (√2, √10, √50 between them).
+  const ratio = raw / magnitude;
+  const step =
+    (ratio >= Math.sqrt(50) ? 10 : ratio >= Math.sqrt(10) ? 5 : ratio >= Math.SQRT2 ? 2 : 1) *
+    magnitude;
   const ticks: number[] = [];
   for (let tick = Math.ceil(min / step) * step; tick <= max + step * 1e-9; tick += step) {
     ticks.push(Number(tick.toPrecision(12)));

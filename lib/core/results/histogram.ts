@@ -101,11 +101,15 @@ export class LogHistogram {
 
   /**
    * The value at quantile `q` (0..1): within `RELATIVE_ACCURACY` of the sample at rank
-   * ⌊q·(count − 1)⌋ of the sorted samples, clamped to the exact min and max. Null when empty.
+   * ⌊q·(count − 1)⌋ of the sorted samples; the exact min and max at the first and last rank. Null
+   * when empty.
    */
   quantile(q: number): number | null {
     if (this.total === 0) return null;
     const rank = Math.floor(Math.min(1, Math.max(0, q)) * (this.total - 1));
+    // The extremes are kept exactly: the first and last ranks need no bucket.
+    if (rank === 0) return this.min;
+    if (rank === this.total - 1) return this.max;
     if (rank < this.zeroCount) return Math.max(0, this.min);
     let seen = this.zeroCount;
     for (let i = 0; i < this.counts.length; i += 1) {

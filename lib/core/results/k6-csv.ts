@@ -68,7 +68,7 @@ export function k6CsvRowReader(header: string): (line: string) => SeriesSample |
     if (index === -1) {
       throw new ToolkitError(
         ERROR_CODES.SERIES_INPUT_INVALID,
-        `k6 CSV header; reason: expected a ${name} column, got ${JSON.stringify(header.slice(0, 200))}`,
+        `k6 CSV header; reason: expected a column ${name}, got ${JSON.stringify(header.slice(0, 200))}`,
       );
     }
     return index;

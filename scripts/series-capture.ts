@@ -70,6 +70,27 @@ export async function reduceK6Csv(input: Readable, reducer: SeriesReducer): Prom
   return error === undefined ? { lines, samples } : { lines, samples, error };
 }
 
+const END_WAIT_TIMEOUT_MS = 5000;
+const END_WAIT_POLL_MS = 20;
+
+/**
+ * Opens the pipe for writing and closes it, so that a reader waiting in its open() returns and
+ * reads the end. Non-blocking (no libuv thread stuck in open): until the reader has its open() in
+ * progress the kernel answers ENXIO, so it polls, bounded, until then or until `isDone()`.
+ */
+async function endReaderWait(fifo: string, isDone: () => boolean): Promise<void> {
+  const deadline = Date.now() + END_WAIT_TIMEOUT_MS;
+  while (!isDone() && Date.now() < deadline) {
+    try {
+      const handle = await open(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+      await handle.close();
+      return;
+    } catch {
+      await new Promise((resolvePromise) => setTimeout(resolvePromise, END_WAIT_POLL_MS));
+    }
+  }
+}
+
 export interface SeriesCapture {
   /** The `--out` arguments for k6. */
   k6Args: string[];
@@ -105,24 +126,32 @@ export async function startSeriesCapture(
   }
   const reducer = new SeriesReducer();
   // Opening a pipe for reading waits for a writer: k6 opens it when it sets up its outputs.
-  const reading = reduceK6Csv(createReadStream(fifo, { highWaterMark: 64 * 1024 }), reducer).catch(
-    (error: unknown): ReduceResult => ({
-      lines: 0,
-      samples: 0,
-      error: error instanceof Error ? error.message : String(error),
-    }),
-  );
+  const stream = createReadStream(fifo, { highWaterMark: 64 * 1024 });
+  let opened = false;
+  let done = false;
+  stream.once('open', () => {
+    opened = true;
+  });
+  const reading = reduceK6Csv(stream, reducer)
+    .catch(
+      (error: unknown): ReduceResult => ({
+        lines: 0,
+        samples: 0,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    )
+    .finally(() => {
+      done = true;
+    });
   return {
     k6Args: ['--out', `csv=fileName=${fifo},timeFormat=unix_milli`],
     async finish() {
-      // k6 may have exited before opening the pipe (a script error at init): a writer that opens
-      // and closes at once ends the reader's wait. When the reader is gone already, ENXIO.
-      try {
-        const handle = await open(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
-        await handle.close();
-      } catch {
-        // Nothing is reading any more: nothing to end.
-      }
+      // Once k6 has opened the pipe, its exit closed it and the reader sees the end by itself.
+      // k6 may have exited before opening it (a script error at init): a writer that opens and
+      // closes ends the reader's wait for one.
+      if (!opened) await endReaderWait(fifo, () => done);
+      // Still waiting (nothing could pair with it in time): stop rather than hang the wrapper.
+      if (!opened && !done) stream.destroy();
       try {
         const result = await reading;
         return { series: result.samples === 0 ? null : reducer.finish(scenario), result };

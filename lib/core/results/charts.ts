@@ -103,6 +103,15 @@ export function formatTick(value: number): string {
   return `${Number(value.toPrecision(3))}`;
 }
 
+/** About what fits on one line of the chart at 12 px; the whole caption is in the <title>. */
+const CAPTION_MAX_CHARS = 125;
+
+function fitCaption(caption: string): string {
+  return caption.length <= CAPTION_MAX_CHARS
+    ? caption
+    : `${caption.slice(0, CAPTION_MAX_CHARS - 1)}…`;
+}
+
 function num(value: number): string {
   return `${Math.round(value * 10) / 10}`;
 }
@@ -190,7 +199,9 @@ export function renderLineChart(chart: LineChart): string {
     `<text x="${MARGIN.left}" y="20" font-size="15" font-weight="600" fill="#222">${escapeXml(chart.title)}</text>`,
   );
   if (chart.caption) {
-    parts.push(`<text x="${MARGIN.left}" y="36" fill="#555">${escapeXml(chart.caption)}</text>`);
+    parts.push(
+      `<text x="${MARGIN.left}" y="36" fill="#555">${escapeXml(fitCaption(chart.caption))}</text>`,
+    );
   }
   // Grid and y ticks.
   parts.push('<g class="y-axis">');

@@ -116,6 +116,17 @@ describe('renderLineChart', () => {
     assert.equal(renderLineChart(dotted).match(/<circle /g)?.length, 3);
   });
 
+  it('shortens a caption longer than a line, keeping the whole of it in the title', () => {
+    const caption = `flat over time ${'x'.repeat(200)}`;
+    const svg = renderLineChart(chart({ caption }));
+    assert.match(svg, /<text x="68" y="36" fill="#555">flat over time x{109}…<\/text>/);
+    assert.ok(
+      svg.includes(
+        `<title id="chart-latency-protected-title">protected: latency over time: ${caption}</title>`,
+      ),
+    );
+  });
+
   it('labels markers inside the plot on either half', () => {
     const svg = renderLineChart(
       chart({

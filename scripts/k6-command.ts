@@ -75,6 +75,12 @@ export function k6RunArgs(command: K6RunCommand): string[] {
   ];
 }
 
+/** `args` (from `k6RunArgs`) with more `--out` flags right after `run`, before the script. */
+export function withK6Outputs(args: readonly string[], outputArgs: readonly string[]): string[] {
+  if (args[0] !== 'run') return [...args];
+  return ['run', ...outputArgs, ...args.slice(1)];
+}
+
 /**
  * k6's environment for a report.html: the built-in web dashboard with no server (port -1: nothing
  * listens), exporting to `exportFile` at the end. The export needs two snapshots, and at k6's

@@ -16,7 +16,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
-import { mkdir, readdir, rename, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultResultsDir } from '../lib/core/results/result-files.ts';
@@ -27,10 +27,12 @@ import {
   type RunFailure,
 } from '../lib/core/results/run-failure.ts';
 import { isSecretKey } from '../lib/core/results/sanitize.ts';
-import { k6RunArgs, webDashboardEnv } from './k6-command.ts';
+import { k6RunArgs, webDashboardEnv, withK6Outputs } from './k6-command.ts';
 import { ErrorLineKeeper } from './k6-error-lines.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
+import { writeResultPage } from './result-page.ts';
 import { refuseSecretEnvArgs, SecretArgumentError } from './secret-args.ts';
+import { startSeriesCapture } from './series-capture.ts';
 
 export interface RunPlan {
   scenario: string;
@@ -124,9 +126,61 @@ export async function publishResults(stagingDir: string, resultsDir: string): Pr
     await rename(stagingDir, resultsDir);
     return files;
   }
-  for (const file of files) await rename(join(stagingDir, file), join(resultsDir, file));
-  await rmdir(stagingDir);
+  await moveInto(stagingDir, resultsDir);
   return files;
+}
+
+/** Moves every entry of `from` into the existing folder `to`, folders merged (charts/), then removes `from`. */
+async function moveInto(from: string, to: string): Promise<void> {
+  for (const entry of await readdir(from)) {
+    const source = join(from, entry);
+    const target = join(to, entry);
+    if (
+      (await stat(source)).isDirectory() &&
+      existsSync(target) &&
+      (await stat(target)).isDirectory()
+    ) {
+      await moveInto(source, target);
+    } else {
+      await rename(source, target);
+    }
+  }
+  await rmdir(from);
+}
+
+/**
+ * Runs k6 for `plan` with the time series read as it goes (scripts/series-capture.ts), then adds
+ * series.json, index.html and charts/ to the staging folder: what every launcher (npm run
+ * scenario, npm start) publishes. `launch` spawns k6 with the arguments given and resolves when
+ * it has exited. Problems with the series are said on `warn` and never change k6's exit code.
+ */
+export async function runWithResultPage<T>(
+  plan: RunPlan,
+  launch: (k6Args: string[]) => Promise<T>,
+  warn: (message: string) => void,
+): Promise<T> {
+  await mkdir(plan.stagingDir, { recursive: true });
+  const capture = await startSeriesCapture(plan.scenario);
+  if ('unavailable' in capture) warn(`no series.json: ${capture.unavailable}`);
+  const k6Args =
+    'unavailable' in capture ? plan.k6Args : withK6Outputs(plan.k6Args, capture.k6Args);
+  let outcome: T;
+  try {
+    outcome = await launch(k6Args);
+  } finally {
+    if (!('unavailable' in capture)) {
+      const { series, result } = await capture.finish();
+      if (result.error !== undefined) warn(`series.json incomplete: ${result.error}`);
+      if (series !== null) {
+        await writeFile(join(plan.stagingDir, 'series.json'), `${JSON.stringify(series)}\n`);
+      }
+    }
+  }
+  // Nothing at all (k6 stopped at init): no page for a run that did not happen.
+  if ((await readdir(plan.stagingDir)).length > 0) {
+    await writeResultPage(plan.stagingDir, plan.scenario);
+  }
+  return outcome;
 }
 
 /**
@@ -203,8 +257,11 @@ async function main(argv: string[]): Promise<number> {
     );
   }
   const { path: k6 } = await provisionK6();
-  await mkdir(plan.stagingDir, { recursive: true });
-  const { exitCode, stderr } = await runK6(k6, plan.k6Args, plan.env);
+  const { exitCode, stderr } = await runWithResultPage(
+    plan,
+    (k6Args) => runK6(k6, k6Args, plan.env),
+    (message) => process.stderr.write(`k6-auth-toolkit: ${message}\n`),
+  );
   const where = resolve(plan.resultsDir);
   const written = await readdir(plan.stagingDir);
   // 99 is a finished run whose thresholds were crossed: without its files, the user asked for

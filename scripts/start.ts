@@ -39,7 +39,7 @@ import { createApp } from '../server/app.ts';
 import { type ListeningServer, startServer } from '../server/listen.ts';
 import { k6EnvArgs, k6RunFlags } from './k6-command.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
-import { planRun, publishResults } from './run-scenario.ts';
+import { planRun, publishResults, runWithResultPage } from './run-scenario.ts';
 import { refuseSecretEnvArgs, SecretArgumentError } from './secret-args.ts';
 
 const MODES: readonly AuthMode[] = [
@@ -283,8 +283,12 @@ export async function main(extraK6Args: readonly string[] = []): Promise<number>
         process.env,
         startedAtMs,
       );
-      await mkdir(plan.stagingDir, { recursive: true });
-      const exit = await runK6(k6.path, plan.k6Args, plan.env, mode, limitMs);
+      // series.json, index.html and charts/ too, as npm run scenario writes them.
+      const exit = await runWithResultPage(
+        plan,
+        (k6Args) => runK6(k6.path, k6Args, plan.env, mode, limitMs),
+        (message) => say(`      ${mode}: ${message}`),
+      );
       await publishResults(plan.stagingDir, plan.resultsDir);
       const data = await readSummary(plan.resultsDir);
       runs.push({ mode, exitCode: exit.code, data });

@@ -78,6 +78,8 @@ export const ERROR_CODES = {
   COMPARE_TOLERANCES_INVALID: 'COMPARE_TOLERANCES_INVALID',
   /** A baseline name is not a safe folder name (letters, digits, `.`, `_`, `-`). */
   BASELINE_NAME_INVALID: 'BASELINE_NAME_INVALID',
+  /** What the time series reads is not what it expects: k6's CSV header, an encoded histogram. */
+  SERIES_INPUT_INVALID: 'SERIES_INPUT_INVALID',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -78,10 +78,13 @@ describe('results files from a real k6 run', () => {
     assert.equal(result.code, 99, result.stderr);
     assert.ok(requests - before >= 30, 'the fixture sent its load to the test server');
 
-    // All four files, in place, and no staging folder left beside them.
+    // All the files, in place, and no staging folder left beside them.
     assert.deepEqual((await readdir(resultsDir)).sort(), [
+      'charts',
+      'index.html',
       'junit.xml',
       'report.html',
+      'series.json',
       'summary.json',
       'summary.md',
     ]);
@@ -91,7 +94,7 @@ describe('results files from a real k6 run', () => {
     );
     assert.ok(
       result.stderr.includes(
-        `results in ${resultsDir}: junit.xml, report.html, summary.json, summary.md (k6 exit code 99)`,
+        `results in ${resultsDir}: charts, index.html, junit.xml, report.html, series.json, summary.json, summary.md (k6 exit code 99)`,
       ),
     );
 
@@ -140,6 +143,27 @@ describe('results files from a real k6 run', () => {
       assert.equal(result.stdout.includes(secret), false, 'a fixture secret reached stdout');
       assert.equal(markdown.includes(secret), false, 'a fixture secret reached summary.md');
     }
+
+    // series.json, index.html and the charts: the time series and the page, no secret in them.
+    const pageFiles = [
+      'series.json',
+      'index.html',
+      ...(await readdir(join(resultsDir, 'charts'))).map((file) => join('charts', file)),
+    ];
+    for (const file of pageFiles) {
+      const text = await readFile(join(resultsDir, file), 'utf8');
+      for (const secret of SECRETS) {
+        assert.equal(text.includes(secret), false, `a fixture secret reached ${file}`);
+      }
+    }
+    const series = JSON.parse(await readFile(join(resultsDir, 'series.json'), 'utf8'));
+    assert.equal(series.version, 1);
+    assert.ok(
+      series.endpoints.protected.reduce(
+        (n: number, w: { requests: number }) => n + w.requests,
+        0,
+      ) >= 30,
+    );
 
     // report.html: k6's dashboard export.
     const report = await readFile(join(resultsDir, 'report.html'), 'utf8');

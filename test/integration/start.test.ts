@@ -103,7 +103,14 @@ describe('npm start', () => {
 
   it('writes every result file for every mode, and a comparison', async () => {
     for (const mode of MODES) {
-      for (const file of ['summary.json', 'junit.xml', 'summary.md', 'report.html']) {
+      for (const file of [
+        'summary.json',
+        'junit.xml',
+        'summary.md',
+        'report.html',
+        'series.json',
+        'index.html',
+      ]) {
         await access(join(resultsDir, mode, file));
       }
       const summary = JSON.parse(await readFile(join(resultsDir, mode, 'summary.json'), 'utf8'));

@@ -125,7 +125,7 @@ export interface ModeFiles {
 }
 
 /** The order a reader looks for them in; any other file follows, by name. */
-const RESULT_FILE_ORDER = ['summary.md', 'report.html', 'summary.json', 'junit.xml'];
+const RESULT_FILE_ORDER = ['index.html', 'summary.md', 'report.html', 'summary.json', 'junit.xml'];
 
 function orderFiles(files: readonly string[]): string[] {
   const rank = (file: string) => {

@@ -1,7 +1,8 @@
 /**
  * The scenario-specific section of a run's results: the capacity figure, the soak's windows, or a
  * storm's peak. Rendered for the terminal and for summary.md (appended after the toolkit's own
- * summary), plus a JSON file for machines where one is useful (capacity.json for release gates).
+ * summary), plus a JSON file for machines where one is useful (capacity.json for release gates,
+ * soak.json for the soak's windows and drift verdict).
  */
 
 import type { ScenarioPlan } from '../scenario/shapes.ts';
@@ -158,8 +159,14 @@ export function renderPhaseReport(
         files: { 'capacity.json': `${JSON.stringify(json, null, 2)}\n` },
       };
     }
-    case 'soak':
-      return { ...soakSection(compareWindows(plan.phases, slos, data)), files: {} };
+    case 'soak': {
+      // soak.json: the windows and the verdict for index.html and for comparing with last night.
+      const comparison = compareWindows(plan.phases, slos, data);
+      return {
+        ...soakSection(comparison),
+        files: { 'soak.json': `${JSON.stringify(comparison, null, 2)}\n` },
+      };
+    }
     case 'refresh-storm':
     case 'login-storm': {
       const vus = plan.executor.executor === 'constant-vus' ? plan.executor.vus : 0;

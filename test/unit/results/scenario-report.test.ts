@@ -80,7 +80,7 @@ describe('renderPhaseReport', () => {
     assert.equal(json.steps.length, 3);
   });
 
-  it('renders the soak windows and the storm peaks without extra files', () => {
+  it('renders the soak windows with soak.json beside them, and the storm peaks without extra files', () => {
     const soak = renderPhaseReport(
       planScenario('soak', { DURATION: '4s', WINDOWS: '2' }),
       SLOS,
@@ -92,7 +92,14 @@ describe('renderPhaseReport', () => {
     assert.ok(soak);
     assert.match(soak.text, /█ SOAK WINDOWS/);
     assert.match(soak.text, /window-2\s+2s\s+4s\s+10\.00/);
-    assert.deepEqual(soak.files, {});
+    assert.deepEqual(Object.keys(soak.files), ['soak.json']);
+    const soakJson = JSON.parse(soak.files['soak.json'] ?? '{}');
+    assert.deepEqual(
+      soakJson.windows.map((row: { name: string }) => row.name),
+      ['window-1', 'window-2'],
+    );
+    assert.equal(typeof soakJson.sentence, 'string');
+    assert.equal(typeof soakJson.flat, 'boolean');
 
     const storm = renderPhaseReport(
       planScenario('login-storm', { VUS: '30', DURATION: '3s' }),

@@ -112,6 +112,18 @@ describe('publishResults', () => {
     assert.equal(await readFile(join(target, 'notes.txt'), 'utf8'), 'kept');
   });
 
+  it('merges a charts/ folder into the one an earlier run left, file by file', async () => {
+    const target = await stage('d', { 'index.html': 'old' });
+    await stage('d/charts', { 'auth.svg': 'old', 'old-only.svg': 'kept' });
+    const staging = await stage('.d.staging', { 'index.html': 'new' });
+    await stage('.d.staging/charts', { 'auth.svg': 'new' });
+    assert.deepEqual(await publishResults(staging, target), ['charts', 'index.html']);
+    assert.equal(existsSync(staging), false);
+    assert.equal(await readFile(join(target, 'charts', 'auth.svg'), 'utf8'), 'new');
+    assert.equal(await readFile(join(target, 'charts', 'old-only.svg'), 'utf8'), 'kept');
+    assert.equal(await readFile(join(target, 'index.html'), 'utf8'), 'new');
+  });
+
   it('creates nothing when k6 wrote nothing', async () => {
     const staging = await stage('.c.staging', {});
     const target = join(root, 'c');

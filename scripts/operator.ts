@@ -94,6 +94,12 @@ export function planOperator(argv: readonly string[], nowMs: number): OperatorPl
     } else if (arg === '-e' || arg === '--env') {
       const pair = need(rest, index, arg);
       index += 1;
+      // A secret is named, never given (`-e CLIENT_SECRET`): its value reaches the runners from
+      // the Kubernetes Secret, and a value here would be echoed by npm.
+      if (!pair.includes('=') && isSecretKey(pair)) {
+        secretNames.push(pair);
+        continue;
+      }
       const equals = pair.indexOf('=');
       const key = equals > 0 ? pair.slice(0, equals) : '';
       if (key === '')

@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   CREDENTIALS_NOT_FOUND: 'CREDENTIALS_NOT_FOUND',
   /** A credentials source holds no account. */
   CREDENTIALS_EMPTY: 'CREDENTIALS_EMPTY',
+  /** A pool names one account twice, and `-e SHARE_ACCOUNTS=true` was not given. */
+  CREDENTIALS_DUPLICATE: 'CREDENTIALS_DUPLICATE',
   /** More VUs than accounts, and `-e SHARE_ACCOUNTS=true` was not given. */
   CREDENTIALS_TOO_FEW: 'CREDENTIALS_TOO_FEW',
   /** An account was asked for outside VU code, where `exec.vu.idInTest` is 0. */

@@ -61,8 +61,10 @@ export function loadCredentialPool(env: Record<string, string | undefined>): Cre
   }
   if (settings.file === undefined) return demoCredentials(settings.users);
   const text = openSettingFile('CREDENTIALS', settings.file);
-  if (/\.csv$/i.test(settings.file)) return parseCredentialsCsv(text, settings.file);
-  if (/\.json$/i.test(settings.file)) return parseCredentialsJson(text, settings.file);
+  if (/\.csv$/i.test(settings.file))
+    return parseCredentialsCsv(text, settings.file, settings.shared);
+  if (/\.json$/i.test(settings.file))
+    return parseCredentialsJson(text, settings.file, settings.shared);
   throw new ConfigError(
     ERROR_CODES.CREDENTIALS_INVALID,
     `Invalid -e CREDENTIALS; reason: expected a .csv or .json file, got ${JSON.stringify(settings.file)}`,

@@ -363,6 +363,26 @@ describe('faults injected into the reference server', () => {
     });
   });
 
+  it('stops at init on a pool naming one account twice, naming both lines (exit 107)', async () => {
+    await ensureBuilt();
+    const run = await runK6({
+      script: 'dist/smoke.js',
+      env: {
+        BASE_URL: 'http://127.0.0.1:1',
+        VUS: '2',
+        DURATION: '2s',
+        CREDENTIALS: 'test/helpers/fixtures/duplicate-accounts.csv',
+      },
+      timeoutMs: 60_000,
+    });
+    assert.equal(run.code, 107, run.stderr);
+    assert.match(
+      run.stderr,
+      /CREDENTIALS_DUPLICATE ConfigError: Duplicate account at test\/helpers\/fixtures\/duplicate-accounts\.csv line 4; .* got \\?"user1\\?" again, first at .* line 2/,
+    );
+    assert.deepEqual(findLeaks(run, ['pass1', 'pass2']), []);
+  });
+
   it('stops before load when nothing answers at BASE_URL: load at 20/s sends 3 requests, exit 108', async () => {
     await ensureBuilt();
     const startedMs = Date.now();

@@ -130,29 +130,48 @@ describe('authorization code + PKCE against oidc-provider', () => {
     assert.ok(stats.protectedOk > 0);
   });
 
-  it('a wrong password gives one clear error per VU and account, and is never retried', async () => {
+  it('a wrong password gives one clear error per account, and is never retried', async () => {
     await idp.resetStats();
-    const vus = 3;
+    // Two VUs, each its own account with a wrong password (test/helpers/fixtures).
     const run = await runK6({
       script: 'dist/smoke.js',
       env: {
         ...codeFlowEnv(idp, 'confidential'),
-        VUS: String(vus),
-        DURATION: '6s',
-        AUTH_USERNAME: 'user1',
-        AUTH_PASSWORD: 'wrong-password-123',
-        SHARE_ACCOUNTS: 'true',
+        VUS: '2',
+        DURATION: '5s',
+        CREDENTIALS: 'test/helpers/fixtures/wrong-passwords.csv',
         ...THRESHOLDS_FOR_FAULTS,
       },
       timeoutMs: 60_000,
     });
     const stats = await idp.stats();
-    assert.equal(stats.loginsFailed, vus, 'one refused login per VU, no retry');
-    assert.deepEqual(stats.loginsFailedByAccount, { user1: vus });
+    assert.equal(stats.loginsFailed, 2, 'one refused login per account, no retry');
+    assert.deepEqual(stats.loginsFailedByAccount, { user1: 1, user2: 1 });
     assert.equal(stats.codeExchanges, 0);
     const warnings = run.stderr.split('\n').filter((line) => line.includes('login refused'));
-    assert.equal(warnings.length, vus, run.stderr);
+    assert.equal(warnings.length, 2, run.stderr);
     assert.match(warnings[0] ?? '', /got its login form again \(wrong user name or password/);
+    assert.deepEqual(findLeaks(run, ['not-pass1', 'not-pass2', ...secretsOf(idp)]), []);
+  });
+
+  it('a wrong password for an account VUs share stops the test at the first refusal', async () => {
+    await idp.resetStats();
+    const run = await runK6({
+      script: 'dist/smoke.js',
+      env: {
+        ...codeFlowEnv(idp, 'confidential'),
+        VUS: '3',
+        DURATION: '6s',
+        AUTH_USERNAME: 'user1',
+        AUTH_PASSWORD: 'wrong-password-123',
+        SHARE_ACCOUNTS: 'true',
+      },
+      timeoutMs: 60_000,
+    });
+    const stats = await idp.stats();
+    assert.equal(run.code, 108, run.stderr);
+    assert.ok(stats.loginsFailed >= 1 && stats.loginsFailed <= 3, `refused: ${stats.loginsFailed}`);
+    assert.match(run.stderr, /AUTH_LOGIN_REFUSED: the server refused the login of user1/);
     assert.deepEqual(findLeaks(run, ['wrong-password-123', ...secretsOf(idp)]), []);
   });
 

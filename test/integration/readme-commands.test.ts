@@ -260,7 +260,7 @@ const PLANS: Readonly<Record<string, Plan>> = {
         assert.equal(summary.metrics.vus_max.values.value, 8);
       },
     },
-  'npm run operator -- load --parallelism 4 --separate -e BASE_URL=https://staging.example.com -e RATE=400 -e DURATION=10m -e CLIENT_SECRET="$CLIENT_SECRET"':
+  'npm run operator -- load --parallelism 4 --separate -e BASE_URL=https://staging.example.com -e RATE=400 -e DURATION=10m -e CLIENT_SECRET':
     {
       verify: async (_run, ctx) => {
         const [dir] = await resultFolders(ctx, 'operator-load-');

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -58,8 +58,12 @@ function resultsDirOf(name: string): string {
 /** The run as findLeaks reads it: its output and every file it left in `resultsDir`. */
 async function asRun(finished: Finished, resultsDir: string): Promise<K6Run> {
   const resultFiles: Record<string, string> = {};
-  const names = existsSync(resultsDir) ? await readdir(resultsDir) : [];
-  for (const name of names) resultFiles[name] = await readFile(join(resultsDir, name), 'utf8');
+  // Every file, those in charts/ too.
+  const names = existsSync(resultsDir) ? await readdir(resultsDir, { recursive: true }) : [];
+  for (const name of names) {
+    const path = join(resultsDir, name);
+    if ((await stat(path)).isFile()) resultFiles[name] = await readFile(path, 'utf8');
+  }
   return {
     code: finished.code,
     timedOut: finished.timedOut,

@@ -13,7 +13,7 @@ import type { Credentials } from './profile.ts';
  *
  * @throws ConfigError CREDENTIALS_INVALID (bad header, row or quoting), CREDENTIALS_EMPTY.
  */
-export function parseCredentialsCsv(text: string, source: string): Credentials[] {
+export function parseCredentialsCsv(text: string, source: string, shared = false): Credentials[] {
   const rows = parseCsvRows(text.replace(/^\uFEFF/, ''), source);
   const header = rows.shift();
   const columns = (header?.cells ?? []).map((cell) => cell.trim().toLowerCase());
@@ -32,6 +32,7 @@ export function parseCredentialsCsv(text: string, source: string): Credentials[]
     }
     return checkAccount(cells[userColumn], cells[passwordColumn], `${source} line ${line}`);
   });
+  if (!shared) assertDistinct(pool, (i) => `${source} line ${rows[i]?.line}`);
   return nonEmpty(pool, source);
 }
 
@@ -40,7 +41,7 @@ export function parseCredentialsCsv(text: string, source: string): Credentials[]
  *
  * @throws ConfigError CREDENTIALS_INVALID, CREDENTIALS_EMPTY.
  */
-export function parseCredentialsJson(text: string, source: string): Credentials[] {
+export function parseCredentialsJson(text: string, source: string, shared = false): Credentials[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -59,6 +60,7 @@ export function parseCredentialsJson(text: string, source: string): Credentials[
     const { username, password } = entry as Record<string, unknown>;
     return checkAccount(username, password, where);
   });
+  if (!shared) assertDistinct(pool, (i) => `${source}[${i}]`);
   return nonEmpty(pool, source);
 }
 
@@ -107,6 +109,27 @@ export function credentialsIndexForVu(
     );
   }
   return (vuIdInTest - 1) % poolSize;
+}
+
+/**
+ * Each account once: two VUs on one account would share its session or tokens, which the
+ * README promises never happens unless `-e SHARE_ACCOUNTS=true` says so.
+ *
+ * @throws ConfigError CREDENTIALS_DUPLICATE naming both places (the user name is not a secret).
+ */
+function assertDistinct(pool: readonly Credentials[], placeOf: (index: number) => string): void {
+  const firstIndex: Record<string, number> = {};
+  pool.forEach(({ username }, index) => {
+    const first = firstIndex[username];
+    if (first === undefined) {
+      firstIndex[username] = index;
+      return;
+    }
+    throw new ConfigError(
+      ERROR_CODES.CREDENTIALS_DUPLICATE,
+      `Duplicate account at ${placeOf(index)}; reason: expected each username once (VUs never share an account unless -e SHARE_ACCOUNTS=true), got ${JSON.stringify(username.slice(0, 60))} again, first at ${placeOf(first)}`,
+    );
+  });
 }
 
 function checkAccount(username: unknown, password: unknown, where: string): Credentials {

@@ -101,6 +101,36 @@ describe('parseCredentialsCsv', () => {
   });
 });
 
+describe('duplicate accounts in a pool', () => {
+  test('a CSV naming one account twice stops at init, naming both lines, unless VUs may share', () => {
+    const csv = 'username,password\nuser1,pass1\n\nuser2,pass2\nuser1,other\n';
+    assert.throws(
+      () => parseCredentialsCsv(csv, 'accounts.csv'),
+      configError(
+        'CREDENTIALS_DUPLICATE',
+        'Duplicate account at accounts.csv line 5; reason: expected each username once (VUs never share an account unless -e SHARE_ACCOUNTS=true), got "user1" again, first at accounts.csv line 2',
+      ),
+    );
+    assert.equal(parseCredentialsCsv(csv, 'accounts.csv', true).length, 3);
+  });
+
+  test('a JSON pool naming one account twice names both indexes, never a password', () => {
+    const json = JSON.stringify([
+      { username: 'a', password: 'secret-1' },
+      { username: 'a', password: 'secret-2' },
+    ]);
+    assert.throws(
+      () => parseCredentialsJson(json, 'p.json'),
+      (error: Error) => {
+        assert.match(error.message, /at p\.json\[1\];.*first at p\.json\[0\]$/);
+        assert.doesNotMatch(error.message, /secret-/);
+        return true;
+      },
+    );
+    assert.equal(parseCredentialsJson(json, 'p.json', true).length, 2);
+  });
+});
+
 describe('parseCredentialsJson', () => {
   test('it reads an array of username and password objects, ignoring other keys', () => {
     const json =

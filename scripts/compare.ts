@@ -14,7 +14,11 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ToolkitError } from '../lib/core/errors.ts';
 import { type Comparison, compareRuns, describeRow } from '../lib/core/results/compare.ts';
-import { comparisonCharts, renderCompareHtml } from '../lib/core/results/compare-chart.ts';
+import {
+  comparisonCharts,
+  renderCompareHtml,
+  withComparisonSection,
+} from '../lib/core/results/compare-chart.ts';
 import { formatCompareMarkdown } from '../lib/core/results/compare-markdown.ts';
 import {
   DEFAULT_TOLERANCES,
@@ -95,11 +99,8 @@ export async function runCompare(argv: readonly string[], env: NodeJS.ProcessEnv
   const comparison = compareRuns(baseline.digest, current.digest, tolerances);
   const labels = { baseline: baseline.label, current: current.label };
   const markdown = formatCompareMarkdown(comparison, baseline.digest, current.digest, labels);
-  const html = renderCompareHtml(
-    comparison,
-    comparisonCharts(baseline.digest, current.digest),
-    markdown,
-  );
+  const charts = comparisonCharts(baseline.digest, current.digest);
+  const html = renderCompareHtml(comparison, charts, markdown);
   const out = resolve(
     args.out ?? current.folder ?? join('results', `compare-${formatUtcTimestamp(Date.now())}`),
   );
@@ -110,11 +111,17 @@ export async function runCompare(argv: readonly string[], env: NodeJS.ProcessEnv
     `${JSON.stringify({ version: 1, baseline: labels.baseline, current: labels.current, ...comparison }, null, 2)}\n`,
   );
   await writeFile(join(out, 'compare.html'), html);
+  // The result folder's own page (index.html) shows the comparison too.
+  const index = join(out, 'index.html');
+  const page = await readFile(index, 'utf8').catch(() => undefined);
+  if (page !== undefined) await writeFile(index, withComparisonSection(page, comparison, charts));
   const lines = [`compare ${comparison.scenario}: ${comparison.verdict}`];
   lines.push(...comparison.incomparable.map((reason) => `  cannot compare: ${reason}`));
   lines.push(...comparison.worse.map((row) => `  worse: ${describeRow(row)}`));
   lines.push(...comparison.better.map((row) => `  better: ${describeRow(row)}`));
-  lines.push(`  written: ${join(out, 'compare.md')}, compare.json, compare.html`);
+  lines.push(
+    `  written: ${join(out, 'compare.md')}, compare.json, compare.html${page === undefined ? '' : ', and a section in index.html'}`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
   if (env.GITHUB_ACTIONS === 'true') {
     for (const line of githubAnnotations(comparison)) process.stdout.write(`${line}\n`);

@@ -127,6 +127,9 @@ describe('npm run compare with the real k6 against the reference server', () => 
     } finally {
       await server.clearFaults();
     }
+    // The folder's own page, as npm run scenario writes it: compare adds its section there.
+    await mkdir(join(dir, 'slow'), { recursive: true });
+    await writeFile(join(dir, 'slow', 'index.html'), '<html><body><h1>load</h1></body></html>\n');
     const result = await compare(baselineLoad, slow, join(dir, 'slow'));
     assert.equal(result.code, 1, result.stderr);
     assert.equal(result.json.verdict, 'worse');
@@ -141,6 +144,8 @@ describe('npm run compare with the real k6 against the reference server', () => 
     assert.match(markdown, /\*\*Worse\*\*/);
     const html = await readFile(join(dir, 'slow', 'compare.html'), 'utf8');
     assert.match(html, /<svg[^>]*aria-label="protected p95 per window"/);
+    const index = await readFile(join(dir, 'slow', 'index.html'), 'utf8');
+    assert.match(index, /<section id="comparison">[\s\S]*aria-label="protected p95 per window"/);
   });
 
   it('calls a capacity run against a server that refuses above 15/s worse on capacity', async () => {

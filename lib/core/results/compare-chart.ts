@@ -200,3 +200,31 @@ export function renderCompareHtml(
     '',
   ].join('\n');
 }
+
+/**
+ * A result folder's index.html with the comparison as its own section (the verdict, what got
+ * worse, the overlay charts, a link to compare.md and compare.html) before `</body>`; an earlier
+ * comparison's section is replaced, so compare can run again.
+ */
+export function withComparisonSection(
+  indexHtml: string,
+  comparison: Comparison,
+  charts: readonly OverlayChart[],
+): string {
+  const verdict = comparison.verdict;
+  const section = [
+    '<section id="comparison">',
+    `<h2>Compared with the baseline: <span class="${verdict}">${verdict}</span></h2>`,
+    ...comparison.worse.map(
+      (r) => `<p class="worse">worse: ${escapeXml(`${r.group} ${r.label}`)}</p>`,
+    ),
+    ...charts.map((chart) => `<figure>${renderOverlaySvg(chart)}</figure>`),
+    '<p><a href="compare.md">compare.md</a> · <a href="compare.html">compare.html</a></p>',
+    '</section>',
+  ].join('\n');
+  const without = indexHtml.replace(/<section id="comparison">[\s\S]*?<\/section>\n?/, '');
+  const end = without.lastIndexOf('</body>');
+  return end === -1
+    ? `${without}${section}\n`
+    : `${without.slice(0, end)}${section}\n${without.slice(end)}`;
+}

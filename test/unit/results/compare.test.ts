@@ -6,6 +6,7 @@ import {
   comparisonCharts,
   renderCompareHtml,
   renderOverlaySvg,
+  withComparisonSection,
 } from '../../../lib/core/results/compare-chart.ts';
 import { formatCompareMarkdown } from '../../../lib/core/results/compare-markdown.ts';
 import {
@@ -351,6 +352,24 @@ describe('compare.md and compare.html', () => {
     const svg = renderOverlaySvg(first);
     assert.equal((svg.match(/<polyline /g) ?? []).length, 2);
     assert.match(svg, /class="y-tick"[^>]*>200</);
+  });
+
+  it('puts the comparison into the result folder’s index.html, once however often it runs', () => {
+    const page = '<html><body><h1>load</h1></body></html>';
+    const charts = comparisonCharts(baseline, current);
+    const once = withComparisonSection(page, result, charts);
+    const twice = withComparisonSection(once, result, charts);
+    assert.equal(twice, once);
+    assert.equal((once.match(/<section id="comparison">/g) ?? []).length, 1);
+    assert.equal((once.match(/<svg /g) ?? []).length, 2);
+    assert.match(
+      once,
+      /<h1>load<\/h1><section id="comparison">\n<h2>Compared with the baseline: <span class="worse">worse<\/span><\/h2>/,
+    );
+    assert.match(
+      once,
+      /<a href="compare\.md">compare\.md<\/a>[\s\S]*<\/section>\n<\/body><\/html>$/,
+    );
   });
 });
 

@@ -2,7 +2,7 @@
  * `npm run idp`'s settings, read from the environment once at start. A bad value is a
  * `ConfigError` (IDP_ENV_INVALID) before anything listens; main.ts turns it into exit code 2.
  */
-import { wholeNumberSetting } from '../lib/core/env-values.ts';
+import { serverSetting, wholeNumberSetting } from '../lib/core/env-values.ts';
 import { ConfigError, ERROR_CODES } from '../lib/core/errors.ts';
 
 export interface IdpConfig {
@@ -61,11 +61,6 @@ export function readIdpConfig(env: Record<string, string | undefined>): IdpConfi
   };
 }
 
-function rawValue(env: Record<string, string | undefined>, name: string): string | null {
-  const value = env[name];
-  return value === undefined || value === '' ? null : value;
-}
-
 function readInteger(
   env: Record<string, string | undefined>,
   name: string,
@@ -81,8 +76,8 @@ function readBoolean(
   name: string,
   fallback: boolean,
 ): boolean {
-  const raw = rawValue(env, name);
-  if (raw === null) return fallback;
+  const raw = serverSetting(env, name);
+  if (raw === undefined) return fallback;
   const value = BOOLEANS[raw.toLowerCase()];
   if (value === undefined) throw invalid(name, 'on or off (true/false, 1/0, yes/no)', raw);
   return value;

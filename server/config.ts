@@ -2,7 +2,7 @@
  * The reference server's settings, read from the environment once at start. A bad value is a
  * `ConfigError` before anything listens (main.ts turns it into exit code 2).
  */
-import { wholeNumberSetting } from '../lib/core/env-values.ts';
+import { serverSetting, wholeNumberSetting } from '../lib/core/env-values.ts';
 import { ConfigError, ERROR_CODES } from '../lib/core/errors.ts';
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
@@ -98,8 +98,7 @@ export function readConfig(env: Record<string, string | undefined>): ServerConfi
 }
 
 function readOptional(env: Record<string, string | undefined>, name: string): string | null {
-  const value = env[name];
-  return value === undefined || value === '' ? null : value;
+  return serverSetting(env, name) ?? null;
 }
 
 function readInteger(

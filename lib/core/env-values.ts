@@ -31,6 +31,16 @@ export function parseWholeNumber(text: string, min = 0, max = Number.MAX_SAFE_IN
 }
 
 /**
+ * A server's setting as written, or undefined when unset or empty. Not trimmed, unlike
+ * readEnvValue: a server's environment is written by a script, where a stray space is a typo to
+ * report.
+ */
+export function serverSetting(env: EnvValues, name: string): string | undefined {
+  const raw = env[name];
+  return raw === '' ? undefined : raw;
+}
+
+/**
  * A server's whole-number setting (`PORT`, `USERS`, a TTL): `fallback` when unset, else from
  * `min` to `max`, or a ConfigError with `code` naming it. The value is echoed: callers use it
  * only for settings that are never secret.
@@ -41,10 +51,8 @@ export function wholeNumberSetting(
   range: { fallback: number; min: number; max: number },
   code: ErrorCode,
 ): number {
-  // Not trimmed, unlike readEnvValue: a server's environment is written by a script, where a
-  // stray space is a typo to report.
-  const raw = env[name];
-  if (raw === undefined || raw === '') return range.fallback;
+  const raw = serverSetting(env, name);
+  if (raw === undefined) return range.fallback;
   const value = parseWholeNumber(raw, range.min, range.max);
   if (Number.isSafeInteger(value)) return value;
   throw new ConfigError(

@@ -46,7 +46,10 @@ export const ERROR_CODES = {
   OIDC_DISCOVERY_FAILED: 'OIDC_DISCOVERY_FAILED',
   /** An OAuth endpoint the mode needs (token, authorization) is known neither from the profile nor discovery. */
   OIDC_ENDPOINT_MISSING: 'OIDC_ENDPOINT_MISSING',
-  /** The server refused the login of an account that VUs share: the test stops so no VU retries it. */
+  /**
+   * The server refused a login that had to work (an account VUs share, or one before it ever logged
+   * in, or a login path answering 404): the test stops, so no VU retries it (lib/core/auth/engine.ts).
+   */
   AUTH_LOGIN_REFUSED: 'AUTH_LOGIN_REFUSED',
   /** Nothing answered at the target before load (connection refused, no route, timeouts). */
   TARGET_UNREACHABLE: 'TARGET_UNREACHABLE',

@@ -4,7 +4,6 @@
  * as the engine (lib/core/auth/engine.ts) decides. This class sends, sleeps, counts and warns.
  */
 import { sleep } from 'k6';
-import exec from 'k6/execution';
 import http, { type CookieJar } from 'k6/http';
 import { readSessionCookie } from '../core/auth/cookie-expiry.ts';
 import * as engine from '../core/auth/engine.ts';
@@ -19,6 +18,7 @@ import type { AuthResponse, CredentialsSource } from './auth-types.ts';
 import { readPage } from './html-page.ts';
 import { warn } from './log.ts';
 import { authErrors, authLogins, authRefreshes, authRelogins } from './metrics.ts';
+import { stopTest } from './stop-test.ts';
 import {
   type ExpectedStatusesCallback,
   type K6Response,
@@ -30,7 +30,8 @@ import {
 
 type Success = Extract<LoginStep, { kind: 'done' }>;
 type Done = Success & { view: ResponseView };
-type Answer = { view: ResponseView; result: Success | StepFailure };
+/** An answer to a login or refresh request, read by the mode; `url`: where it was sent. */
+type Answer = { view: ResponseView; url: string; result: Success | StepFailure };
 
 /** The account of a mode that logs in without one (client credentials). */
 const NO_ACCOUNT: Credentials = Object.freeze({ username: '', password: '' });
@@ -159,10 +160,12 @@ export class CredentialKeeper {
     const outcome = this.attempt('login', () => this.walkLogin(credentials));
     if (outcome.kind !== 'done') {
       if (plan.restoreJarOnFailure) this.jar = previousJar;
-      if (engine.refusalStopsTest(this.retry, this.credentialsSource.shared)) {
-        exec.test.abort(
-          `${ERROR_CODES.AUTH_LOGIN_REFUSED}: the server refused the login of ${credentials.username}, an account VUs share (-e SHARE_ACCOUNTS=true); the test stops so that no other VU tries it: fix its password, or give each VU an account of its own`,
-        );
+      const accountShared = this.credentialsSource.shared;
+      if (engine.refusalStopsTest(this.retry, accountShared)) {
+        const { username } = credentials;
+        const { status, url } = outcome;
+        const message = engine.refusalStopMessage({ username, accountShared, status, url });
+        stopTest(ERROR_CODES.AUTH_LOGIN_REFUSED, message);
       }
       return false;
     }
@@ -186,7 +189,7 @@ export class CredentialKeeper {
       }
       const next = mode.continueLogin(profile, credentials, step.walk, view, tools);
       const bounded = engine.boundLoginStep(next, sent, maxRequests);
-      if (bounded.kind !== 'send') return { view, result: bounded };
+      if (bounded.kind !== 'send') return { view, url: step.request.url, result: bounded };
       step = bounded;
     }
   }
@@ -198,7 +201,7 @@ export class CredentialKeeper {
     if (request === undefined || read === undefined) return 'refused';
     const outcome = this.attempt('refresh', () => {
       const view = this.sendAuth(request, this.expected.refresh);
-      return { view, result: read(this.profile, view) };
+      return { view, url: request.url, result: read(this.profile, view) };
     });
     if (outcome.kind !== 'done') return outcome.kind;
     this.state = engine.applyRefresh(this.state, this.tokenUpdate(outcome));
@@ -214,11 +217,11 @@ export class CredentialKeeper {
   private attempt(
     what: 'login' | 'refresh',
     once: () => Answer,
-  ): Done | { kind: 'refused' | 'failed' } {
+  ): Done | { kind: 'refused' | 'failed'; status: number; url: string } {
     for (let attempt = 1; ; attempt += 1) {
       const waitMs = engine.holdOffWaitMs(this.retry, Date.now());
       if (waitMs > 0) sleep(waitMs / 1000);
-      const { view, result } = once();
+      const { view, url, result } = once();
       authErrors.add(result.kind === 'failed', { auth: this.profile.mode, endpoint: what });
       if (result.kind === 'done') {
         this.retry = engine.applyAttemptSuccess(this.retry, what);
@@ -241,12 +244,12 @@ export class CredentialKeeper {
         sleep(decision.delayMs / 1000);
         continue;
       }
-      if (decision.kind === 'refused-refresh') return { kind: 'refused' };
+      if (decision.kind === 'refused-refresh') return { kind: 'refused', status: view.status, url };
       if (result.reason === undefined) {
         const code = result.errorCode === undefined ? '' : ` (${result.errorCode})`;
         warn(`${what} failed; ${decision.reason}${code}`, this.secrets());
       }
-      return { kind: 'failed' };
+      return { kind: 'failed', status: view.status, url };
     }
   }
 

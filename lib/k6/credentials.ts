@@ -12,6 +12,7 @@ import type { Credentials } from '../core/auth/profile.ts';
 import { ConfigError, ERROR_CODES } from '../core/errors.ts';
 import { credentialSettings as settings } from './config.ts';
 import { atInit } from './init-errors.ts';
+import { stopTest } from './stop-test.ts';
 import { vuZero } from './vu-zero.ts';
 
 const pool = new SharedArray<Credentials>('k6-auth-toolkit credentials', () =>
@@ -29,10 +30,8 @@ export function credentialsForThisVu(): Credentials {
   if (settings.passwordSecret !== null && mine === undefined) {
     // Stops the test: a throw would only fail this iteration, and every next one the same way.
     return stopTest(
-      new ConfigError(
-        ERROR_CODES.CREDENTIALS_SECRET_ASYNC,
-        'Cannot read the password synchronously; reason: expected credentialsForThisVuAsync() with -e AUTH_PASSWORD_SECRET, got credentialsForThisVu()',
-      ),
+      ERROR_CODES.CREDENTIALS_SECRET_ASYNC,
+      'Cannot read the password synchronously; reason: expected credentialsForThisVuAsync() with -e AUTH_PASSWORD_SECRET, got credentialsForThisVu()',
     );
   }
   if (mine === undefined) mine = pickAccount();
@@ -66,18 +65,14 @@ async function readSecret(name: string): Promise<string> {
     // k6's reasons ("no secret sources are configured", "no value") never hold the secret.
     const reason = error instanceof Error ? error.message : String(error);
     return stopTest(
-      new ConfigError(
-        ERROR_CODES.CREDENTIALS_SECRET_UNREADABLE,
-        `Cannot read the secret -e AUTH_PASSWORD_SECRET=${name}; reason: expected a secret of that name in a --secret-source (e.g. --secret-source=file=secrets.txt), got ${JSON.stringify(reason.slice(0, 80))}`,
-      ),
+      ERROR_CODES.CREDENTIALS_SECRET_UNREADABLE,
+      `Cannot read the secret -e AUTH_PASSWORD_SECRET=${name}; reason: expected a secret of that name in a --secret-source (e.g. --secret-source=file=secrets.txt), got ${JSON.stringify(reason.slice(0, 80))}`,
     );
   }
   if (typeof password !== 'string' || password === '') {
     return stopTest(
-      new ConfigError(
-        ERROR_CODES.CREDENTIALS_SECRET_UNREADABLE,
-        `Cannot read the secret -e AUTH_PASSWORD_SECRET=${name}; reason: expected a non-empty password, got an empty value`,
-      ),
+      ERROR_CODES.CREDENTIALS_SECRET_UNREADABLE,
+      `Cannot read the secret -e AUTH_PASSWORD_SECRET=${name}; reason: expected a non-empty password, got an empty value`,
     );
   }
   return password;
@@ -96,14 +91,10 @@ function pickAccount(): Credentials {
   try {
     index = credentialsIndexForVu(exec.vu.idInTest, pool.length, settings.shared);
   } catch (error) {
-    return stopTest(error);
+    // A pool too small for this VU: stop the test (a throw would only fail the iteration).
+    if (error instanceof ConfigError) stopTest(error.code, error.message);
+    throw error;
   }
   const account = pool[index] as Credentials;
   return { username: account.username, password: account.password };
-}
-
-/** A VU that throws only fails its iteration; a bad pool or secret must stop the whole test instead. */
-function stopTest(error: unknown): never {
-  if (error instanceof ConfigError) exec.test.abort(`${error.code}: ${error.message}`);
-  throw error;
 }

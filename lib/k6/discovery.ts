@@ -3,7 +3,6 @@
  * `endpoint: discovery`), read and checked by lib/core/auth/oidc/discovery.ts. `setup()` does it
  * once per test, before any load; a VU whose script exports no `setup` does it at its first login.
  */
-import exec from 'k6/execution';
 import http from 'k6/http';
 import {
   buildDiscoveryRequest,
@@ -11,7 +10,8 @@ import {
   withEndpoints,
 } from '../core/auth/oidc/discovery.ts';
 import type { TargetProfile } from '../core/auth/profile.ts';
-import { ConfigError, ERROR_CODES } from '../core/errors.ts';
+import { ERROR_CODES } from '../core/errors.ts';
+import { stopTest } from './stop-test.ts';
 import { send, toResponseView } from './transport.ts';
 
 /**
@@ -34,12 +34,10 @@ export function discoverOrAbort(profile: TargetProfile): TargetProfile {
     profile.mode === 'authorization-code',
   );
   if (!found.ok) {
-    const error = new ConfigError(
+    stopTest(
       ERROR_CODES.OIDC_DISCOVERY_FAILED,
       `Cannot read the OpenID configuration at ${request.url} (-e OIDC_ISSUER); reason: ${found.reason}`,
     );
-    exec.test.abort(`${error.code}: ${error.message}`);
-    throw error;
   }
   return withEndpoints(profile, found.endpoints);
 }

@@ -5,12 +5,12 @@
  * with TARGET_UNREACHABLE (exit code 108) before any VU starts.
  */
 import { sleep } from 'k6';
-import exec from 'k6/execution';
 import http from 'k6/http';
 import { backoffDelayMs } from '../core/auth/backoff.ts';
 import type { TargetProfile } from '../core/auth/profile.ts';
 import { buildPreflightRequest } from '../core/auth/requests.ts';
 import { ERROR_CODES } from '../core/errors.ts';
+import { stopTest } from './stop-test.ts';
 import { send } from './transport.ts';
 
 const MAX_TIMEOUT_SECONDS = 5;
@@ -32,7 +32,8 @@ export function checkTargetAnswers(profile: TargetProfile): void {
     error = res.error;
     if (attempt < retry.maxAttempts) sleep(backoffDelayMs(attempt, retry, Math.random) / 1000);
   }
-  exec.test.abort(
-    `${ERROR_CODES.TARGET_UNREACHABLE}: nothing answered at ${request.url} after ${retry.maxAttempts} attempts (${error}); expected a server there: check BASE_URL and that the server is up`,
+  stopTest(
+    ERROR_CODES.TARGET_UNREACHABLE,
+    `nothing answered at ${request.url} after ${retry.maxAttempts} attempts (${error}); expected a server there: check BASE_URL and that the server is up`,
   );
 }

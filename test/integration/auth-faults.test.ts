@@ -341,25 +341,68 @@ describe('faults injected into the reference server', () => {
     });
   });
 
-  it('holds back a VU whose own account is refused: one attempt, never retried', async () => {
+  it('stops the test when the accounts of their own are refused before any login worked (exit 108), and the results say why first', async () => {
     await withServer({}, async (server) => {
-      // Two VUs, each its own account with a wrong password: neither tries again.
+      // Two VUs, each its own account with a wrong password: no login can ever work.
       const run = await runK6({
         script: 'dist/smoke.js',
         env: {
           BASE_URL: server.url,
           VUS: '2',
-          DURATION: '4s',
+          DURATION: '20s',
           CREDENTIALS: 'test/helpers/fixtures/wrong-passwords.csv',
-          ...THRESHOLDS_FOR_FAULTS,
         },
         timeoutMs: 60_000,
       });
       const stats = await server.stats();
-      assert.ok(run.summary, run.stderr);
-      assert.equal(stats.loginFailures, 2, 'one refused login per VU');
-      assert.match(run.stderr, /this account is not tried again by this VU/);
+      assert.equal(run.code, 108, run.stderr);
+      assert.equal(stats.logins, 0);
+      assert.ok(stats.loginFailures >= 1 && stats.loginFailures <= 2, `${stats.loginFailures}`);
+      assert.ok(run.elapsedMs < 15_000, `stopped after ${run.elapsedMs} ms`);
+      const cause =
+        /test aborted: AUTH_LOGIN_REFUSED: the server refused the login of user[12] with 401 before it had logged in once; .*check the account's password/;
+      assert.match(run.stderr, cause);
+      // The results name the same cause before any threshold.
+      const summaryMd = run.resultFiles['summary.md'] ?? '';
+      const result = summaryMd.split('\n').find((line) => line.startsWith('- Result: '));
+      assert.match(
+        result?.replaceAll('\\_', '_') ?? '',
+        /^- Result: \*\*failed\*\*: test stopped: AUTH_LOGIN_REFUSED: the server refused the login of user[12]/,
+      );
+      assert.match(
+        run.resultFiles['junit.xml'] ?? '',
+        /<testcase classname="k6-auth-toolkit" name="test stopped: AUTH_LOGIN_REFUSED" time="0">\s*<failure message="test stopped: AUTH_LOGIN_REFUSED: the server refused the login of user[12]/,
+      );
+      console.log(
+        `wrong accounts of their own: ${stats.loginFailures} refused logins, stopped in ${run.elapsedMs} ms`,
+      );
       assert.deepEqual(findLeaks(run, ['not-pass1', 'not-pass2']), []);
+    });
+  });
+
+  it('stops the test when the login path leads nowhere (404), naming the URL (exit 108)', async () => {
+    await withServer({}, async (server) => {
+      const run = await runK6({
+        script: 'dist/load.js',
+        env: { BASE_URL: server.url, RATE: '20', DURATION: '20s', LOGIN_PATH: '/signin' },
+        timeoutMs: 60_000,
+      });
+      const stats = await server.stats();
+      assert.equal(run.code, 108, run.stderr);
+      assert.ok(run.elapsedMs < 15_000, `stopped after ${run.elapsedMs} ms`);
+      assert.ok(run.summary);
+      const logins = counterCount(run.summary, 'http_reqs{endpoint:login}');
+      assert.ok(logins >= 1 && logins <= 5, `login requests: ${logins}`);
+      assert.equal(stats.logins, 0);
+      assert.match(
+        run.stderr,
+        new RegExp(
+          `AUTH_LOGIN_REFUSED: the login request to ${server.url}/signin answered 404, so no login can work; .*LOGIN_PATH`,
+        ),
+      );
+      console.log(
+        `LOGIN_PATH with no route, load 20/s: ${logins} login requests, stopped in ${run.elapsedMs} ms`,
+      );
     });
   });
 

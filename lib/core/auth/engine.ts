@@ -85,6 +85,11 @@ export interface RetryState {
   refreshFailed: boolean;
   /** A login succeeded while refreshing was failing: the outage's one fallback is used. */
   fellBack: boolean;
+  /**
+   * The VU's account has logged in during this test: a later refusal (a password changed or an
+   * account locked mid-run) stops this VU, where a refusal before that stops the test.
+   */
+  accountWorked: boolean;
 }
 
 export function initialAuthState(): AuthState {
@@ -104,6 +109,7 @@ export function initialRetryState(): RetryState {
     loginRefused: false,
     refreshFailed: false,
     fellBack: false,
+    accountWorked: false,
   };
 }
 
@@ -113,12 +119,42 @@ export function mayLogIn(retry: RetryState): boolean {
 }
 
 /**
- * Must the whole test stop? Yes once the server refused an account that VUs share
- * (`-e SHARE_ACCOUNTS=true`): every other VU would try it in turn, and k6 has no memory shared
- * between VUs to tell them, so only stopping the test keeps the account from being locked.
+ * Must the whole test stop? Yes once the server refused a login that had to work: an account
+ * that VUs share (`-e SHARE_ACCOUNTS=true`), which every other VU would try in turn, or an account
+ * that has not logged in yet in this test. A refusal at the first login is a misconfiguration (a
+ * wrong password or pool, a `BASE_URL` or login path that leads elsewhere), not an outage: the VU
+ * would send nothing for the rest of the test, and k6 shares no memory between VUs to tell the
+ * others, so only stopping the test keeps the accounts from being locked and the results honest.
  */
 export function refusalStopsTest(retry: RetryState, accountShared: boolean): boolean {
-  return retry.loginRefused && accountShared;
+  return retry.loginRefused && (accountShared || !retry.accountWorked);
+}
+
+/** What `refusalStopMessage` says a refused login was. */
+export interface RefusedLogin {
+  /** The account's user name; '' for a mode without accounts (client credentials). */
+  username: string;
+  accountShared: boolean;
+  /** The status of the refusing answer, and where the request went. */
+  status: number;
+  url: string;
+}
+
+/** The message the test stops with after `refusalStopsTest`: what was refused, what to check. */
+export function refusalStopMessage(refused: RefusedLogin): string {
+  const { username, status } = refused;
+  if (status === 404 || status === 405 || status === 410) {
+    return `the login request to ${refused.url} answered ${status}, so no login can work; expected the login endpoint there: check BASE_URL and the profile's login path (-e LOGIN_PATH, or the OAuth endpoints)`;
+  }
+  const who = username === '' ? 'the client credentials' : `the login of ${username}`;
+  if (refused.accountShared) {
+    return `the server refused ${who}, an account VUs share (-e SHARE_ACCOUNTS=true), with ${status}; the test stops so that no other VU tries it: fix its password, or give each VU an account of its own`;
+  }
+  const check =
+    username === ''
+      ? 'check CLIENT_ID and CLIENT_SECRET'
+      : "check the account's password in the credentials, and that BASE_URL and the profile lead to the right login";
+  return `the server refused ${who} with ${status} before it had logged in once; the test stops so that no VU runs without credentials and no account is tried again: ${check}`;
 }
 
 /** What a request needs first. */
@@ -315,6 +351,7 @@ export function decideAfterFailure(
       loginRefused: retry.loginRefused || loginRefused,
       refreshFailed: retry.refreshFailed || refreshFailed,
       fellBack: retry.fellBack,
+      accountWorked: retry.accountWorked,
     },
   };
 }
@@ -324,7 +361,8 @@ export function decideAfterFailure(
  * refresh outage; a login during one uses its fallback (`fellBack`) and keeps it on record.
  */
 export function applyAttemptSuccess(retry: RetryState, what: 'login' | 'refresh'): RetryState {
-  const next = initialRetryState();
+  // A refresh needs an earlier login, so either success means the account has worked.
+  const next = { ...initialRetryState(), accountWorked: true };
   if (what === 'login' && retry.refreshFailed)
     return { ...next, refreshFailed: true, fellBack: true };
   return next;

@@ -3,7 +3,7 @@
  * table, the auth counters and every threshold.
  */
 import type { SummaryData } from './summary-data.ts';
-import { listThresholds, protectedSuccessShortfall, round } from './summary-data.ts';
+import { listThresholds, round } from './summary-data.ts';
 import {
   AUTH_HEADERS,
   authCells,
@@ -12,6 +12,7 @@ import {
   ENDPOINT_HEADERS,
   endpointCells,
 } from './table.ts';
+import { runFailureCauses } from './test-stop.ts';
 
 export interface MarkdownOptions {
   scenario: string;
@@ -50,12 +51,12 @@ function profileLabel(options: MarkdownOptions): string {
 export function formatMarkdown(data: SummaryData, options: MarkdownOptions): string {
   const thresholds = listThresholds(data);
   const crossed = thresholds.filter((result) => !result.ok);
-  const shortfall = protectedSuccessShortfall(data);
+  const causes = runFailureCauses(data);
   const counted = `${crossed.length} of ${thresholds.length} thresholds crossed`;
-  // The cause first: a run that never reached the API is not an SLO failure.
+  // The cause first: a run that stopped or never reached the API is not an SLO failure.
   const verdict =
-    shortfall !== undefined
-      ? `**failed**: ${escapeCell(shortfall)} (${counted})`
+    causes.length > 0
+      ? `**failed**: ${escapeCell(causes.join('; '))} (${counted})`
       : crossed.length === 0
         ? `**passed**: all ${thresholds.length} thresholds held`
         : `**failed**: ${counted}`;

@@ -4,13 +4,8 @@
  * the toolkit's `handleSummary` must return the result files, so it prints this one instead.
  */
 import type { MetricSummary, SummaryData } from './summary-data.ts';
-import {
-  formatMetricValue,
-  listChecks,
-  listThresholds,
-  protectedSuccessShortfall,
-  round,
-} from './summary-data.ts';
+import { formatMetricValue, listChecks, listThresholds, round } from './summary-data.ts';
+import { runFailureCauses } from './test-stop.ts';
 
 const COMPACT_HTTP = ['http_req_duration', 'http_req_failed', 'http_reqs'];
 const EXECUTION = ['dropped_iterations', 'iteration_duration', 'iterations', 'vus', 'vus_max'];
@@ -78,8 +73,8 @@ export function formatTextSummary(data: SummaryData): string {
       const observed = result.observed ? ` ${result.observed}` : '';
       lines.push(`    ${result.ok ? pass : fail} '${result.expression}'${observed}`);
     }
-    const shortfall = protectedSuccessShortfall(data);
-    if (shortfall !== undefined) lines.push('', `    ${fail} ${shortfall}`);
+    const causes = runFailureCauses(data);
+    if (causes.length > 0) lines.push('', ...causes.map((cause) => `    ${fail} ${cause}`));
     lines.push('', '');
   }
 

@@ -23,6 +23,7 @@ import {
   planOnRejection,
   type RenewalPolicy,
   type RetryState,
+  refusalStopMessage,
   refusalStopsTest,
   type SessionTiming,
   toTokenUpdate,
@@ -314,6 +315,7 @@ describe('planBeforeRequest', () => {
     loginRefused: false,
     refreshFailed: false,
     fellBack: false,
+    accountWorked: false,
   };
 
   it('sends while the renewal moment has not come, whatever the hold-off', () => {
@@ -336,14 +338,15 @@ describe('planBeforeRequest', () => {
   it('falls back to a login once per refresh outage, and again only after a refresh worked', () => {
     const failing = { ...initialRetryState(), failureStreak: 3, refreshFailed: true };
     const afterLogin = applyAttemptSuccess(failing, 'login');
-    assert.deepEqual(afterLogin, { ...initialRetryState(), refreshFailed: true, fellBack: true });
+    const worked = { ...initialRetryState(), accountWorked: true };
+    assert.deepEqual(afterLogin, { ...worked, refreshFailed: true, fellBack: true });
     assert.deepEqual(planBeforeRequest(DUAL, loggedIn(), afterLogin, NOW + 60_000), {
       kind: 'renew',
       action: 'refresh',
     });
     assert.equal(planOnRejection(DUAL, loggedIn(), 1, afterLogin).action, 'refresh');
-    assert.deepEqual(applyAttemptSuccess(afterLogin, 'refresh'), initialRetryState());
-    assert.deepEqual(applyAttemptSuccess(initialRetryState(), 'login'), initialRetryState());
+    assert.deepEqual(applyAttemptSuccess(afterLogin, 'refresh'), worked);
+    assert.deepEqual(applyAttemptSuccess(initialRetryState(), 'login'), worked);
   });
 
   it('logs in again, once the access token has expired, when refreshing it kept failing', () => {
@@ -352,6 +355,7 @@ describe('planBeforeRequest', () => {
       failureStreak: 3,
       refreshFailed: true,
       fellBack: false,
+      accountWorked: false,
     };
     assert.deepEqual(planBeforeRequest(DUAL, loggedIn(), failedRefresh, NOW + 50_000), {
       kind: 'renew',
@@ -370,6 +374,7 @@ describe('planBeforeRequest', () => {
       loginRefused: false,
       refreshFailed: false,
       fellBack: false,
+      accountWorked: false,
     };
     assert.deepEqual(planBeforeRequest(DUAL, loggedIn(), longHoldOff, NOW + 60_000), {
       kind: 'renew',
@@ -411,6 +416,7 @@ describe('isUnexpired and holdOffWaitMs', () => {
       loginRefused: false,
       refreshFailed: false,
       fellBack: false,
+      accountWorked: false,
     };
     assert.equal(holdOffWaitMs(retry, NOW + 500), 1000);
     assert.equal(holdOffWaitMs(retry, NOW + 1500), 0);
@@ -496,6 +502,7 @@ describe('decideAfterFailure', () => {
       loginRefused: false,
       refreshFailed: false,
       fellBack: false,
+      accountWorked: false,
     };
     const failed = { what: 'refresh', status: 400, attempt: 1 } as const;
     assert.deepEqual(decideAfterFailure(retry, failed, settings, NOW, half), {
@@ -518,14 +525,21 @@ describe('decideAfterFailure', () => {
         loginRefused: true,
         refreshFailed: false,
         fellBack: false,
+        accountWorked: false,
       },
     });
     assert.equal(mayLogIn(initialRetryState()), true);
     assert.equal(mayLogIn(decision.retry), false);
-    // Only an account VUs share stops the whole test: every other VU would try it too.
+    // Before the account has worked, any refusal stops the test: it is a misconfiguration.
     assert.equal(refusalStopsTest(decision.retry, true), true);
-    assert.equal(refusalStopsTest(decision.retry, false), false);
+    assert.equal(refusalStopsTest(decision.retry, false), true);
     assert.equal(refusalStopsTest(initialRetryState(), true), false);
+    // After, only an account VUs share does: every other VU would try it too.
+    const worked = { ...initialRetryState(), accountWorked: true };
+    const later = decideAfterFailure(worked, failed, settings, NOW, half);
+    assert.equal(later.kind === 'give-up' && later.retry.accountWorked, true);
+    assert.equal(refusalStopsTest(later.retry, true), true);
+    assert.equal(refusalStopsTest(later.retry, false), false);
   });
 
   it('retries a transient failure after a back-off while attempts are left', () => {
@@ -539,6 +553,7 @@ describe('decideAfterFailure', () => {
         loginRefused: false,
         refreshFailed: false,
         fellBack: false,
+        accountWorked: false,
       },
     });
   });
@@ -556,6 +571,7 @@ describe('decideAfterFailure', () => {
       loginRefused: false,
       refreshFailed: false,
       fellBack: false,
+      accountWorked: false,
     };
     const failed = { what: 'refresh', status: 500, attempt: 3 } as const;
     assert.deepEqual(decideAfterFailure(retry, failed, settings, NOW, half), {
@@ -568,6 +584,7 @@ describe('decideAfterFailure', () => {
         loginRefused: false,
         refreshFailed: true,
         fellBack: false,
+        accountWorked: false,
       },
     });
   });
@@ -583,6 +600,7 @@ describe('decideAfterFailure', () => {
         loginRefused: false,
         refreshFailed: false,
         fellBack: false,
+        accountWorked: false,
       },
     });
   });
@@ -600,6 +618,7 @@ describe('decideAfterFailure', () => {
         loginRefused: false,
         refreshFailed: false,
         fellBack: false,
+        accountWorked: false,
       },
     });
   });
@@ -631,13 +650,15 @@ describe('decideAfterFailure', () => {
     }
   });
 
-  it('ends the streak and the hold-off after a success', () => {
-    assert.deepEqual(applyAttemptSuccess(initialRetryState(), 'refresh'), {
+  it('ends the streak and the hold-off after a success, and notes that the account worked', () => {
+    const failing = { ...initialRetryState(), failureStreak: 2, holdOffUntilMs: NOW + 1000 };
+    assert.deepEqual(applyAttemptSuccess(failing, 'refresh'), {
       failureStreak: 0,
       holdOffUntilMs: 0,
       loginRefused: false,
       refreshFailed: false,
       fellBack: false,
+      accountWorked: true,
     });
   });
 });
@@ -776,5 +797,39 @@ describe('planLogout and applyLogout', () => {
     } satisfies AuthState);
     assert.equal(decideBeforeRequest(DUAL, state, NOW + 2000), 'login');
     assert.equal(planLogin(DUAL, state).isRelogin, false);
+  });
+});
+
+describe('refusalStopMessage', () => {
+  it('names a missing login endpoint, whoever logged in', () => {
+    const message = refusalStopMessage({
+      username: 'user1',
+      accountShared: false,
+      status: 404,
+      url: 'http://127.0.0.1:8080/signin',
+    });
+    assert.match(
+      message,
+      /^the login request to http:\/\/127\.0\.0\.1:8080\/signin answered 404, so no login can work; .*LOGIN_PATH/,
+    );
+    assert.doesNotMatch(message, /user1/);
+  });
+
+  it('names the account, and whether VUs share it', () => {
+    assert.match(
+      refusalStopMessage({ username: 'user1', accountShared: true, status: 401, url: 'u' }),
+      /^the server refused the login of user1, an account VUs share \(-e SHARE_ACCOUNTS=true\), with 401; /,
+    );
+    assert.match(
+      refusalStopMessage({ username: 'user7', accountShared: false, status: 400, url: 'u' }),
+      /^the server refused the login of user7 with 400 before it had logged in once; .*password/,
+    );
+  });
+
+  it('names the client credentials of a mode without accounts', () => {
+    assert.match(
+      refusalStopMessage({ username: '', accountShared: false, status: 401, url: 'u' }),
+      /^the server refused the client credentials with 401 .*CLIENT_ID and CLIENT_SECRET$/,
+    );
   });
 });

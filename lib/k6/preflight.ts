@@ -8,7 +8,7 @@ import { sleep } from 'k6';
 import http from 'k6/http';
 import { backoffDelayMs } from '../core/auth/backoff.ts';
 import type { TargetProfile } from '../core/auth/profile.ts';
-import { buildPreflightRequest } from '../core/auth/requests.ts';
+import { buildPreflightRequest, preflightAnswered } from '../core/auth/requests.ts';
 import { ERROR_CODES } from '../core/errors.ts';
 import { stopTest } from './stop-test.ts';
 import { send } from './transport.ts';
@@ -28,8 +28,8 @@ export function checkTargetAnswers(profile: TargetProfile): void {
   let error = '';
   for (let attempt = 1; attempt <= retry.maxAttempts; attempt += 1) {
     const res = send(request, options);
-    if (res.status !== 0) return;
-    error = res.error;
+    if (preflightAnswered(res.status)) return;
+    error = res.status === 0 ? res.error : `a gateway's ${res.status}`;
     if (attempt < retry.maxAttempts) sleep(backoffDelayMs(attempt, retry, Math.random) / 1000);
   }
   stopTest(

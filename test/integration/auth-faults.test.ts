@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
@@ -424,6 +426,30 @@ describe('faults injected into the reference server', () => {
       /CREDENTIALS_DUPLICATE ConfigError: Duplicate account at test\/helpers\/fixtures\/duplicate-accounts\.csv line 4; .* got \\?"user1\\?" again, first at .* line 2/,
     );
     assert.deepEqual(findLeaks(run, ['pass1', 'pass2']), []);
+  });
+
+  it('stops before load when only a gateway answers, with 502 for every request (exit 108)', async () => {
+    await ensureBuilt();
+    // A reverse proxy whose upstream is down: it answers, but the server behind it never does.
+    const gateway = createServer((_req, res) => res.writeHead(502).end('Bad Gateway'));
+    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+    const { port } = gateway.address() as AddressInfo;
+    try {
+      const run = await runK6({
+        script: 'dist/load.js',
+        env: { BASE_URL: `http://127.0.0.1:${port}`, RATE: '20', DURATION: '20s' },
+        timeoutMs: 60_000,
+      });
+      assert.equal(run.code, 108, run.stderr);
+      assert.ok(run.summary);
+      assert.equal(counterCount(run.summary, 'http_reqs'), 3);
+      assert.match(
+        run.stderr,
+        /TARGET_UNREACHABLE: nothing answered at http:\/\/127\.0\.0\.1:\d+\/ after 3 attempts \(a gateway's 502\)/,
+      );
+    } finally {
+      await new Promise((resolve) => gateway.close(resolve));
+    }
   });
 
   it('stops before load when nothing answers at BASE_URL: load at 20/s sends 3 requests, exit 108', async () => {

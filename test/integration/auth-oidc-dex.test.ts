@@ -8,13 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Dex, startDex } from '../helpers/dex.ts';
-import {
-  counterCount,
-  ensureBuilt,
-  findLeaks,
-  rateSamples,
-  runK6,
-} from '../helpers/k6.ts';
+import { counterCount, ensureBuilt, findLeaks, rateSamples, runK6 } from '../helpers/k6.ts';
 
 describe('the identity-provider profiles against Dex', () => {
   let dex: Dex;

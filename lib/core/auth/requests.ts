@@ -107,6 +107,14 @@ export function buildPreflightRequest(profile: TargetProfile): RequestSpec {
 }
 
 /**
+ * Did the target answer the preflight? Not without a response (status 0), nor with a gateway's
+ * 502 or 504 (RFC 9110 §15.6.3, §15.6.5): those say the server behind the gateway did not answer.
+ */
+export function preflightAnswered(status: number): boolean {
+  return status !== 0 && status !== 502 && status !== 504;
+}
+
+/**
  * A request to an OAuth token endpoint (RFC 6749 §3.2; also revocation, RFC 7009 §2.1): the
  * fields form-encoded, with the client's authentication (§2.3.1).
  */

@@ -5,8 +5,10 @@ import {
   buildCsrfRequest,
   buildLoginRequest,
   buildLogoutRequest,
+  buildPreflightRequest,
   buildProtectedRequest,
   buildRefreshRequest,
+  preflightAnswered,
 } from '../../../lib/core/auth/requests.ts';
 import { exampleProfile, profileFromJson } from '../../helpers/profiles.ts';
 
@@ -267,5 +269,20 @@ describe('form encoding', () => {
     const tricky = { username: 'a"b', password: 'c\\d' };
     const body = buildLoginRequest(resolveProfile({ env: {} }), tricky).body ?? '';
     assert.deepEqual(JSON.parse(body), tricky);
+  });
+});
+
+describe('the preflight before load', () => {
+  test('is one GET of BASE_URL, tagged preflight', () => {
+    const request = buildPreflightRequest(exampleProfile('article'));
+    assert.equal(request.endpoint, 'preflight');
+    assert.equal(request.method, 'GET');
+    assert.equal(request.url, 'http://127.0.0.1:8080/');
+  });
+
+  test('counts any answer of the server, but neither no answer nor a gateway saying it had none', () => {
+    for (const status of [200, 302, 401, 404, 500, 503])
+      assert.equal(preflightAnswered(status), true);
+    for (const status of [0, 502, 504]) assert.equal(preflightAnswered(status), false, `${status}`);
   });
 });

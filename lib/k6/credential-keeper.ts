@@ -163,8 +163,7 @@ export class CredentialKeeper {
       const accountShared = this.credentialsSource.shared;
       if (engine.refusalStopsTest(this.retry, accountShared)) {
         const { username } = credentials;
-        const { status, url } = outcome;
-        const message = engine.refusalStopMessage({ username, accountShared, status, url });
+        const message = engine.refusalStopMessage({ ...outcome, username, accountShared });
         stopTest(ERROR_CODES.AUTH_LOGIN_REFUSED, message);
       }
       return false;
@@ -217,7 +216,7 @@ export class CredentialKeeper {
   private attempt(
     what: 'login' | 'refresh',
     once: () => Answer,
-  ): Done | { kind: 'refused' | 'failed'; status: number; url: string } {
+  ): Done | { kind: 'refused' | 'failed'; status: number; url: string; reason?: string } {
     for (let attempt = 1; ; attempt += 1) {
       const waitMs = engine.holdOffWaitMs(this.retry, Date.now());
       if (waitMs > 0) sleep(waitMs / 1000);
@@ -249,7 +248,8 @@ export class CredentialKeeper {
         const code = result.errorCode === undefined ? '' : ` (${result.errorCode})`;
         warn(`${what} failed; ${decision.reason}${code}`, this.secrets());
       }
-      return { kind: 'failed', status: view.status, url };
+      const failure = { kind: 'failed', status: view.status, url } as const;
+      return result.reason === undefined ? failure : { ...failure, reason: result.reason };
     }
   }
 

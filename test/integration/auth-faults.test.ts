@@ -428,6 +428,28 @@ describe('faults injected into the reference server', () => {
     assert.deepEqual(findLeaks(run, ['pass1', 'pass2']), []);
   });
 
+  it('stops the test when the profile does not fit the server: a session cookie it never sets (exit 108)', async () => {
+    await withServer({}, async (server) => {
+      const run = await runK6({
+        script: 'dist/smoke.js',
+        env: {
+          BASE_URL: server.url,
+          AUTH_MODE: 'session',
+          SESSION_COOKIE: 'JSESSIONID',
+          VUS: '2',
+          DURATION: '20s',
+        },
+        timeoutMs: 60_000,
+      });
+      assert.equal(run.code, 108, run.stderr);
+      assert.ok(run.elapsedMs < 15_000, `stopped after ${run.elapsedMs} ms`);
+      assert.match(
+        run.stderr,
+        /AUTH_LOGIN_REFUSED: the server refused the login of user[12] with 200 \(no session cookie; reason: expected the login to set the cookie \\"JSESSIONID\\" \(SESSION_COOKIE\), got sid\)/,
+      );
+    });
+  });
+
   it('stops before load when only a gateway answers, with 502 for every request (exit 108)', async () => {
     await ensureBuilt();
     // A reverse proxy whose upstream is down: it answers, but the server behind it never does.

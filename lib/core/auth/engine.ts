@@ -138,6 +138,8 @@ export interface RefusedLogin {
   /** The status of the refusing answer, and where the request went. */
   status: number;
   url: string;
+  /** Why the answer was no login, when its status does not say (`StepFailure.reason`). */
+  reason?: string;
 }
 
 /** The message the test stops with after `refusalStopsTest`: what was refused, what to check. */
@@ -147,14 +149,15 @@ export function refusalStopMessage(refused: RefusedLogin): string {
     return `the login request to ${refused.url} answered ${status}, so no login can work; expected the login endpoint there: check BASE_URL and the profile's login path (-e LOGIN_PATH, or the OAuth endpoints)`;
   }
   const who = username === '' ? 'the client credentials' : `the login of ${username}`;
+  const answer = refused.reason === undefined ? `${status}` : `${status} (${refused.reason})`;
   if (refused.accountShared) {
-    return `the server refused ${who}, an account VUs share (-e SHARE_ACCOUNTS=true), with ${status}; the test stops so that no other VU tries it: fix its password, or give each VU an account of its own`;
+    return `the server refused ${who}, an account VUs share (-e SHARE_ACCOUNTS=true), with ${answer}; the test stops so that no other VU tries it: fix its password, or give each VU an account of its own`;
   }
   const check =
     username === ''
       ? 'check CLIENT_ID and CLIENT_SECRET'
       : "check the account's password in the credentials, and that BASE_URL and the profile lead to the right login";
-  return `the server refused ${who} with ${status} before it had logged in once; the test stops so that no VU runs without credentials and no account is tried again: ${check}`;
+  return `the server refused ${who} with ${answer} before it had logged in once; the test stops so that no VU runs without credentials and no account is tried again: ${check}`;
 }
 
 /** What a request needs first. */

@@ -65,18 +65,35 @@ export function parseTokenResponse(profile: TargetProfile, res: ResponseView): T
 }
 
 /**
- * Did the login work? The status must be one of `login.successStatuses`. In session mode the
- * session cookie (`session.cookieName`, or any cookie when null) must also have been set, and a
- * redirect back to the login page is a failed login even when 302 counts as success.
+ * Why a login answer is not a login; undefined when it is one. The status must be one of
+ * `login.successStatuses`. In session mode the session cookie (`session.cookieName`, or any cookie
+ * when null) must also have been set, and a redirect back to the login page is a failed login even
+ * when 302 counts as success. `reason` is absent when a refusing status (400 and up) says it all.
  */
-export function isLoginSuccess(profile: TargetProfile, res: ResponseView): boolean {
-  if (!profile.login.successStatuses.includes(res.status)) return false;
-  if (profile.mode !== 'session') return true;
-  if (isRedirectToLoginPage(profile, res)) return false;
+export function loginShortfall(
+  profile: TargetProfile,
+  res: ResponseView,
+): { reason?: string } | undefined {
+  const expected = profile.login.successStatuses;
+  if (!expected.includes(res.status)) {
+    if (res.status >= 400) return {};
+    return {
+      reason: `unexpected login answer; reason: expected status ${expected.join(' or ')} (login.successStatuses), got ${res.status}`,
+    };
+  }
+  if (profile.mode !== 'session') return undefined;
+  if (isRedirectToLoginPage(profile, res)) {
+    return {
+      reason: `login refused; reason: expected a session, got a redirect back to the login page (wrong user name or password?)`,
+    };
+  }
   const { cookieName } = profile.session;
-  if (cookieName === null) return Object.values(res.setCookies).some((value) => value !== '');
-  const value = res.setCookies[cookieName];
-  return value !== undefined && value !== '';
+  const set = Object.keys(res.setCookies).filter((name) => res.setCookies[name] !== '');
+  if (cookieName === null ? set.length > 0 : set.includes(cookieName)) return undefined;
+  const wanted = cookieName === null ? 'a cookie' : `the cookie "${cookieName}" (SESSION_COOKIE)`;
+  return {
+    reason: `no session cookie; reason: expected the login to set ${wanted}, got ${set.length === 0 ? 'none' : set.join(', ')}`,
+  };
 }
 
 /**

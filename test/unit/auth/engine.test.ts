@@ -826,6 +826,16 @@ describe('refusalStopMessage', () => {
     );
   });
 
+  it('says why an answer with another status was no login', () => {
+    const reason =
+      'no session cookie; reason: expected the login to set the cookie "sid", got none';
+    const refused = { username: 'user1', accountShared: false, status: 200, url: 'u', reason };
+    assert.match(
+      refusalStopMessage(refused),
+      /^the server refused the login of user1 with 200 \(no session cookie; reason: expected the login to set the cookie "sid", got none\) before/,
+    );
+  });
+
   it('names the client credentials of a mode without accounts', () => {
     assert.match(
       refusalStopMessage({ username: '', accountShared: false, status: 401, url: 'u' }),

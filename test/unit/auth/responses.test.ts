@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import {
   extractCsrfToken,
   isExpiredRejection,
-  isLoginSuccess,
+  loginShortfall,
   oauthError,
   parseTokenResponse,
 } from '../../../lib/core/auth/responses.ts';
@@ -147,18 +147,36 @@ describe('parseTokenResponse', () => {
   });
 });
 
-describe('isLoginSuccess', () => {
-  test('token modes need a success status', () => {
+describe('loginShortfall', () => {
+  test('token modes need a success status; a refusing status says it all', () => {
     const article = exampleProfile('article');
-    assert.equal(isLoginSuccess(article, response({ status: 200 })), true);
-    assert.equal(isLoginSuccess(article, response({ status: 401 })), false);
+    assert.equal(loginShortfall(article, response({ status: 200 })), undefined);
+    assert.deepEqual(loginShortfall(article, response({ status: 401 })), {});
+    assert.deepEqual(loginShortfall(article, response({ status: 302 })), {
+      reason:
+        'unexpected login answer; reason: expected status 200 (login.successStatuses), got 302',
+    });
   });
 
   test('session mode also needs a cookie, any cookie when no name is set', () => {
-    const session = exampleProfile('article', { AUTH_MODE: 'session' });
-    assert.equal(isLoginSuccess(session, response({ setCookies: { sid: 'abc' } })), true);
-    assert.equal(isLoginSuccess(session, response({ setCookies: {} })), false);
-    assert.equal(isLoginSuccess(session, response({ setCookies: { sid: '' } })), false);
+    const session = exampleProfile('article', { AUTH_MODE: 'session', SESSION_COOKIE: 'sid' });
+    assert.equal(loginShortfall(session, response({ setCookies: { sid: 'abc' } })), undefined);
+    const none =
+      'no session cookie; reason: expected the login to set the cookie "sid" (SESSION_COOKIE), got';
+    assert.deepEqual(loginShortfall(session, response({ setCookies: {} })), {
+      reason: `${none} none`,
+    });
+    assert.deepEqual(loginShortfall(session, response({ setCookies: { sid: '' } })), {
+      reason: `${none} none`,
+    });
+    assert.deepEqual(loginShortfall(session, response({ setCookies: { other: 'x' } })), {
+      reason: `${none} other`,
+    });
+    const any = exampleProfile('article', { AUTH_MODE: 'session' });
+    assert.equal(loginShortfall(any, response({ setCookies: { other: 'x' } })), undefined);
+    assert.deepEqual(loginShortfall(any, response({ setCookies: {} })), {
+      reason: 'no session cookie; reason: expected the login to set a cookie, got none',
+    });
   });
 
   test('a form login succeeds with a 302 that sets the named session cookie', () => {
@@ -168,9 +186,15 @@ describe('isLoginSuccess', () => {
       headers: { location: '/dashboard' },
       setCookies: { APPSESSION: 's1' },
     });
-    assert.equal(isLoginSuccess(form, ok), true);
-    assert.equal(isLoginSuccess(form, { ...ok, setCookies: { csrf_binding: 'b' } }), false);
-    assert.equal(isLoginSuccess(form, { ...ok, status: 200 }), false);
+    assert.equal(loginShortfall(form, ok), undefined);
+    assert.match(
+      loginShortfall(form, { ...ok, setCookies: { csrf_binding: 'b' } })?.reason ?? '',
+      /got csrf_binding$/,
+    );
+    assert.match(
+      loginShortfall(form, { ...ok, status: 200 })?.reason ?? '',
+      /expected status 302 .*got 200$/,
+    );
   });
 
   test('a form login sent back to the login page has failed, whatever cookies it set', () => {
@@ -180,7 +204,7 @@ describe('isLoginSuccess', () => {
       headers: { location: '/login?error=1' },
       setCookies: { APPSESSION: 'anonymous' },
     });
-    assert.equal(isLoginSuccess(form, back), false);
+    assert.match(loginShortfall(form, back)?.reason ?? '', /redirect back to the login page/);
   });
 });
 

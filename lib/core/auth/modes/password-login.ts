@@ -51,10 +51,13 @@ export function continuePasswordLogin(
   };
 }
 
-/** A failure whose status says it all, with the answer's OAuth error code when it has one. */
-export function refusedBy(res: ResponseView): StepFailure {
+/** A refused login: the answer's OAuth error code when it has one, and why when the status does not say. */
+export function refusedBy(res: ResponseView, reason?: string): StepFailure {
+  const failure: StepFailure = { kind: 'failed' };
   const errorCode = oauthError(res);
-  return errorCode === undefined ? { kind: 'failed' } : { kind: 'failed', errorCode };
+  if (errorCode !== undefined) failure.errorCode = errorCode;
+  if (reason !== undefined) failure.reason = reason;
+  return failure;
 }
 
 function loginRequestStep(

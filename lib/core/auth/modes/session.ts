@@ -8,7 +8,7 @@ import type { ResponseView } from '../../http-types.ts';
 import { findSessionCookie } from '../cookie-expiry.ts';
 import type { TargetProfile } from '../profile.ts';
 import { buildLogoutRequest } from '../requests.ts';
-import { isExpiredRejection, isLoginSuccess } from '../responses.ts';
+import { isExpiredRejection, loginShortfall } from '../responses.ts';
 import type { AuthModePlugin, LoginStep } from './mode-plugin.ts';
 import {
   continuePasswordLogin,
@@ -36,7 +36,8 @@ export const plugin: AuthModePlugin = {
  * when the session ends, as far as its cookie and the profile know.
  */
 function readSessionLogin(profile: TargetProfile, res: ResponseView): LoginStep {
-  if (!isLoginSuccess(profile, res)) return refusedBy(res);
+  const shortfall = loginShortfall(profile, res);
+  if (shortfall !== undefined) return refusedBy(res, shortfall.reason);
   const { cookieName, lifetimeSeconds } = profile.session;
   const cookie = findSessionCookie(cookieName, res);
   return cookie === undefined

@@ -6,7 +6,7 @@ import type { ResponseView } from '../../http-types.ts';
 import { type Base64UrlDecoder, type JwtTimes, readJwtTimes } from '../jwt.ts';
 import type { Credentials, TargetProfile } from '../profile.ts';
 import { buildProtectedRequest } from '../requests.ts';
-import { isLoginSuccess, parseTokenResponse } from '../responses.ts';
+import { loginShortfall, parseTokenResponse } from '../responses.ts';
 import type { HeldCredentials, LoginStep, LoginWalk, RenewalAnswer } from './mode-plugin.ts';
 import { continuePasswordLogin, refusedBy } from './password-login.ts';
 
@@ -22,7 +22,8 @@ export function continueTokenLogin(
 
 /** A token answer to a login: done with its tokens, refused, or unreadable (with the reason). */
 export function readTokenAnswer(profile: TargetProfile, res: ResponseView): LoginStep {
-  if (!isLoginSuccess(profile, res)) return refusedBy(res);
+  const shortfall = loginShortfall(profile, res);
+  if (shortfall !== undefined) return refusedBy(res, shortfall.reason);
   const parsed = parseTokenResponse(profile, res);
   if (!parsed.ok)
     return { kind: 'failed', reason: `unreadable login answer; reason: ${parsed.reason}` };

@@ -137,6 +137,8 @@ describe('the session mode plug-in', () => {
     });
     assert.deepEqual(session.continueLogin(form, user1, walk, back, walkTools()), {
       kind: 'failed',
+      reason:
+        'login refused; reason: expected a session, got a redirect back to the login page (wrong user name or password?)',
     });
   });
 

@@ -493,6 +493,19 @@ describe('faults injected into the reference server', () => {
       run.stderr,
       /test aborted: TARGET_UNREACHABLE: nothing answered at http:\/\/127\.0\.0\.1:1\/ after 3 attempts/,
     );
+    // setup() stopped the test: the results still say why, first.
+    const junit = run.resultFiles['junit.xml'] ?? '';
+    assert.match(
+      junit,
+      /<testcase classname="k6-auth-toolkit" name="test stopped: TARGET_UNREACHABLE"/,
+    );
+    const result = (run.resultFiles['summary.md'] ?? '')
+      .split('\n')
+      .find((line) => line.startsWith('- Result: '));
+    assert.match(
+      result?.replaceAll('\\', '') ?? '',
+      /^- Result: \*\*failed\*\*: test stopped: TARGET_UNREACHABLE: nothing answered at http:\/\/127\.0\.0\.1:1\//,
+    );
     console.log(`dead target, load 20/s: ${requests} requests, stopped in ${elapsedMs} ms`);
   });
 });

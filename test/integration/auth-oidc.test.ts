@@ -156,7 +156,7 @@ describe('authorization code + PKCE against oidc-provider', () => {
     assert.match(warnings[0] ?? '', /got its login form again \(wrong user name or password/);
     assert.match(
       run.stderr,
-      /AUTH_LOGIN_REFUSED: the server refused the login of user[12] with 200 before it had logged in once/,
+      /AUTH_LOGIN_REFUSED: the server refused the login of user[12] with 200 \(login refused at login .*got its login form again .*\) before it had logged in once/,
     );
     assert.deepEqual(findLeaks(run, ['not-pass1', 'not-pass2', ...secretsOf(idp)]), []);
   });

@@ -3,8 +3,9 @@
  * `setup()` returned, and a setup that logs in returns tokens) and masks anything that looks like
  * a secret, wherever it sits (values, keys, check names, tag values inside sub-metric names).
  */
-import { REDACTED, redact } from '../redact.ts';
+import { REDACTED, redact, redactCredentialShapes, redactSecrets } from '../redact.ts';
 import type { SummaryData } from './summary-data.ts';
+import { isStopCheckText } from './test-stop.ts';
 
 /** What a masked secret is replaced with (the toolkit's one mask, from redact.ts). */
 export const MASK = REDACTED;
@@ -54,7 +55,10 @@ export function redactValue(
   underSecretKey = false,
 ): unknown {
   if (typeof value === 'string') {
-    return underSecretKey ? MASK : maskSecretsInText(value, knownSecrets);
+    if (underSecretKey) return MASK;
+    return isStopCheckText(value)
+      ? redactCredentialShapes(redactSecrets(value, knownSecrets))
+      : maskSecretsInText(value, knownSecrets);
   }
   if (typeof value === 'number') return underSecretKey ? MASK : value;
   if (Array.isArray(value))

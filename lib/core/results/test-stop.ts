@@ -15,6 +15,15 @@ export function stopCheckName(code: ErrorCode, message: string): string {
   return `${PREFIX}${code}: ${message}`;
 }
 
+/**
+ * True for a stop's check name or path (`::test stopped: …`): a toolkit message, which names
+ * settings and never a secret's value, so the sanitiser masks only known secrets and credential
+ * shapes in it (a field rule would mangle `-e AUTH_PASSWORD_SECRET=<name>` and the code itself).
+ */
+export function isStopCheckText(text: string): boolean {
+  return /^(?:.*::)?test stopped: [A-Z][A-Z0-9_]+: /.test(text);
+}
+
 export interface TestStop {
   code: ErrorCode;
   /** The whole line, as the terminal showed it: `test stopped: <CODE>: <message>`. */

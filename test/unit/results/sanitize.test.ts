@@ -30,6 +30,18 @@ describe('sanitizeSummary', () => {
     assert.deepEqual(safe.root_group.checks[0], data.root_group.checks[0]);
   });
 
+  it('keeps a stop message readable, settings and code named, and still masks a secret in it', () => {
+    const data = makeSummaryData();
+    const jwt = PLANTED.jwt;
+    const name = `test stopped: CREDENTIALS_SECRET_UNREADABLE: Cannot read the secret -e AUTH_PASSWORD_SECRET=nope; got ${jwt} and hunter22`;
+    data.root_group.checks.push({ name, path: `::${name}`, id: 'x', passes: 0, fails: 1 });
+    const stop = sanitizeSummary(data, ['hunter22']).root_group.checks.at(-1);
+    const kept =
+      'test stopped: CREDENTIALS_SECRET_UNREADABLE: Cannot read the secret -e AUTH_PASSWORD_SECRET=nope; got';
+    assert.equal(stop?.name, `${kept} ${MASK} and ${MASK}`);
+    assert.equal(stop?.path, `::${kept} ${MASK} and ${MASK}`);
+  });
+
   it('does not change its input', () => {
     const data = makeSummaryData();
     sanitizeSummary(data);

@@ -2,7 +2,7 @@
  * OpenID Connect Discovery 1.0: the provider's endpoints from
  * `<issuer>/.well-known/openid-configuration`, read once per test (in `setup()`) and checked:
  * the document's `issuer` must be identical to the one configured (§4.3), and every endpoint the
- * run needs must be an http(s) URL.
+ * run uses (authorization, token, revocation) must be an http(s) URL; the others are not read.
  */
 import type { RequestSpec, ResponseView } from '../../http-types.ts';
 import { describeType, isPlainObject } from '../../value-types.ts';
@@ -12,8 +12,6 @@ import type { TargetProfile } from '../profile.ts';
 export interface DiscoveredEndpoints {
   authorizationUrl?: string;
   tokenUrl: string;
-  userinfoUrl?: string;
-  endSessionUrl?: string;
   revocationUrl?: string;
 }
 
@@ -49,8 +47,6 @@ export function buildDiscoveryRequest(issuer: string): RequestSpec {
 const FIELDS: ReadonlyArray<[keyof DiscoveredEndpoints, string]> = [
   ['authorizationUrl', 'authorization_endpoint'],
   ['tokenUrl', 'token_endpoint'],
-  ['userinfoUrl', 'userinfo_endpoint'],
-  ['endSessionUrl', 'end_session_endpoint'],
   ['revocationUrl', 'revocation_endpoint'],
 ];
 

@@ -127,10 +127,16 @@ describe('readDiscovery', () => {
       endpoints: {
         authorizationUrl: `${ISSUER}/auth`,
         tokenUrl: `${ISSUER}/token`,
-        userinfoUrl: `${ISSUER}/me`,
-        endSessionUrl: `${ISSUER}/session/end`,
         revocationUrl: `${ISSUER}/token/revocation`,
       },
+    });
+  });
+
+  it('ignores the endpoints a run does not use, however they are written', () => {
+    const body = { issuer: ISSUER, token_endpoint: `${ISSUER}/t`, userinfo_endpoint: 42 };
+    assert.deepEqual(readDiscovery(ISSUER, respond({ body: JSON.stringify(body) }), false), {
+      ok: true,
+      endpoints: { tokenUrl: `${ISSUER}/t` },
     });
   });
 

@@ -179,7 +179,7 @@ export class AuthClient {
     const spec: RequestSpec = {
       endpoint: 'protected',
       method: req.method,
-      url: /^https?:\/\//i.test(req.path) ? req.path : `${this.profile.baseUrl}${req.path}`,
+      url: isAbsoluteUrl(req.path) ? req.path : `${this.profile.baseUrl}${req.path}`,
       headers: this.mode.applyCredentials(this.profile, this.keeper.state, req.headers ?? {}),
       followRedirects: req.followRedirects === true,
     };
@@ -212,4 +212,10 @@ export class AuthClient {
     if (status !== 0) this.keeper.noteSessionUse(res);
     return false;
   }
+}
+
+/** An http(s) URL rather than a path; without a regular expression, as `stripQuery` explains. */
+function isAbsoluteUrl(path: string): boolean {
+  const start = path.slice(0, 8).toLowerCase();
+  return start.startsWith('http://') || start.startsWith('https://');
 }

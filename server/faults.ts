@@ -27,9 +27,12 @@ export interface FaultPatch {
   revokeAccounts?: string[];
 }
 
+/** 500 and 503: an outage; 401: a refusal, as of an account locked or a password changed mid-run. */
+export type FailureStatus = 401 | 500 | 503;
+
 export interface FailureSpec {
   endpoint: CountedEndpoint;
-  status: 500 | 503;
+  status: FailureStatus;
   seconds: number;
 }
 
@@ -43,13 +46,13 @@ export interface RateLimitSpec {
 /** What the fault layer decided for one request. */
 export type FaultDecision =
   | { kind: 'pass'; latencyMs: number }
-  | { kind: 'fail'; status: 500 | 503; latencyMs: number }
+  | { kind: 'fail'; status: FailureStatus; latencyMs: number }
   | { kind: 'rate_limited'; retryAfterSeconds: number };
 
 /** The JSON of `GET /_admin/faults`. */
 export interface FaultView {
   latencyMs: Partial<Record<CountedEndpoint, number>>;
-  failure: Array<{ endpoint: CountedEndpoint; status: 500 | 503; remainingSeconds: number }>;
+  failure: Array<{ endpoint: CountedEndpoint; status: FailureStatus; remainingSeconds: number }>;
   rateLimit: RateLimitSpec[];
   clockOffsetSeconds: number;
 }
@@ -66,7 +69,7 @@ interface RateWindow extends RateLimitSpec {
 /** The active faults. `wallClock` is the real clock (never offset). */
 export class Faults {
   private latencyMs: Partial<Record<CountedEndpoint, number>> = {};
-  private failures = new Map<CountedEndpoint, { status: 500 | 503; untilMs: number }>();
+  private failures = new Map<CountedEndpoint, { status: FailureStatus; untilMs: number }>();
   private rateLimits = new Map<CountedEndpoint, RateWindow>();
   clockOffsetSeconds = 0;
   private readonly wallClock: () => number;
@@ -206,7 +209,9 @@ function parseFailure(value: unknown, index: number): FailureSpec {
   const item = expectObject(value, where);
   rejectUnknownKeys(item, where, ['endpoint', 'status', 'seconds']);
   const status = item.status;
-  if (status !== 500 && status !== 503) fail(`${where}.status`, '500 or 503', status);
+  if (status !== 401 && status !== 500 && status !== 503) {
+    fail(`${where}.status`, '401, 500 or 503', status);
+  }
   return {
     endpoint: expectEndpoint(item.endpoint, `${where}.endpoint`),
     status,

@@ -382,6 +382,36 @@ describe('faults injected into the reference server', () => {
     });
   });
 
+  it('a refusal after the account worked stops only that VU, once, never the test', async () => {
+    await withServer({ ACCESS_TTL: '2' }, async (server) => {
+      // Token mode logs in again before each 2 s token expires; then every login is refused, as
+      // if the accounts were locked mid-run: each VU tries once and stops, the test goes on.
+      const vus = 3;
+      const running = runK6({
+        script: 'dist/smoke.js',
+        env: {
+          BASE_URL: server.url,
+          AUTH_MODE: 'token',
+          VUS: String(vus),
+          DURATION: '10s',
+          ...SHORT_LEEWAY,
+          ...THRESHOLDS_FOR_FAULTS,
+        },
+        timeoutMs: 60_000,
+      });
+      await waitFor('a login per VU', async () => (await server.stats()).logins >= vus, 20_000);
+      await server.setFaults({ failure: { endpoint: 'login', status: 401, seconds: 30 } });
+      const run = await running;
+      const stats = await server.stats();
+      assert.notEqual(run.code, 108, run.stderr);
+      assert.doesNotMatch(run.stderr, /test aborted/);
+      assert.ok(run.elapsedMs >= 10_000, `ran to its end: ${run.elapsedMs} ms`);
+      const refused = stats.faultsInjected.failures;
+      assert.ok(refused >= 1 && refused <= vus, `refused logins: ${refused}, at most one per VU`);
+      assert.match(run.stderr, /this account is not tried again by this VU/);
+    });
+  });
+
   it('stops the test when the login path leads nowhere (404), naming the URL (exit 108)', async () => {
     await withServer({}, async (server) => {
       const run = await runK6({

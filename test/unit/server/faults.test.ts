@@ -190,7 +190,7 @@ describe('fault injection through /_admin/faults', () => {
       ],
       [
         { failure: { endpoint: 'login', status: 502, seconds: 1 } },
-        'faults.failure[0].status is invalid; reason: expected 500 or 503, got 502',
+        'faults.failure[0].status is invalid; reason: expected 401, 500 or 503, got 502',
       ],
       [
         { failure: { endpoint: 'login', status: 500 } },

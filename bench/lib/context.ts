@@ -9,6 +9,8 @@ export interface Bundles {
   bareSlo: string;
   /** bench/k6/minimal.ts built: one request, then idle (part 2's floor). */
   minimal: string;
+  /** bench/k6/floor.ts built: the contract's k6 work by hand (part 2's floor of the toolkit). */
+  floor: string;
   /** scenarios/smoke.ts built: a catalogue scenario, as users run it (memory per VU). */
   scenario: string;
   /** scenarios/smoke.ts built without the inline source map. */

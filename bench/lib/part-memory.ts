@@ -2,10 +2,11 @@
  * Part 2, memory per VU: many VUs that each send one protected request (the toolkit VU logs in
  * first) and then sleep, against a 1-VU run of the same script. Per VU = (peak RSS of the N-VU run
  * − peak RSS of the 1-VU run) / (N − 1): what each added VU costs, k6's own fixed memory left out.
- * Five scripts: the bare one (part 1's baseline), a minimal one (bench/k6/minimal.ts: one request,
- * then idle, the floor of any script), the toolkit's client alone (bench/k6/toolkit.ts), and a
- * catalogue scenario as users run it (scenarios/smoke.ts: constant VUs, with its thresholds and
- * results), built as usual and built without its inline source map.
+ * Six scripts: the bare one (part 1's baseline), a minimal one (bench/k6/minimal.ts: one request,
+ * then idle, the floor of any script), the contract's k6 work by hand (bench/k6/floor.ts: the
+ * floor of any toolkit that keeps the contract), the toolkit's client alone (bench/k6/toolkit.ts),
+ * and a catalogue scenario as users run it (scenarios/smoke.ts: constant VUs, with its thresholds
+ * and results), built as usual and built without its inline source map.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,14 @@ export interface MemoryRuns {
   perVuKiB: number;
 }
 
-export const MEMORY_SCRIPTS = ['bare', 'minimal', 'toolkit', 'scenario', 'scenarioNoMap'] as const;
+export const MEMORY_SCRIPTS = [
+  'bare',
+  'minimal',
+  'floor',
+  'toolkit',
+  'scenario',
+  'scenarioNoMap',
+] as const;
 
 export type MemoryScript = (typeof MEMORY_SCRIPTS)[number];
 
@@ -59,6 +67,7 @@ export async function runMemory(
       size,
       bare: [],
       minimal: [],
+      floor: [],
       toolkit: [],
       scenario: [],
       scenarioNoMap: [],

@@ -42,6 +42,7 @@ export interface RunInfo {
     toolkit: number;
     scenario: number;
     minimal: number;
+    floor: number;
     scenarioNoMap: number;
     bareCode: number;
     toolkitCode: number;
@@ -179,6 +180,7 @@ function renderMemory(result: MemoryResult, info: RunInfo, goals: string[]): str
   const labels: Record<MemoryScript, string> = {
     bare: 'bare k6 script',
     minimal: 'minimal k6 script (bench/k6/minimal.ts: one request, then idle)',
+    floor: "the contract's k6 work by hand (bench/k6/floor.ts: metrics, pool, modules, jar, login)",
     toolkit: 'toolkit client (dual, bench/k6/toolkit.ts)',
     scenario: 'toolkit smoke scenario (dual, scenarios/smoke.ts)',
     scenarioNoMap: 'toolkit smoke scenario, built without the inline source map',
@@ -187,6 +189,7 @@ function renderMemory(result: MemoryResult, info: RunInfo, goals: string[]): str
   const sizes: Record<MemoryScript, string> = {
     bare: `${kib(bytes.bare)} (${kib(bytes.bareCode)} without the inline source map)`,
     minimal: kib(bytes.minimal),
+    floor: kib(bytes.floor),
     toolkit: `${kib(bytes.toolkit)} (${kib(bytes.toolkitCode)} without the inline source map)`,
     scenario: `${kib(bytes.scenario)} (${kib(bytes.scenarioCode)} without the inline source map), and controller.js ${kib(bytes.controller)} in VU 0 only`,
     scenarioNoMap: kib(bytes.scenarioNoMap),
@@ -212,17 +215,18 @@ function renderMemory(result: MemoryResult, info: RunInfo, goals: string[]): str
   });
   const withMap = aboveMinimal('scenario');
   const withoutMap = aboveMinimal('scenarioNoMap');
+  const floor = aboveMinimal('floor');
   const budget = GOALS.scenarioAboveMinimalKiB;
   goals.push(
     `Memory per VU, toolkit client/bare ≤ ${GOALS.memoryPerVu}: ${verdict(clientRatio <= GOALS.memoryPerVu)} (${clientRatio.toFixed(3)}).`,
     `Memory per VU, toolkit scenario/bare ≤ ${GOALS.memoryPerVu}: ${verdict(scenarioRatio <= GOALS.memoryPerVu)} (${scenarioRatio.toFixed(3)}).`,
     `Memory per VU, smoke scenario above the minimal script ≤ ${budget} KiB: ${verdict(withMap.median <= budget)} (${withMap.median.toFixed(0)} KiB: ${perVu('scenario').median.toFixed(0)} − ${perVu('minimal').median.toFixed(0)}).`,
-    `Memory per VU, smoke scenario without the inline source map above the minimal script ≤ ${budget} KiB: ${verdict(withoutMap.median <= budget)} (${withoutMap.median.toFixed(0)} KiB: ${perVu('scenarioNoMap').median.toFixed(0)} − ${perVu('minimal').median.toFixed(0)}).`,
+    `Memory per VU, smoke scenario without the inline source map above the minimal script ≤ ${budget} KiB: ${verdict(withoutMap.median <= budget)} (${withoutMap.median.toFixed(0)} KiB: ${perVu('scenarioNoMap').median.toFixed(0)} − ${perVu('minimal').median.toFixed(0)}); the contract's k6 work alone (bench/k6/floor.ts) takes ${floor.median.toFixed(0)} KiB of those ${budget}.`,
   );
   const logins = (name: MemoryScript) => result[name].map((r) => r.many.logins).join(', ');
   return `## 2. Memory per VU
 
-${size.vus} VUs each send one request (a toolkit VU logs in first; the minimal script asks \`GET /health\`) and then sleep until the test ends after ${size.durationSeconds} s (the bench scripts' \`gracefulStop: 0s\` interrupts them; the smoke scenario's pause, \`-e PAUSE_SECONDS=${size.durationSeconds}\`, ends with the test). Per VU = (peak RSS at ${size.vus} VUs − peak RSS of the same script at 1 VU) / ${size.vus - 1}. ${size.repetitions} rounds, the ${MEMORY_SCRIPTS.length} scripts interleaved. Logins at ${size.vus} VUs: client ${logins('toolkit')}, scenario ${logins('scenario')}, scenario without source map ${logins('scenarioNoMap')} (one per VU). Bundles as built with build.mjs's settings, and the smoke scenario once more with \`sourcemap: false\` (the notes say what the memory per VU is made of).
+${size.vus} VUs each send one request (a toolkit VU logs in first; the minimal script asks \`GET /health\`) and then sleep until the test ends after ${size.durationSeconds} s (the bench scripts' \`gracefulStop: 0s\` interrupts them; the smoke scenario's pause, \`-e PAUSE_SECONDS=${size.durationSeconds}\`, ends with the test). Per VU = (peak RSS at ${size.vus} VUs − peak RSS of the same script at 1 VU) / ${size.vus - 1}. ${size.repetitions} rounds, the ${MEMORY_SCRIPTS.length} scripts interleaved. Logins at ${size.vus} VUs: floor ${logins('floor')}, client ${logins('toolkit')}, scenario ${logins('scenario')}, scenario without source map ${logins('scenarioNoMap')} (one per VU). Bundles as built with build.mjs's settings, and the smoke scenario once more with \`sourcemap: false\` (the notes say what the memory per VU is made of).
 
 ${table(
   [
@@ -238,10 +242,11 @@ ${table(
 
 KiB per VU, ratio of medians to bare: client **${clientRatio.toFixed(3)}**, scenario **${scenarioRatio.toFixed(3)}**.
 
-| smoke scenario above the minimal script | KiB per VU (difference of medians) | per-round differences |
+| above the minimal script | KiB per VU (difference of medians) | per-round differences |
 | --- | --- | --- |
-| with the inline source map (as built) | **${withMap.median.toFixed(0)}** | ${formatSpread(withMap.rounds, 0)} |
-| without the inline source map | **${withoutMap.median.toFixed(0)}** | ${formatSpread(withoutMap.rounds, 0)} |`;
+| smoke scenario, with the inline source map (as built) | **${withMap.median.toFixed(0)}** | ${formatSpread(withMap.rounds, 0)} |
+| smoke scenario, without the inline source map | **${withoutMap.median.toFixed(0)}** | ${formatSpread(withoutMap.rounds, 0)} |
+| the contract's k6 work by hand (bench/k6/floor.ts), no toolkit code | **${floor.median.toFixed(0)}** | ${formatSpread(floor.rounds, 0)} |`;
 }
 
 const SERVER_LABELS: Record<ServerCase, string> = {

@@ -70,11 +70,13 @@ describe('bench harness at tiny size', () => {
       '| f/e |',
       '| bare k6 script |',
       '| minimal k6 script (bench/k6/minimal.ts: one request, then idle) |',
+      "| the contract's k6 work by hand (bench/k6/floor.ts: metrics, pool, modules, jar, login) |",
       '| toolkit client (dual, bench/k6/toolkit.ts) |',
       '| toolkit smoke scenario (dual, scenarios/smoke.ts) |',
       '| toolkit smoke scenario, built without the inline source map |',
-      '| with the inline source map (as built) |',
-      '| without the inline source map |',
+      '| smoke scenario, with the inline source map (as built) |',
+      '| smoke scenario, without the inline source map |',
+      "| the contract's k6 work by hand (bench/k6/floor.ts), no toolkit code |",
       '| bare node:http, answers 200 |',
       '| reference `GET /protected`, bearer JWT |',
       '| reference `GET /protected`, session cookie |',
@@ -126,7 +128,7 @@ describe('bench harness at tiny size', () => {
     const { memory, growth } = SIZES.tiny;
     assert.ok(
       report.includes(
-        `Logins at ${memory.vus} VUs: client ${memory.vus}, scenario ${memory.vus}, scenario without source map ${memory.vus} (one per VU)`,
+        `Logins at ${memory.vus} VUs: floor ${memory.vus}, client ${memory.vus}, scenario ${memory.vus}, scenario without source map ${memory.vus} (one per VU)`,
       ),
     );
     const growthSection = report.slice(report.indexOf('## 4. Growth'), report.indexOf('## Goals'));

@@ -310,12 +310,9 @@ describe('session expiry', () => {
 
 describe('planBeforeRequest', () => {
   const holdingOff: RetryState = {
+    ...initialRetryState(),
     failureStreak: 3,
     holdOffUntilMs: NOW + 55_000,
-    loginRefused: false,
-    refreshFailed: false,
-    fellBack: false,
-    accountWorked: false,
   };
 
   it('sends while the renewal moment has not come, whatever the hold-off', () => {
@@ -350,13 +347,7 @@ describe('planBeforeRequest', () => {
   });
 
   it('logs in again, once the access token has expired, when refreshing it kept failing', () => {
-    const failedRefresh = {
-      ...initialRetryState(),
-      failureStreak: 3,
-      refreshFailed: true,
-      fellBack: false,
-      accountWorked: false,
-    };
+    const failedRefresh = { ...initialRetryState(), failureStreak: 3, refreshFailed: true };
     assert.deepEqual(planBeforeRequest(DUAL, loggedIn(), failedRefresh, NOW + 50_000), {
       kind: 'renew',
       action: 'refresh',
@@ -368,14 +359,7 @@ describe('planBeforeRequest', () => {
   });
 
   it('renews credentials that expired during the hold-off, which the client waits out first', () => {
-    const longHoldOff = {
-      failureStreak: 3,
-      holdOffUntilMs: NOW + 90_000,
-      loginRefused: false,
-      refreshFailed: false,
-      fellBack: false,
-      accountWorked: false,
-    };
+    const longHoldOff = { ...initialRetryState(), failureStreak: 3, holdOffUntilMs: NOW + 90_000 };
     assert.deepEqual(planBeforeRequest(DUAL, loggedIn(), longHoldOff, NOW + 60_000), {
       kind: 'renew',
       action: 'refresh',
@@ -410,14 +394,7 @@ describe('isUnexpired and holdOffWaitMs', () => {
   });
 
   it('waits out the rest of a hold-off, and not at all once it is over', () => {
-    const retry = {
-      failureStreak: 1,
-      holdOffUntilMs: NOW + 1500,
-      loginRefused: false,
-      refreshFailed: false,
-      fellBack: false,
-      accountWorked: false,
-    };
+    const retry = { ...initialRetryState(), failureStreak: 1, holdOffUntilMs: NOW + 1500 };
     assert.equal(holdOffWaitMs(retry, NOW + 500), 1000);
     assert.equal(holdOffWaitMs(retry, NOW + 1500), 0);
     assert.equal(holdOffWaitMs(initialRetryState(), NOW), 0);
@@ -496,14 +473,7 @@ describe('decideAfterFailure', () => {
   const half = () => 0.5;
 
   it('sends a refused refresh straight to a login, without growing the failure streak', () => {
-    const retry = {
-      failureStreak: 2,
-      holdOffUntilMs: 0,
-      loginRefused: false,
-      refreshFailed: false,
-      fellBack: false,
-      accountWorked: false,
-    };
+    const retry = { ...initialRetryState(), failureStreak: 2 };
     const failed = { what: 'refresh', status: 400, attempt: 1 } as const;
     assert.deepEqual(decideAfterFailure(retry, failed, settings, NOW, half), {
       kind: 'refused-refresh',
@@ -520,12 +490,10 @@ describe('decideAfterFailure', () => {
       reason:
         'the server refused; reason: got status 401; this account is not tried again by this VU',
       retry: {
+        ...initialRetryState(),
         failureStreak: 1,
         holdOffUntilMs: NOW + 100,
         loginRefused: true,
-        refreshFailed: false,
-        fellBack: false,
-        accountWorked: false,
       },
     });
     assert.equal(mayLogIn(initialRetryState()), true);
@@ -547,14 +515,7 @@ describe('decideAfterFailure', () => {
     assert.deepEqual(decideAfterFailure(initialRetryState(), failed, settings, NOW, half), {
       kind: 'retry',
       delayMs: 100,
-      retry: {
-        failureStreak: 1,
-        holdOffUntilMs: 0,
-        loginRefused: false,
-        refreshFailed: false,
-        fellBack: false,
-        accountWorked: false,
-      },
+      retry: { ...initialRetryState(), failureStreak: 1 },
     });
   });
 
@@ -565,26 +526,17 @@ describe('decideAfterFailure', () => {
   });
 
   it('gives up after the last attempt and holds off by a back-off grown with the streak', () => {
-    const retry = {
-      failureStreak: 2,
-      holdOffUntilMs: 0,
-      loginRefused: false,
-      refreshFailed: false,
-      fellBack: false,
-      accountWorked: false,
-    };
+    const retry = { ...initialRetryState(), failureStreak: 2 };
     const failed = { what: 'refresh', status: 500, attempt: 3 } as const;
     assert.deepEqual(decideAfterFailure(retry, failed, settings, NOW, half), {
       kind: 'give-up',
       failure: 'transient',
       reason: 'gave up after 3 attempts; reason: expected a success, got status 500',
       retry: {
+        ...initialRetryState(),
         failureStreak: 3,
         holdOffUntilMs: NOW + 400,
-        loginRefused: false,
         refreshFailed: true,
-        fellBack: false,
-        accountWorked: false,
       },
     });
   });
@@ -594,14 +546,7 @@ describe('decideAfterFailure', () => {
     assert.deepEqual(decideAfterFailure(initialRetryState(), failed, settings, NOW, half), {
       kind: 'retry',
       delayMs: 2100,
-      retry: {
-        failureStreak: 1,
-        holdOffUntilMs: 0,
-        loginRefused: false,
-        refreshFailed: false,
-        fellBack: false,
-        accountWorked: false,
-      },
+      retry: { ...initialRetryState(), failureStreak: 1 },
     });
   });
 
@@ -612,14 +557,7 @@ describe('decideAfterFailure', () => {
       failure: 'rate-limited',
       reason:
         'Retry-After too long; reason: expected at most 30 s, got 60 s; no attempt before then',
-      retry: {
-        failureStreak: 1,
-        holdOffUntilMs: NOW + 60_100,
-        loginRefused: false,
-        refreshFailed: false,
-        fellBack: false,
-        accountWorked: false,
-      },
+      retry: { ...initialRetryState(), failureStreak: 1, holdOffUntilMs: NOW + 60_100 },
     });
   });
 
@@ -653,11 +591,7 @@ describe('decideAfterFailure', () => {
   it('ends the streak and the hold-off after a success, and notes that the account worked', () => {
     const failing = { ...initialRetryState(), failureStreak: 2, holdOffUntilMs: NOW + 1000 };
     assert.deepEqual(applyAttemptSuccess(failing, 'refresh'), {
-      failureStreak: 0,
-      holdOffUntilMs: 0,
-      loginRefused: false,
-      refreshFailed: false,
-      fellBack: false,
+      ...initialRetryState(),
       accountWorked: true,
     });
   });

@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
 import { k6RunArgs, minimalK6ProcessEnv, UNATTENDED_RUN } from './k6-command.ts';
 import { provisionK6 } from './provision-k6.ts';
 import { REPO_ROOT, runToEnd } from './run-process.ts';
@@ -122,20 +123,21 @@ export async function runK6(options: K6RunOptions): Promise<K6Run> {
   }
 }
 
-/** The `Point` lines of a `--out json` file, read line by line (the file can be large). */
+/**
+ * The `Point` lines of a `--out json` file, read line by line (the file can be large); a `.gz`
+ * name is gunzipped, as k6 gzips such an output itself.
+ */
 export async function readPoints(file: string): Promise<K6Point[]> {
   const points: K6Point[] = [];
-  const stream = createReadStream(file, { encoding: 'utf8' });
+  const stream = createReadStream(file);
   // A run that failed before its first sample leaves no file: no points.
   const opened = await new Promise<boolean>((resolveOpen) => {
     stream.once('ready', () => resolveOpen(true));
     stream.once('error', () => resolveOpen(false));
   });
   if (!opened) return points;
-  for await (const line of createInterface({
-    input: stream,
-    crlfDelay: Number.POSITIVE_INFINITY,
-  })) {
+  const input = file.endsWith('.gz') ? stream.pipe(createGunzip()) : stream;
+  for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
     if (line.trim() === '') continue;
     const entry = JSON.parse(line) as {
       type: string;

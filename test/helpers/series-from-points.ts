@@ -5,6 +5,7 @@
  * short run's points in memory, which the product's streaming reader must not.
  */
 import type { K6Point } from './k6.ts';
+import { k6Percentile } from './k6-percentile.ts';
 
 /** series.json, version 1 (see lib/core/results/run-digest.ts `SeriesFile`). */
 export interface SeriesV1 {
@@ -33,15 +34,9 @@ export interface SeriesV1 {
   histograms: Record<string, never>;
 }
 
-/** k6's percentile: linear interpolation between the closest ranks. */
-function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const position = (sorted.length - 1) * p;
-  const low = Math.floor(position);
-  const high = Math.ceil(position);
-  const a = sorted[low] ?? 0;
-  const b = sorted[high] ?? a;
-  return a + (b - a) * (position - low);
+/** k6's percentile of a window's samples; null for a window without any. */
+function percentile(samples: readonly number[], p: number): number | null {
+  return samples.length === 0 ? null : k6Percentile(samples, p);
 }
 
 /** Cuts the points into windows of `windowMs` from the first point's time. */
@@ -91,14 +86,14 @@ export function seriesFromPoints(
   for (const [endpoint, entry] of counts) {
     const lists = durations.get(endpoint) ?? [];
     endpoints[endpoint] = Array.from({ length: windows }, (_, index) => {
-      const sorted = [...(lists[index] ?? [])].sort((a, b) => a - b);
+      const samples = lists[index] ?? [];
       return {
         t: index * windowMs,
         requests: entry.requests[index] ?? 0,
         errors: entry.errors[index] ?? 0,
-        p50: percentile(sorted, 0.5),
-        p95: percentile(sorted, 0.95),
-        p99: percentile(sorted, 0.99),
+        p50: percentile(samples, 0.5),
+        p95: percentile(samples, 0.95),
+        p99: percentile(samples, 0.99),
       };
     });
   }

@@ -11,10 +11,10 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { gunzipSync } from 'node:zlib';
 import type { SummaryData } from '../../lib/core/results/summary-data.ts';
 import { parseJunit } from '../helpers/fixtures/parse-junit.ts';
-import { ensureBuilt } from '../helpers/k6.ts';
+import { ensureBuilt, readPoints } from '../helpers/k6.ts';
+import { k6Percentile } from '../helpers/k6-percentile.ts';
 import { referenceServerForSuite, type Stats } from '../helpers/reference-server.ts';
 import { type Finished, runScript } from '../helpers/run-process.ts';
 
@@ -45,30 +45,13 @@ function distributed(args: string[], timeoutMs = 60_000): Promise<Finished> {
 async function protectedDurations(dir: string, instances: number): Promise<number[]> {
   const values: number[] = [];
   for (let i = 1; i <= instances; i += 1) {
-    const file = join(dir, 'instances', String(i), 'samples.json.gz');
-    const text = gunzipSync(await readFile(file)).toString('utf8');
-    for (const line of text.split('\n')) {
-      if (!line.includes('"http_req_duration"')) continue;
-      const point = JSON.parse(line) as {
-        type: string;
-        metric: string;
-        data: { value: number; tags?: Record<string, string> };
-      };
-      if (point.type === 'Point' && point.data.tags?.endpoint === 'protected') {
-        values.push(point.data.value);
+    for (const point of await readPoints(join(dir, 'instances', String(i), 'samples.json.gz'))) {
+      if (point.metric === 'http_req_duration' && point.tags.endpoint === 'protected') {
+        values.push(point.value);
       }
     }
   }
   return values;
-}
-
-/** k6's percentile rule (lib/metrics/sink.go): linear interpolation at rank p · (count − 1). */
-function k6Percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = p * (sorted.length - 1);
-  const low = sorted[Math.floor(rank)] ?? Number.NaN;
-  const high = sorted[Math.ceil(rank)] ?? Number.NaN;
-  return low + (high - low) * (rank - Math.floor(rank));
 }
 
 function count(summary: SummaryData, key: string): number {

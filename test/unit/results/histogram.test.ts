@@ -10,16 +10,7 @@ import {
   trendValues,
 } from '../../../lib/core/results/histogram.ts';
 import { parseMetricKey, SampleReducer } from '../../../lib/core/results/sample-histograms.ts';
-
-/** k6's own rule (lib/metrics/sink.go TrendSink.P) on the raw samples. */
-function k6Percentile(samples: readonly number[], fraction: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  if (sorted.length === 1) return sorted[0] as number;
-  const i = fraction * (sorted.length - 1);
-  const below = sorted[Math.floor(i)] as number;
-  const above = sorted[Math.ceil(i)] as number;
-  return below + (above - below) * (i - Math.floor(i));
-}
+import { k6Percentile } from '../../helpers/k6-percentile.ts';
 
 function histogramOf(samples: readonly number[]): Histogram {
   const histogram = emptyHistogram();

@@ -18,18 +18,18 @@ import type { Options } from 'k6/options';
 import { NO_PHASE, PHASE_TAG, phaseAt } from '../core/scenario/phase-tag.ts';
 import type { ScenarioName } from '../core/scenario/shapes.ts';
 import { authMode } from './auth-mode.ts';
+import { profile } from './config.ts';
 import { assertAccountsFor } from './credentials.ts';
+import { atInit } from './init-errors.ts';
+import type { SummaryHandler } from './summary.ts';
 import {
   authClient,
-  profile,
   protectedCall,
   protectedCalls,
   type SetupData,
   setup,
   useSetupData,
-} from './index.ts';
-import { atInit } from './init-errors.ts';
-import type { SummaryHandler } from './summary.ts';
+} from './vu-requests.ts';
 import { controller, sharedFromVuZero } from './vu-zero.ts';
 
 export interface Scenario {

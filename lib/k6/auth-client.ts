@@ -99,7 +99,7 @@ export class AuthClient {
    */
   request(req: AuthRequest): AuthResponse {
     if (!this.keeper.ensureFresh()) return undefined;
-    const generation = this.keeper.state.generation;
+    const { generation } = this.keeper.current();
     const res = this.sendFirstTry(req);
     if (!this.countRejection(res) || !this.keeper.recover(generation)) return res;
     const retried = send(this.toSpec(req), this.options(req, 'retry'));
@@ -115,7 +115,7 @@ export class AuthClient {
   async requestAsync(req: AuthRequest): Promise<AuthResponse> {
     await this.ready();
     if (!this.keeper.ensureFresh()) return undefined;
-    const generation = this.keeper.state.generation;
+    const { generation } = this.keeper.current();
     const res = await sendAsync(this.toSpec(req), this.options(req, 'firstTry'));
     if (!this.countRejection(res) || !this.keeper.recover(generation)) return res;
     const retried = await sendAsync(this.toSpec(req), this.options(req, 'retry'));
@@ -129,7 +129,7 @@ export class AuthClient {
    */
   batch(reqs: readonly AuthRequest[]): AuthResponse[] {
     if (!this.keeper.ensureFresh()) return reqs.map(() => undefined);
-    const generation = this.keeper.state.generation;
+    const { generation } = this.keeper.current();
     const responses: AuthResponse[] = sendBatch(
       reqs.map((req) => ({ spec: this.toSpec(req), options: this.options(req, 'firstTry') })),
     );
@@ -164,10 +164,11 @@ export class AuthClient {
   private sendFirstTry(req: AuthRequest): K6Response {
     if (req !== this.protectedReq) return send(this.toSpec(req), this.options(req, 'firstTry'));
     let prepared = this.preparedProtected;
-    if (prepared?.generation !== this.keeper.state.generation || prepared.jar !== this.keeper.jar) {
+    const { generation, jar } = this.keeper.current();
+    if (prepared?.generation !== generation || prepared.jar !== jar) {
       prepared = {
-        generation: this.keeper.state.generation,
-        jar: this.keeper.jar,
+        generation,
+        jar,
         request: prepare(this.toSpec(req), this.options(req, 'firstTry')),
       };
       this.preparedProtected = prepared;
@@ -180,7 +181,7 @@ export class AuthClient {
       endpoint: 'protected',
       method: req.method,
       url: isAbsoluteUrl(req.path) ? req.path : `${this.profile.baseUrl}${req.path}`,
-      headers: this.mode.applyCredentials(this.profile, this.keeper.state, req.headers ?? {}),
+      headers: this.keeper.withCredentials(req.headers ?? {}),
       followRedirects: req.followRedirects === true,
     };
     if (req.body !== undefined) spec.body = req.body;

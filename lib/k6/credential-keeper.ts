@@ -1,18 +1,24 @@
 /**
- * Keeps one VU's credentials for lib/k6/auth-client.ts: logs in by walking the mode plug-in's
- * steps, refreshes, retries and holds off, renews after a rejection and logs out, each when and
- * as the engine (lib/core/auth/engine.ts) decides. This class sends, sleeps, counts and warns.
+ * Keeps one VU's credentials for lib/k6/auth-client.ts: logs in, refreshes, renews after a
+ * rejection and logs out, each when and as the engine (lib/core/auth/engine.ts) decides; the
+ * login walk and the retries are lib/core/auth/attempts.ts's loops, run with k6's sending,
+ * sleeping, counting and warning (`io`). Its state is its own: the client asks for what it needs.
  */
 import { sleep } from 'k6';
 import http, { type CookieJar } from 'k6/http';
+import {
+  type AttemptIo,
+  type AttemptOutcome,
+  runAttempts,
+  walkLogin,
+} from '../core/auth/attempts.ts';
 import { readSessionCookie } from '../core/auth/cookie-expiry.ts';
 import * as engine from '../core/auth/engine.ts';
 import type { JwtTimes } from '../core/auth/jwt.ts';
-import type { AuthModePlugin, LoginStep, StepFailure } from '../core/auth/modes/mode-plugin.ts';
+import type { AuthModePlugin } from '../core/auth/modes/mode-plugin.ts';
 import { needsDiscovery } from '../core/auth/oidc/discovery.ts';
 import type { Credentials, TargetProfile } from '../core/auth/profile.ts';
 import { ERROR_CODES } from '../core/errors.ts';
-import type { RequestSpec, ResponseView } from '../core/http-types.ts';
 import type { ModeRuntime } from './auth-mode.ts';
 import type { AuthResponse, CredentialsSource } from './auth-types.ts';
 import { readPage } from './html-page.ts';
@@ -28,28 +34,25 @@ import {
   toResponseView,
 } from './transport.ts';
 
-type Success = Extract<LoginStep, { kind: 'done' }>;
-type Done = Success & { view: ResponseView };
-/** An answer to a login or refresh request, read by the mode; `url`: where it was sent. */
-type Answer = { view: ResponseView; url: string; result: Success | StepFailure };
+type Done = Extract<AttemptOutcome, { kind: 'done' }>;
 
 /** The account of a mode that logs in without one (client credentials). */
 const NO_ACCOUNT: Credentials = Object.freeze({ username: '', password: '' });
 
 export class CredentialKeeper {
-  /** Read by the client; replaced only here. */
-  state: engine.AuthState = engine.initialAuthState();
+  private state: engine.AuthState = engine.initialAuthState();
   /**
    * The VU's own jar, passed with every request. k6 empties the VU's default jar at the start of
    * each iteration (unless the scenario sets `noCookiesReset`), which would make session mode log
    * in every iteration; a private jar survives iterations whatever the scenario's options.
    */
-  jar: CookieJar = new http.CookieJar();
+  private jar: CookieJar = new http.CookieJar();
   private retry: engine.RetryState = engine.initialRetryState();
   private credentials: Credentials | undefined;
   private readonly tags: { auth: TargetProfile['mode'] };
   private readonly expected: Record<'auth' | 'refresh', ExpectedStatusesCallback>;
   private readonly readJwt: ((accessToken: string) => JwtTimes | undefined) | undefined;
+  private readonly io: AttemptIo;
 
   private readonly mode: AuthModePlugin;
 
@@ -69,6 +72,32 @@ export class CredentialKeeper {
     const { readJwtTimes } = this.mode;
     const { decode } = runtime.tools;
     this.readJwt = readJwtTimes && ((token) => readJwtTimes(token, decode));
+    this.io = {
+      send: (request, what) =>
+        toResponseView(
+          send(request, this.sendOptions(this.expected[what === 'login' ? 'auth' : 'refresh'])),
+          Date.now(),
+        ),
+      readPage,
+      sleep,
+      now: Date.now,
+      random: Math.random,
+      warn: (message) => warn(message, this.secrets()),
+      count: (what, failed) => authErrors.add(failed, { auth: this.profile.mode, endpoint: what }),
+    };
+  }
+
+  /**
+   * The generation of the credentials a request is sent with now (`recover` needs it back), and
+   * the jar it carries: while both stay the same, a prepared request stays valid.
+   */
+  current(): { generation: number; jar: CookieJar } {
+    return { generation: this.state.generation, jar: this.jar };
+  }
+
+  /** `headers` plus the VU's credentials, as the mode sends them (nothing for a session). */
+  withCredentials(headers: Record<string, string>): Record<string, string> {
+    return this.mode.applyCredentials(this.profile, this.state, headers);
   }
 
   /** Reads the VU's account, a `k6/secrets` password included (only an async call can). */
@@ -157,7 +186,11 @@ export class CredentialKeeper {
     const plan = engine.planLogin(this.mode.policy, this.state);
     const previousJar = this.jar;
     if (plan.freshJar) this.jar = new http.CookieJar();
-    const outcome = this.attempt('login', () => this.walkLogin(credentials));
+    const { mode, profile, io } = this;
+    const { tools } = this.runtime;
+    const once = () => walkLogin(mode, profile, credentials, tools, io);
+    const { outcome, retry } = runAttempts('login', once, this.retry, profile.retry, io);
+    this.retry = retry;
     if (outcome.kind !== 'done') {
       if (plan.restoreJarOnFailure) this.jar = previousJar;
       const accountShared = this.credentialsSource.shared;
@@ -174,87 +207,22 @@ export class CredentialKeeper {
     return true;
   }
 
-  /** One login attempt: the mode's steps, each answer deciding the next, bounded by the engine. */
-  private walkLogin(credentials: Credentials): Answer {
-    const { profile, mode } = this;
-    const maxRequests = mode.maxLoginRequests(profile);
-    const { tools } = this.runtime;
-    let step = mode.startLogin(profile, credentials, tools);
-    for (let sent = 1; ; sent += 1) {
-      const view = this.sendAuth(step.request, this.expected.auth);
-      // A page, or an error page that may show the login form again (Dex answers 401 so).
-      if (step.readPage !== undefined && (view.status < 300 || view.status > 399)) {
-        view.page = readPage(view.body, step.readPage);
-      }
-      const next = mode.continueLogin(profile, credentials, step.walk, view, tools);
-      const bounded = engine.boundLoginStep(next, sent, maxRequests);
-      if (bounded.kind !== 'send') return { view, url: step.request.url, result: bounded };
-      step = bounded;
-    }
-  }
-
   /** 'refused': the server said no (RFC 6749 §5.2), 'failed': it kept failing (5xx, timeouts…). */
   private refresh(): 'ok' | 'refused' | 'failed' {
     const request = this.mode.buildRenewal?.(this.profile, this.state);
     const read = this.mode.readRenewal;
     if (request === undefined || read === undefined) return 'refused';
-    const outcome = this.attempt('refresh', () => {
-      const view = this.sendAuth(request, this.expected.refresh);
-      return { view, url: request.url, result: read(this.profile, view) };
-    });
+    const { profile, io } = this;
+    const once = () => {
+      const view = io.send(request, 'refresh');
+      return { view, url: request.url, result: read(profile, view) };
+    };
+    const { outcome, retry } = runAttempts('refresh', once, this.retry, profile.retry, io);
+    this.retry = retry;
     if (outcome.kind !== 'done') return outcome.kind;
     this.state = engine.applyRefresh(this.state, this.tokenUpdate(outcome));
     authRefreshes.add(1, this.tags);
     return 'ok';
-  }
-
-  /**
-   * One login or refresh, retried on transient failures as the engine decides (back-off or
-   * `Retry-After`, up to `retry.maxAttempts`); then the VU holds off, so the next iteration does
-   * not hammer either.
-   */
-  private attempt(
-    what: 'login' | 'refresh',
-    once: () => Answer,
-  ): Done | { kind: 'refused' | 'failed'; status: number; url: string; reason?: string } {
-    for (let attempt = 1; ; attempt += 1) {
-      const waitMs = engine.holdOffWaitMs(this.retry, Date.now());
-      if (waitMs > 0) sleep(waitMs / 1000);
-      const { view, url, result } = once();
-      authErrors.add(result.kind === 'failed', { auth: this.profile.mode, endpoint: what });
-      if (result.kind === 'done') {
-        this.retry = engine.applyAttemptSuccess(this.retry, what);
-        return { ...result, view };
-      }
-      if (result.reason !== undefined) warn(`${what} failed; ${result.reason}`, this.secrets());
-      const failed: engine.FailedAttemptInput = { what, status: view.status, attempt };
-      const retryAfter = view.headers['retry-after'];
-      if (retryAfter !== undefined) failed.retryAfter = retryAfter;
-      const { retry } = this.profile;
-      const decision = engine.decideAfterFailure(
-        this.retry,
-        failed,
-        retry,
-        Date.now(),
-        Math.random,
-      );
-      this.retry = decision.retry;
-      if (decision.kind === 'retry') {
-        sleep(decision.delayMs / 1000);
-        continue;
-      }
-      if (decision.kind === 'refused-refresh') return { kind: 'refused', status: view.status, url };
-      if (result.reason === undefined) {
-        const code = result.errorCode === undefined ? '' : ` (${result.errorCode})`;
-        warn(`${what} failed; ${decision.reason}${code}`, this.secrets());
-      }
-      const failure = { kind: 'failed', status: view.status, url } as const;
-      return result.reason === undefined ? failure : { ...failure, reason: result.reason };
-    }
-  }
-
-  private sendAuth(spec: RequestSpec, expected: ExpectedStatusesCallback): ResponseView {
-    return toResponseView(send(spec, this.sendOptions(expected)), Date.now());
   }
 
   private tokenUpdate(done: Done): engine.TokenUpdate {

@@ -1,10 +1,21 @@
 /**
  * The renewal engine: a VU's credentials and every decision around them, as plain data and pure
- * functions, whatever the auth mode. What to do before a request (send, log in, refresh, hold
- * off), after a rejection, after a failed login or refresh attempt, after a successful one, and at
- * logout. lib/k6/auth-client.ts carries the decisions out (sends, sleeps, counts); the mode
- * plug-ins (lib/core/auth/modes/) build and read the requests. The clock (`nowMs`) and the
- * randomness (`random`) are arguments: every branch is tested with a frozen clock.
+ * functions, whatever the auth mode. The clock (`nowMs`) and the randomness (`random`) are
+ * arguments: every branch is tested with a frozen clock.
+ *
+ * The life of a VU, top-down (lib/k6/auth-client.ts and lib/k6/credential-keeper.ts carry it out):
+ * 1. Before each request, `planBeforeRequest`: send, or renew first (log in, refresh, log in
+ *    again), counting a hold-off after failed attempts and a refresh outage.
+ * 2. A renewal by login: `planLogin` (the cookie jar), then `runAttempts` (./attempts.ts) retries
+ *    `walkLogin`, the mode plug-in's steps (lib/core/auth/modes/), each answer deciding the next;
+ *    after each failed attempt `decideAfterFailure` says retry, give up, or (a refused refresh)
+ *    log in instead. On success `applyAttemptSuccess` and `applyLogin`; on a refusal
+ *    `refusalStopsTest` and `refusalStopMessage` may stop the whole test.
+ * 3. A renewal by refresh: `runAttempts` of the mode's refresh request, then `applyRefresh`; a
+ *    refused refresh loses the credentials (`applyLoss`) and logs in (2).
+ * 4. After a protected answer: a rejection gets `planOnRejection` (retry, refresh or log in, once);
+ *    any other answer in session mode may move the session's end (`applySessionUse`).
+ * 5. At logout: `planLogout`, then `applyLogout`.
  */
 import { classifyFailure, decideRetry, type FailureKind } from './backoff.ts';
 import type { SessionCookie } from './cookie-expiry.ts';
@@ -16,7 +27,6 @@ import {
   type TokenExpiry,
 } from './expiry.ts';
 import type { JwtTimes } from './jwt.ts';
-import type { LoginStep } from './modes/mode-plugin.ts';
 import type { ExpirySettings, RetrySettings } from './profile.ts';
 import type { TokenSet } from './responses.ts';
 
@@ -78,13 +88,12 @@ export interface RetryState {
    */
   loginRefused: boolean;
   /**
-   * A refresh gave up (kept failing: 5xx, timeouts) since the last successful refresh. Once the
-   * access token has expired too, the VU logs in again instead of waiting for the refresh endpoint,
-   * once per outage (`fellBack`): a long outage must not turn into a login every token lifetime.
+   * A refresh outage: `ongoing` once a refresh gave up (kept failing: 5xx, timeouts) since the
+   * last successful refresh. Once the access token has expired too, the VU logs in again instead
+   * of waiting for the refresh endpoint, once per outage (then `fell-back`): a long outage must
+   * not turn into a login every token lifetime. A successful refresh ends it (`none`).
    */
-  refreshFailed: boolean;
-  /** A login succeeded while refreshing was failing: the outage's one fallback is used. */
-  fellBack: boolean;
+  refreshOutage: 'none' | 'ongoing' | 'fell-back';
   /**
    * The VU's account has logged in during this test: a later refusal (a password changed or an
    * account locked mid-run) stops this VU, where a refusal before that stops the test.
@@ -107,8 +116,7 @@ export function initialRetryState(): RetryState {
     failureStreak: 0,
     holdOffUntilMs: 0,
     loginRefused: false,
-    refreshFailed: false,
-    fellBack: false,
+    refreshOutage: 'none',
     accountWorked: false,
   };
 }
@@ -160,34 +168,19 @@ export function refusalStopMessage(refused: RefusedLogin): string {
   return `the server refused ${who} with ${answer} before it had logged in once; the test stops so that no VU runs without credentials and no account is tried again: ${check}`;
 }
 
-/** What a request needs first. */
-export type PreRequestAction = 'send' | 'login' | 'refresh' | 'relogin';
-
-/**
- * Before a request: log in if the VU never has (or lost its credentials), renew if the renewal
- * moment has passed (refresh when the mode can and there is a refresh token, else log in again),
- * else send. Credentials without a known lifetime (a browser-session cookie and no
- * `session.lifetimeSeconds`) are renewed only on rejection.
- */
-export function decideBeforeRequest(
-  policy: RenewalPolicy,
-  state: AuthState,
-  nowMs: number,
-): PreRequestAction {
-  if (!state.authenticated) return state.logins === 0 ? 'login' : 'relogin';
-  if (!isRenewDue(state.renewAtMs, nowMs)) return 'send';
-  return canRefresh(policy, state) ? 'refresh' : 'relogin';
-}
-
-/** `decideBeforeRequest`, with the VU's failed attempts taken into account. */
+/** Before a request: send it, or renew the credentials first. */
 export type BeforeRequestPlan = { kind: 'send' } | { kind: 'renew'; action: RenewAction };
 
 export type RenewAction = 'login' | 'refresh' | 'relogin';
 
 /**
- * Before a request, counting the hold-off: while a failed renewal holds off, credentials that
- * have not expired yet keep being used rather than renewed (the renewal waits for the hold-off
- * to end). Credentials that are missing or expired are renewed, after the hold-off's wait.
+ * Before a request: log in if the VU never has (or lost its credentials), renew if the renewal
+ * moment has passed (refresh when the mode can and there is a refresh token, else log in again),
+ * else send. Credentials without a known lifetime (a browser-session cookie and no
+ * `session.lifetimeSeconds`) are renewed only on rejection. While a failed renewal holds off,
+ * credentials that have not expired yet keep being used rather than renewed (the renewal waits
+ * for the hold-off to end); credentials that are missing or expired are renewed, after the
+ * hold-off's wait.
  */
 export function planBeforeRequest(
   policy: RenewalPolicy,
@@ -195,14 +188,17 @@ export function planBeforeRequest(
   retry: RetryState,
   nowMs: number,
 ): BeforeRequestPlan {
-  const action = decideBeforeRequest(policy, state, nowMs);
-  if (action === 'send') return { kind: 'send' };
-  if (nowMs < retry.holdOffUntilMs && isUnexpired(state, nowMs)) return { kind: 'send' };
+  if (!state.authenticated) {
+    return { kind: 'renew', action: state.logins === 0 ? 'login' : 'relogin' };
+  }
+  if (!isRenewDue(state.renewAtMs, nowMs)) return { kind: 'send' };
+  const unexpired = isUnexpired(state, nowMs);
+  if (nowMs < retry.holdOffUntilMs && unexpired) return { kind: 'send' };
   // A refresh that kept failing gives way to a new login once the access token has expired: it
   // cannot serve any more, and waiting for the refresh endpoint would stop protected traffic for
   // as long as that is down. The login is bounded like every attempt (retries, then a hold-off).
-  const fallBack = mayFallBack(retry) && action === 'refresh' && !isUnexpired(state, nowMs);
-  return { kind: 'renew', action: fallBack ? 'relogin' : action };
+  const refresh = canRefresh(policy, state) && !(retry.refreshOutage === 'ongoing' && !unexpired);
+  return { kind: 'renew', action: refresh ? 'refresh' : 'relogin' };
 }
 
 /**
@@ -228,20 +224,9 @@ export type RejectionAction =
 /**
  * On an expired rejection (RFC 6750 §3.1 `invalid_token`, or a redirect to the login page) of a
  * first try. The caller renews at most once and retries at most once: a rejected retry is final
- * (the server may reject every token; a loop would be a denial of service against it).
- */
-export function decideOnRejection(
-  policy: RenewalPolicy,
-  state: AuthState,
-  sentWithGeneration: number,
-): RejectionAction {
-  if (state.generation !== sentWithGeneration && state.authenticated) return 'retry';
-  return canRefresh(policy, state) ? 'refresh' : 'relogin';
-}
-
-/**
- * `decideOnRejection` with its consequence for the state: a rejection answered by a new login
- * means the credentials are lost (the server said so), so they are dropped before it.
+ * (the server may reject every token; a loop would be a denial of service against it). A
+ * rejection answered by a new login means the credentials are lost (the server said so), so they
+ * are dropped before it.
  */
 export function planOnRejection(
   policy: RenewalPolicy,
@@ -249,11 +234,15 @@ export function planOnRejection(
   sentWithGeneration: number,
   retry: RetryState,
 ): { action: RejectionAction; state: AuthState } {
-  const decided = decideOnRejection(policy, state, sentWithGeneration);
+  if (state.generation !== sentWithGeneration && state.authenticated) {
+    return { action: 'retry', state };
+  }
   // The server rejected the token: expired for it, so a refresh that kept failing gives way to a
   // new login, as before a request once the token expired (planBeforeRequest).
-  const action = decided === 'refresh' && mayFallBack(retry) ? 'relogin' : decided;
-  return { action, state: action === 'relogin' ? applyLoss(state) : state };
+  if (canRefresh(policy, state) && retry.refreshOutage !== 'ongoing') {
+    return { action: 'refresh', state };
+  }
+  return { action: 'relogin', state: applyLoss(state) };
 }
 
 /** How to run a login: counted as a re-login or not, and what to do with the cookie jar. */
@@ -272,22 +261,6 @@ export function planLogin(policy: RenewalPolicy, state: AuthState): LoginPlan {
   const isRelogin = state.logins > 0;
   const freshJar = isRelogin && policy.freshJarPerLogin;
   return { isRelogin, freshJar, restoreJarOnFailure: freshJar && state.authenticated };
-}
-
-/**
- * The mode's next login step, bounded by the mode's `maxLoginRequests`: a walk that keeps asking
- * for requests (a login page that redirects to itself) fails instead of looping.
- */
-export function boundLoginStep(
-  next: LoginStep,
-  requestsSent: number,
-  maxRequests: number,
-): LoginStep {
-  if (next.kind !== 'send' || requestsSent < maxRequests) return next;
-  return {
-    kind: 'failed',
-    reason: `login walk too long; reason: expected at most ${maxRequests} requests, got one more for step "${next.walk.step}"`,
-  };
 }
 
 /** What happened to one login or refresh attempt that failed. */
@@ -341,7 +314,6 @@ export function decideAfterFailure(
     return { kind: 'retry', delayMs: decision.delayMs, retry: { ...retry, failureStreak } };
   }
   const loginRefused = failed.what === 'login' && decision.kind === 'refused';
-  const refreshFailed = failed.what === 'refresh';
   return {
     kind: 'give-up',
     failure: decision.kind,
@@ -352,8 +324,10 @@ export function decideAfterFailure(
       failureStreak,
       holdOffUntilMs: nowMs + decision.holdOffMs,
       loginRefused: retry.loginRefused || loginRefused,
-      refreshFailed: retry.refreshFailed || refreshFailed,
-      fellBack: retry.fellBack,
+      refreshOutage:
+        failed.what === 'refresh' && retry.refreshOutage === 'none'
+          ? 'ongoing'
+          : retry.refreshOutage,
       accountWorked: retry.accountWorked,
     },
   };
@@ -361,13 +335,13 @@ export function decideAfterFailure(
 
 /**
  * After a successful login or refresh: the streak and the hold-off are over. A refresh ends a
- * refresh outage; a login during one uses its fallback (`fellBack`) and keeps it on record.
+ * refresh outage; a login during one uses its fallback and keeps the outage on record.
  */
 export function applyAttemptSuccess(retry: RetryState, what: 'login' | 'refresh'): RetryState {
   // A refresh needs an earlier login, so either success means the account has worked.
   const next = { ...initialRetryState(), accountWorked: true };
-  if (what === 'login' && retry.refreshFailed)
-    return { ...next, refreshFailed: true, fellBack: true };
+  if (what === 'login' && retry.refreshOutage !== 'none')
+    return { ...next, refreshOutage: 'fell-back' };
   return next;
 }
 
@@ -499,11 +473,6 @@ export function planLogout(policy: RenewalPolicy, state: AuthState): LogoutPlan 
  */
 export function applyLogout(state: AuthState): AuthState {
   return { ...applyLoss(state), logins: 0 };
-}
-
-/** Refreshing has kept failing, and this outage's one fallback to a login is still unused. */
-function mayFallBack(retry: RetryState): boolean {
-  return retry.refreshFailed && !retry.fellBack;
 }
 
 function canRefresh(policy: RenewalPolicy, state: AuthState): boolean {

@@ -8,10 +8,7 @@ import {
   applyLoss,
   applyRefresh,
   applySessionUse,
-  boundLoginStep,
   decideAfterFailure,
-  decideBeforeRequest,
-  decideOnRejection,
   holdOffWaitMs,
   initialAuthState,
   initialRetryState,
@@ -43,38 +40,49 @@ const SESSION: RenewalPolicy = { renewBy: 'login', freshJarPerLogin: true };
 const TOKEN: RenewalPolicy = { renewBy: 'login', freshJarPerLogin: false };
 const DUAL: RenewalPolicy = { renewBy: 'refresh', freshJarPerLogin: false };
 
+/** `planBeforeRequest` with no failed attempts, as one word: send, or the renewal. */
+function beforeRequest(policy: RenewalPolicy, state: AuthState, nowMs: number): string {
+  const plan = planBeforeRequest(policy, state, initialRetryState(), nowMs);
+  return plan.kind === 'send' ? 'send' : plan.action;
+}
+
+/** `planOnRejection`'s action with no failed attempts. */
+function onRejection(policy: RenewalPolicy, state: AuthState, sentWithGeneration: number): string {
+  return planOnRejection(policy, state, sentWithGeneration, initialRetryState()).action;
+}
+
 function loggedIn(
   tokens: TokenSet = { accessToken: 'a1', refreshToken: 'r1', expiresInSeconds: 60 },
 ) {
   return applyLogin(initialAuthState(), { tokens, receivedAtMs: NOW, expiry, random: noJitter });
 }
 
-describe('decideBeforeRequest', () => {
+describe('planBeforeRequest, without failed attempts', () => {
   it('logs in on the first request of a VU', () => {
-    assert.equal(decideBeforeRequest(DUAL, initialAuthState(), NOW), 'login');
+    assert.equal(beforeRequest(DUAL, initialAuthState(), NOW), 'login');
   });
 
   it('sends while the renewal moment has not come', () => {
-    assert.equal(decideBeforeRequest(DUAL, loggedIn(), NOW + 49_999), 'send');
+    assert.equal(beforeRequest(DUAL, loggedIn(), NOW + 49_999), 'send');
   });
 
   it('refreshes in dual mode once the time left drops below the leeway', () => {
-    assert.equal(decideBeforeRequest(DUAL, loggedIn(), NOW + 50_000), 'refresh');
+    assert.equal(beforeRequest(DUAL, loggedIn(), NOW + 50_000), 'refresh');
   });
 
   it('logs in again before expiry in token mode, where there is nothing to refresh with', () => {
     const state = loggedIn({ accessToken: 'a1', expiresInSeconds: 60 });
-    assert.equal(decideBeforeRequest(TOKEN, state, NOW + 50_000), 'relogin');
+    assert.equal(beforeRequest(TOKEN, state, NOW + 50_000), 'relogin');
   });
 
   it('logs in again in dual mode when the server gave no refresh token', () => {
     const state = loggedIn({ accessToken: 'a1', expiresInSeconds: 60 });
-    assert.equal(decideBeforeRequest(DUAL, state, NOW + 55_000), 'relogin');
+    assert.equal(beforeRequest(DUAL, state, NOW + 55_000), 'relogin');
   });
 
   it('never renews a session of unknown lifetime before the server rejects it', () => {
     const state = applyLogin(initialAuthState(), { receivedAtMs: NOW, expiry, random: noJitter });
-    assert.equal(decideBeforeRequest(SESSION, state, NOW + 86_400_000), 'send');
+    assert.equal(beforeRequest(SESSION, state, NOW + 86_400_000), 'send');
   });
 
   it('renews a session whose lifetime is configured', () => {
@@ -83,25 +91,25 @@ describe('decideBeforeRequest', () => {
       expiry: { ...expiry, lifetimeSeconds: 30 },
       random: noJitter,
     });
-    assert.equal(decideBeforeRequest(SESSION, state, NOW + 19_999), 'send');
-    assert.equal(decideBeforeRequest(SESSION, state, NOW + 20_000), 'relogin');
+    assert.equal(beforeRequest(SESSION, state, NOW + 19_999), 'send');
+    assert.equal(beforeRequest(SESSION, state, NOW + 20_000), 'relogin');
   });
 
   it('logs in again, counted as a re-login, once the credentials are lost', () => {
-    assert.equal(decideBeforeRequest(DUAL, applyLoss(loggedIn()), NOW), 'relogin');
+    assert.equal(beforeRequest(DUAL, applyLoss(loggedIn()), NOW), 'relogin');
   });
 });
 
-describe('decideOnRejection', () => {
+describe('planOnRejection, without failed attempts', () => {
   it('refreshes once in dual mode when the rejected credentials are still the current ones', () => {
     const state = loggedIn();
-    assert.equal(decideOnRejection(DUAL, state, state.generation), 'refresh');
+    assert.equal(onRejection(DUAL, state, state.generation), 'refresh');
   });
 
   it('logs in again in token and session mode', () => {
     const state = loggedIn();
-    assert.equal(decideOnRejection(TOKEN, state, state.generation), 'relogin');
-    assert.equal(decideOnRejection(SESSION, state, state.generation), 'relogin');
+    assert.equal(onRejection(TOKEN, state, state.generation), 'relogin');
+    assert.equal(onRejection(SESSION, state, state.generation), 'relogin');
   });
 
   it('only retries when a parallel request already renewed the credentials', () => {
@@ -112,13 +120,13 @@ describe('decideOnRejection', () => {
       expiry,
       random: noJitter,
     });
-    assert.equal(decideOnRejection(DUAL, now, sent.generation), 'retry');
+    assert.equal(onRejection(DUAL, now, sent.generation), 'retry');
   });
 
   it('renews when a parallel request lost the credentials instead of renewing them', () => {
     const sent = loggedIn();
     const lost = applyLoss(sent);
-    assert.equal(decideOnRejection(DUAL, lost, sent.generation), 'relogin');
+    assert.equal(onRejection(DUAL, lost, sent.generation), 'relogin');
   });
 });
 
@@ -213,8 +221,8 @@ describe('session expiry', () => {
     const state = sessionLogin({ cookie: cookie(5), idleSeconds: null });
     assert.deepEqual(state.expiry, { source: 'cookie', expiresAtMs: NOW + 5000, lifetimeMs: 5000 });
     assert.equal(state.renewAtMs, NOW + 2500);
-    assert.equal(decideBeforeRequest(SESSION, state, NOW + 2499), 'send');
-    assert.equal(decideBeforeRequest(SESSION, state, NOW + 2500), 'relogin');
+    assert.equal(beforeRequest(SESSION, state, NOW + 2499), 'send');
+    assert.equal(beforeRequest(SESSION, state, NOW + 2500), 'relogin');
   });
 
   it('spreads the re-logins with the same jitter as token renewals', () => {
@@ -245,7 +253,7 @@ describe('session expiry', () => {
     });
     assert.equal(slid.renewAtMs, NOW + 35_000);
     assert.equal(slid.generation, state.generation, 'the same credentials');
-    assert.equal(decideBeforeRequest(SESSION, slid, NOW + 25_000), 'send');
+    assert.equal(beforeRequest(SESSION, slid, NOW + 25_000), 'send');
   });
 
   it('makes the re-login due at once when a protected answer deletes the session cookie', () => {
@@ -253,7 +261,7 @@ describe('session expiry', () => {
     const deleted = { name: 'sid', expiresAtMs: NOW + 1000, setAtMs: NOW + 1000 };
     const next = applySessionUse(state, { atMs: NOW + 1000, cookie: deleted }, expiry, noJitter);
     assert.equal(next.renewAtMs, NOW + 1000);
-    assert.equal(decideBeforeRequest(SESSION, next, NOW + 1000), 'relogin');
+    assert.equal(beforeRequest(SESSION, next, NOW + 1000), 'relogin');
     assert.equal(isUnexpired(next, NOW + 1000), false);
   });
 
@@ -333,10 +341,10 @@ describe('planBeforeRequest', () => {
   });
 
   it('falls back to a login once per refresh outage, and again only after a refresh worked', () => {
-    const failing = { ...initialRetryState(), failureStreak: 3, refreshFailed: true };
+    const failing = { ...initialRetryState(), failureStreak: 3, refreshOutage: 'ongoing' } as const;
     const afterLogin = applyAttemptSuccess(failing, 'login');
     const worked = { ...initialRetryState(), accountWorked: true };
-    assert.deepEqual(afterLogin, { ...worked, refreshFailed: true, fellBack: true });
+    assert.deepEqual(afterLogin, { ...worked, refreshOutage: 'fell-back' });
     assert.deepEqual(planBeforeRequest(DUAL, loggedIn(), afterLogin, NOW + 60_000), {
       kind: 'renew',
       action: 'refresh',
@@ -347,7 +355,11 @@ describe('planBeforeRequest', () => {
   });
 
   it('logs in again, once the access token has expired, when refreshing it kept failing', () => {
-    const failedRefresh = { ...initialRetryState(), failureStreak: 3, refreshFailed: true };
+    const failedRefresh = {
+      ...initialRetryState(),
+      failureStreak: 3,
+      refreshOutage: 'ongoing',
+    } as const;
     assert.deepEqual(planBeforeRequest(DUAL, loggedIn(), failedRefresh, NOW + 50_000), {
       kind: 'renew',
       action: 'refresh',
@@ -404,7 +416,7 @@ describe('isUnexpired and holdOffWaitMs', () => {
 describe('planOnRejection', () => {
   it('answers a rejection with a new login when refreshing kept failing', () => {
     const state = loggedIn();
-    const failedRefresh = { ...initialRetryState(), refreshFailed: true, fellBack: false };
+    const failedRefresh = { ...initialRetryState(), refreshOutage: 'ongoing' } as const;
     const plan = planOnRejection(DUAL, state, state.generation, failedRefresh);
     assert.equal(plan.action, 'relogin');
     assert.equal(plan.state.authenticated, false);
@@ -536,7 +548,7 @@ describe('decideAfterFailure', () => {
         ...initialRetryState(),
         failureStreak: 3,
         holdOffUntilMs: NOW + 400,
-        refreshFailed: true,
+        refreshOutage: 'ongoing',
       },
     });
   });
@@ -568,7 +580,7 @@ describe('decideAfterFailure', () => {
       const decision = decideAfterFailure(initialRetryState(), failed, settings, NOW, half);
       assert.equal(decision.kind, 'give-up');
       const { retry } = decision;
-      // Every attempt waits out the hold-off first (lib/k6/credential-keeper.ts sleeps it).
+      // Every attempt waits out the hold-off first (runAttempts in lib/core/auth/attempts.ts sleeps it).
       assert.equal(holdOffWaitMs(retry, NOW + 1), 60_099);
       assert.equal(holdOffWaitMs(retry, NOW + 59_999), 101);
       assert.equal(holdOffWaitMs(retry, NOW + 60_100), 0);
@@ -677,31 +689,6 @@ describe('toTokenUpdate', () => {
   });
 });
 
-describe('boundLoginStep', () => {
-  const step = {
-    kind: 'send',
-    request: { endpoint: 'login', method: 'POST', url: 'http://x/login', headers: {} },
-    walk: { step: 'login', carry: {} },
-  } as const;
-
-  it('lets a walk go on while it is under the bound', () => {
-    assert.equal(boundLoginStep(step, 7, 8), step);
-  });
-
-  it('fails a walk that asks for more requests than the bound', () => {
-    assert.deepEqual(boundLoginStep(step, 8, 8), {
-      kind: 'failed',
-      reason:
-        'login walk too long; reason: expected at most 8 requests, got one more for step "login"',
-    });
-  });
-
-  it('lets the last allowed answer finish the walk', () => {
-    const done = { kind: 'done' } as const;
-    assert.equal(boundLoginStep(done, 8, 8), done);
-  });
-});
-
 describe('planLogout and applyLogout', () => {
   it('sends a logout only for credentials the VU holds', () => {
     assert.deepEqual(planLogout(DUAL, loggedIn()), { send: true, freshJar: false });
@@ -729,7 +716,7 @@ describe('planLogout and applyLogout', () => {
       renewAtMs: null,
       logins: 0,
     } satisfies AuthState);
-    assert.equal(decideBeforeRequest(DUAL, state, NOW + 2000), 'login');
+    assert.equal(beforeRequest(DUAL, state, NOW + 2000), 'login');
     assert.equal(planLogin(DUAL, state).isRelogin, false);
   });
 });

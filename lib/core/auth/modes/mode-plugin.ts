@@ -81,7 +81,7 @@ export interface AuthModePlugin {
   readonly policy: RenewalPolicy;
   /** False when the mode logs in without a user account (client credentials). */
   readonly usesAccounts: boolean;
-  /** Requests one login walk may send (the engine's `boundLoginStep`). */
+  /** Requests one login walk may send (`walkLogin` in lib/core/auth/attempts.ts stops there). */
   maxLoginRequests(profile: TargetProfile): number;
   /** The login walk's first request. */
   startLogin(profile: TargetProfile, credentials: Credentials, tools: WalkTools): LoginRequestStep;

@@ -1,6 +1,11 @@
 /** Canned `ResponseView`s for the mode plug-in tests. */
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import type { WalkTools } from '../../lib/core/auth/modes/mode-plugin.ts';
+import type {
+  LoginRequestStep,
+  LoginStep,
+  WalkTools,
+} from '../../lib/core/auth/modes/mode-plugin.ts';
 import type { ResponseView } from '../../lib/core/http-types.ts';
 
 export const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -25,4 +30,10 @@ export function walkTools(): WalkTools {
     sha256Url: (text) => createHash('sha256').update(text, 'utf8').digest('base64url'),
     decode: (part) => Buffer.from(part, 'base64url').toString('utf8'),
   };
+}
+
+/** The step, which must be a request (a mode's `startLogin` may also fail without sending). */
+export function requestStep(step: LoginStep): LoginRequestStep {
+  assert.equal(step.kind, 'send', `expected a request, got ${JSON.stringify(step)}`);
+  return step as LoginRequestStep;
 }

@@ -63,7 +63,13 @@ export function walkLogin(
   io: AttemptIo,
 ): Answer {
   const maxRequests = mode.maxLoginRequests(profile);
-  let step = mode.startLogin(profile, credentials, tools);
+  const first = mode.startLogin(profile, credentials, tools);
+  if (first.kind === 'failed') {
+    // Nothing could be sent (an endpoint missing): no answer, as for a request that got none.
+    const view = { status: 0, headers: {}, body: '', setCookies: {}, receivedAtMs: io.now() };
+    return { view, url: '', result: first };
+  }
+  let step = first;
   for (let sent = 1; ; sent += 1) {
     const view = io.send(step.request, 'login');
     // A page, or an error page that may show the login form again (Dex answers 401 so).

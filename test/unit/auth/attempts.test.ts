@@ -7,6 +7,7 @@ import {
   walkLogin,
 } from '../../../lib/core/auth/attempts.ts';
 import { initialRetryState, type RetryState } from '../../../lib/core/auth/engine.ts';
+import { plugin as clientCredentials } from '../../../lib/core/auth/modes/client-credentials.ts';
 import { plugin as dual } from '../../../lib/core/auth/modes/dual.ts';
 import { plugin as session } from '../../../lib/core/auth/modes/session.ts';
 import { plugin as token } from '../../../lib/core/auth/modes/token.ts';
@@ -120,6 +121,29 @@ describe('walkLogin', () => {
       result: { kind: 'failed', errorCode: 'invalid_grant' },
     });
     assert.deepEqual(log, ['send login login']);
+  });
+
+  it('sends nothing when the mode cannot build the first request, and says why', () => {
+    const noEndpoint = resolveProfile({
+      env: {
+        AUTH_MODE: 'client-credentials',
+        OIDC_ISSUER: 'http://127.0.0.1:9000',
+        CLIENT_ID: 'k6',
+        CLIENT_SECRET: 'not-a-real-secret',
+      },
+    });
+    const { io, log } = scripted([]);
+    assert.deepEqual(walkLogin(clientCredentials, noEndpoint, user1, walkTools(), io), {
+      view: respond({ status: 0 }),
+      url: '',
+      result: {
+        kind: 'failed',
+        errorCode: 'OIDC_ENDPOINT_MISSING',
+        reason:
+          'Cannot request a client-credentials token; reason: expected oauth.tokenUrl from the profile or discovery, got nothing',
+      },
+    });
+    assert.deepEqual(log, []);
   });
 
   it('fails a walk that asks for more requests than the mode’s bound, without sending it', () => {

@@ -10,7 +10,7 @@
  * expiry with rotation, one refresh on a 401, a new walk when refresh is refused. The provider's
  * own cookies (its SSO session) stay in the VU's jar, so a later walk may skip the form.
  */
-import { ERROR_CODES, ToolkitError } from '../../errors.ts';
+import { ERROR_CODES } from '../../errors.ts';
 import type { HtmlForm, RequestSpec, ResponseView } from '../../http-types.ts';
 import {
   findConsentForm,
@@ -83,8 +83,11 @@ function startAuthorization(
   profile: TargetProfile,
   _credentials: Credentials,
   tools: WalkTools,
-): LoginRequestStep {
+): LoginRequestStep | StepFailure {
   const { oauth, clientAuth } = profile;
+  const missing =
+    missingEndpoint(profile, 'redirectUri') ?? missingEndpoint(profile, 'authorizationUrl');
+  if (missing !== undefined) return missing;
   const pkce = createPkce(tools);
   const carry: Record<string, string> = {
     state: tools.randomUrlSafe(STATE_BYTES),
@@ -280,6 +283,8 @@ function exchangeCode(
       reason: `no code at ${at}; reason: expected a "code" parameter in the redirect, got none`,
     };
   }
+  const missing = missingEndpoint(profile, 'tokenUrl');
+  if (missing !== undefined) return missing;
   const request = buildTokenRequest(profile, 'token', endpointUrl(profile, 'tokenUrl'), {
     grant_type: 'authorization_code',
     code: params.code,
@@ -363,16 +368,25 @@ function allowedOrigins(profile: TargetProfile): string[] {
   return [...new Set(origins)];
 }
 
-function endpointUrl(
-  profile: TargetProfile,
-  key: 'authorizationUrl' | 'tokenUrl' | 'redirectUri',
-): string {
-  const url = profile.oauth[key];
-  if (url !== null) return url;
-  throw new ToolkitError(
-    ERROR_CODES.OIDC_ENDPOINT_MISSING,
-    `Cannot walk the authorization-code login; reason: expected oauth.${key} from the profile or discovery, got nothing`,
-  );
+type EndpointKey = 'authorizationUrl' | 'tokenUrl' | 'redirectUri';
+
+/**
+ * The walk's failure when the profile lacks an endpoint. The walk checks each before the step
+ * that first needs it (`startAuthorization`, `exchangeCode`), so later uses (`endpointUrl`) find
+ * them set: a refresh needs the token endpoint, which the login's code exchange had.
+ */
+function missingEndpoint(profile: TargetProfile, key: EndpointKey): StepFailure | undefined {
+  if (profile.oauth[key] !== null) return undefined;
+  return {
+    kind: 'failed',
+    errorCode: ERROR_CODES.OIDC_ENDPOINT_MISSING,
+    reason: `Cannot walk the authorization-code login; reason: expected oauth.${key} from the profile or discovery, got nothing`,
+  };
+}
+
+/** An endpoint `missingEndpoint` found set before the step that uses it. */
+function endpointUrl(profile: TargetProfile, key: EndpointKey): string {
+  return profile.oauth[key] ?? '';
 }
 
 function failed(reason: string, res: ResponseView): StepFailure {

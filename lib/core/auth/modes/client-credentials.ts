@@ -4,11 +4,11 @@
  * `audience` or RFC 8707's `resource`; no refresh token is issued (§4.4.3), so renewal before
  * expiry is the same request again.
  */
-import { ERROR_CODES, ToolkitError } from '../../errors.ts';
+import { ERROR_CODES } from '../../errors.ts';
 import type { TargetProfile } from '../profile.ts';
 import { buildTokenRequest } from '../requests.ts';
 import { isExpiredRejection } from '../responses.ts';
-import type { AuthModePlugin, LoginRequestStep } from './mode-plugin.ts';
+import type { AuthModePlugin, LoginRequestStep, StepFailure } from './mode-plugin.ts';
 import { readAccessTokenTimes, readTokenAnswer, withAccessToken } from './token-answers.ts';
 
 export const plugin: AuthModePlugin = {
@@ -23,13 +23,15 @@ export const plugin: AuthModePlugin = {
   readJwtTimes: readAccessTokenTimes,
 };
 
-function buildClientCredentialsRequest(profile: TargetProfile): LoginRequestStep {
+function buildClientCredentialsRequest(profile: TargetProfile): LoginRequestStep | StepFailure {
   const { tokenUrl, scope, audience, resource } = profile.oauth;
   if (tokenUrl === null) {
-    throw new ToolkitError(
-      ERROR_CODES.OIDC_ENDPOINT_MISSING,
-      'Cannot request a client-credentials token; reason: expected oauth.tokenUrl from the profile or discovery, got nothing',
-    );
+    return {
+      kind: 'failed',
+      errorCode: ERROR_CODES.OIDC_ENDPOINT_MISSING,
+      reason:
+        'Cannot request a client-credentials token; reason: expected oauth.tokenUrl from the profile or discovery, got nothing',
+    };
   }
   const fields: Record<string, string> = { grant_type: 'client_credentials' };
   if (scope !== '') fields.scope = scope;

@@ -36,7 +36,10 @@ export interface StepFailure {
   kind: 'failed';
   /** `what; reason: expected X, got Y`; absent when the status says it all (a refused login). */
   reason?: string;
-  /** The OAuth error code of the answer (RFC 6749 §5.2), safe to log. */
+  /**
+   * The OAuth error code of the answer (RFC 6749 §5.2), or the toolkit's code (lib/core/errors.ts)
+   * when no request could be built; safe to log.
+   */
   errorCode?: string;
 }
 
@@ -83,8 +86,16 @@ export interface AuthModePlugin {
   readonly usesAccounts: boolean;
   /** Requests one login walk may send (`walkLogin` in lib/core/auth/attempts.ts stops there). */
   maxLoginRequests(profile: TargetProfile): number;
-  /** The login walk's first request. */
-  startLogin(profile: TargetProfile, credentials: Credentials, tools: WalkTools): LoginRequestStep;
+  /**
+   * The login walk's first request. Neither this nor `continueLogin` throws: a request that cannot
+   * be built (an endpoint neither the profile nor discovery gave) is a `StepFailure`, as a refused
+   * answer is.
+   */
+  startLogin(
+    profile: TargetProfile,
+    credentials: Credentials,
+    tools: WalkTools,
+  ): LoginRequestStep | StepFailure;
   /** Given the answer to the request of `walk.step`, the next step. */
   continueLogin(
     profile: TargetProfile,

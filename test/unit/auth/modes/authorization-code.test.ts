@@ -10,7 +10,6 @@ import type {
 } from '../../../../lib/core/auth/modes/mode-plugin.ts';
 import type { TargetProfile } from '../../../../lib/core/auth/profile.ts';
 import { resolveProfile } from '../../../../lib/core/auth/profile-resolve.ts';
-import { ToolkitError } from '../../../../lib/core/errors.ts';
 import type {
   FormField,
   HtmlForm,
@@ -18,7 +17,7 @@ import type {
   ResponseView,
 } from '../../../../lib/core/http-types.ts';
 import { profileFromJson } from '../../../helpers/profiles.ts';
-import { respond, user1, walkTools } from '../../../helpers/response-views.ts';
+import { requestStep, respond, user1, walkTools } from '../../../helpers/response-views.ts';
 
 const PROVIDER = 'http://127.0.0.1:9000';
 const REDIRECT_URI = 'http://127.0.0.1:9/cb';
@@ -102,7 +101,7 @@ interface Walk {
 
 function start(profile: TargetProfile = publicClient): Walk & { step: LoginRequestStep } {
   const tools = walkTools();
-  return { step: authorizationCode.startLogin(profile, user1, tools), tools, profile };
+  return { step: requestStep(authorizationCode.startLogin(profile, user1, tools)), tools, profile };
 }
 
 function answer(walk: Walk, res: ResponseView): Walk {
@@ -220,7 +219,7 @@ describe('the authorization-code mode plug-in', () => {
       assert.equal(walk.carry.nonce, NONCE);
     });
 
-    it('fails at init with OIDC_ENDPOINT_MISSING when no authorization endpoint was found', () => {
+    it('fails the login with OIDC_ENDPOINT_MISSING, sending nothing, when no authorization endpoint was found', () => {
       const profile = resolveProfile({
         env: {
           AUTH_MODE: 'authorization-code',
@@ -229,14 +228,12 @@ describe('the authorization-code mode plug-in', () => {
           REDIRECT_URI,
         },
       });
-      assert.throws(
-        () => authorizationCode.startLogin(profile, user1, walkTools()),
-        (error: unknown) =>
-          error instanceof ToolkitError &&
-          error.code === 'OIDC_ENDPOINT_MISSING' &&
-          error.message ===
-            'Cannot walk the authorization-code login; reason: expected oauth.authorizationUrl from the profile or discovery, got nothing',
-      );
+      assert.deepEqual(authorizationCode.startLogin(profile, user1, walkTools()), {
+        kind: 'failed',
+        errorCode: 'OIDC_ENDPOINT_MISSING',
+        reason:
+          'Cannot walk the authorization-code login; reason: expected oauth.authorizationUrl from the profile or discovery, got nothing',
+      });
     });
   });
 
@@ -473,6 +470,19 @@ describe('the authorization-code mode plug-in', () => {
       assert.equal(step.walk.step, 'token');
       assert.equal(step.readPage, undefined);
       assert.ok(!step.request.url.startsWith(REDIRECT_URI));
+    });
+
+    it('fails the login with OIDC_ENDPOINT_MISSING, sending nothing more, when no token endpoint was found', () => {
+      const noTokenUrl = resolveProfile({
+        env: { ...BASE_ENV, TOKEN_URL: '' },
+      });
+      assert.equal(noTokenUrl.oauth.tokenUrl, null);
+      assert.deepEqual(walkToToken(noTokenUrl).step, {
+        kind: 'failed',
+        errorCode: 'OIDC_ENDPOINT_MISSING',
+        reason:
+          'Cannot walk the authorization-code login; reason: expected oauth.tokenUrl from the profile or discovery, got nothing',
+      });
     });
 
     it('authenticates a confidential client with HTTP Basic and no client_id in the body (RFC 6749 §2.3.1)', () => {

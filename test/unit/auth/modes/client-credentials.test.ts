@@ -3,9 +3,8 @@ import { describe, it } from 'node:test';
 import { plugin as clientCredentials } from '../../../../lib/core/auth/modes/client-credentials.ts';
 import type { TargetProfile } from '../../../../lib/core/auth/profile.ts';
 import { resolveProfile } from '../../../../lib/core/auth/profile-resolve.ts';
-import { ToolkitError } from '../../../../lib/core/errors.ts';
 import type { ResponseView } from '../../../../lib/core/http-types.ts';
-import { respond, walkTools } from '../../../helpers/response-views.ts';
+import { requestStep, respond, walkTools } from '../../../helpers/response-views.ts';
 
 const TOKEN_URL = 'http://127.0.0.1:9000/token';
 const SECRET = 'client-s3cret';
@@ -23,7 +22,7 @@ const basic = profileWith();
 const NO_ACCOUNT = { username: '', password: '' };
 
 function login(profile: TargetProfile, res: ResponseView) {
-  const first = clientCredentials.startLogin(profile, NO_ACCOUNT, walkTools());
+  const first = requestStep(clientCredentials.startLogin(profile, NO_ACCOUNT, walkTools()));
   return clientCredentials.continueLogin(profile, NO_ACCOUNT, first.walk, res, walkTools());
 }
 
@@ -59,7 +58,9 @@ describe('the client-credentials mode plug-in', () => {
 
   it('form-encodes the id and secret inside HTTP Basic (§2.3.1)', () => {
     const profile = profileWith({ CLIENT_ID: 'svc:a', CLIENT_SECRET: 'p@ss w' });
-    const { headers } = clientCredentials.startLogin(profile, NO_ACCOUNT, walkTools()).request;
+    const { headers } = requestStep(
+      clientCredentials.startLogin(profile, NO_ACCOUNT, walkTools()),
+    ).request;
     assert.equal(
       headers.Authorization,
       `Basic ${Buffer.from('svc%3Aa:p%40ss+w').toString('base64')}`,
@@ -68,7 +69,7 @@ describe('the client-credentials mode plug-in', () => {
 
   it('sends the client id and secret in the body with CLIENT_AUTH=body', () => {
     const profile = profileWith({ CLIENT_AUTH: 'body' });
-    const { request } = clientCredentials.startLogin(profile, NO_ACCOUNT, walkTools());
+    const { request } = requestStep(clientCredentials.startLogin(profile, NO_ACCOUNT, walkTools()));
     assert.equal(request.headers.Authorization, undefined);
     assert.equal(
       request.body,
@@ -82,7 +83,9 @@ describe('the client-credentials mode plug-in', () => {
       AUDIENCE: 'https://api.example',
       RESOURCE: 'urn:orders',
     });
-    const { body } = clientCredentials.startLogin(profile, NO_ACCOUNT, walkTools()).request;
+    const { body } = requestStep(
+      clientCredentials.startLogin(profile, NO_ACCOUNT, walkTools()),
+    ).request;
     assert.deepEqual(Object.fromEntries(new URLSearchParams(body)), {
       grant_type: 'client_credentials',
       scope: 'orders:read orders:write',
@@ -91,7 +94,7 @@ describe('the client-credentials mode plug-in', () => {
     });
   });
 
-  it('fails at init with OIDC_ENDPOINT_MISSING when no token endpoint was found', () => {
+  it('fails the login with OIDC_ENDPOINT_MISSING, sending nothing, when no token endpoint was found', () => {
     const profile = resolveProfile({
       env: {
         AUTH_MODE: 'client-credentials',
@@ -100,14 +103,12 @@ describe('the client-credentials mode plug-in', () => {
         CLIENT_SECRET: SECRET,
       },
     });
-    assert.throws(
-      () => clientCredentials.startLogin(profile, NO_ACCOUNT, walkTools()),
-      (error: unknown) =>
-        error instanceof ToolkitError &&
-        error.code === 'OIDC_ENDPOINT_MISSING' &&
-        error.message ===
-          'Cannot request a client-credentials token; reason: expected oauth.tokenUrl from the profile or discovery, got nothing',
-    );
+    assert.deepEqual(clientCredentials.startLogin(profile, NO_ACCOUNT, walkTools()), {
+      kind: 'failed',
+      errorCode: 'OIDC_ENDPOINT_MISSING',
+      reason:
+        'Cannot request a client-credentials token; reason: expected oauth.tokenUrl from the profile or discovery, got nothing',
+    });
   });
 
   it('is logged in with the token of the answer (RFC 6749 §5.1)', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { plugin as dual } from '../../../../lib/core/auth/modes/dual.ts';
 import { exampleProfile } from '../../../helpers/profiles.ts';
-import { respond, user1, walkTools } from '../../../helpers/response-views.ts';
+import { requestStep, respond, user1, walkTools } from '../../../helpers/response-views.ts';
 
 const article = exampleProfile('article');
 const oauth2 = exampleProfile('oauth2-password', { LOGOUT_PATH: '/oauth/revoke' });
@@ -15,7 +15,7 @@ describe('the dual mode plug-in', () => {
 
   it('is logged in with both tokens from the login answer', () => {
     const answer = respond({ body: '{"accessToken":"a1","refreshToken":"r1","expiresIn":60}' });
-    const walk = dual.startLogin(article, user1, walkTools()).walk;
+    const walk = requestStep(dual.startLogin(article, user1, walkTools())).walk;
     assert.deepEqual(dual.continueLogin(article, user1, walk, answer, walkTools()), {
       kind: 'done',
       tokens: { accessToken: 'a1', refreshToken: 'r1', expiresInSeconds: 60 },

@@ -5,7 +5,7 @@
  * the mode plug-in (lib/core/auth/modes/) builds and reads, lib/k6/credential-keeper.ts obtains
  * the credentials; this class sends the VU's own requests with them.
  */
-import http, { type CookieJar } from 'k6/http';
+import http from 'k6/http';
 import type { AuthModePlugin } from '../core/auth/modes/mode-plugin.ts';
 import type { TargetProfile } from '../core/auth/profile.ts';
 import type { RequestSpec } from '../core/http-types.ts';
@@ -34,14 +34,14 @@ export class AuthClient {
   private readonly expected: Record<'firstTry' | 'retry', ExpectedStatusesCallback>;
   /** What `protectedRequest()` returns: one object, so its k6 arguments can be kept (below). */
   private readonly protectedReq: AuthRequest;
-  /**
-   * The protected request's first-try k6 arguments, kept while the credentials (generation) and
-   * the jar stay the same: building them is the costliest part of a request on the hot path.
-   */
   private oauthTaken = false;
-  private preparedProtected:
-    | { generation: number; jar: CookieJar; request: PreparedRequest }
-    | undefined;
+  /**
+   * The protected request's first-try k6 arguments, kept while the credentials stay the same
+   * (their generation): building them is the costliest part of a request on the hot path. The
+   * keeper's jar, which they carry, changes only with a login or logout, and no request goes
+   * before a login bumps the generation.
+   */
+  private preparedProtected: { generation: number; request: PreparedRequest } | undefined;
 
   private readonly mode: AuthModePlugin;
 
@@ -98,9 +98,9 @@ export class AuthClient {
    * expired rejection renews once and retries once (never loops).
    */
   request(req: AuthRequest): AuthResponse {
-    if (!this.keeper.ensureFresh()) return undefined;
-    const { generation } = this.keeper.current();
-    const res = this.sendFirstTry(req);
+    const generation = this.keeper.ensureFresh();
+    if (generation === undefined) return undefined;
+    const res = this.sendFirstTry(req, generation);
     if (!this.countRejection(res) || !this.keeper.recover(generation)) return res;
     const retried = send(this.toSpec(req), this.options(req, 'retry'));
     this.countRejection(retried);
@@ -114,8 +114,8 @@ export class AuthClient {
    */
   async requestAsync(req: AuthRequest): Promise<AuthResponse> {
     await this.ready();
-    if (!this.keeper.ensureFresh()) return undefined;
-    const { generation } = this.keeper.current();
+    const generation = this.keeper.ensureFresh();
+    if (generation === undefined) return undefined;
     const res = await sendAsync(this.toSpec(req), this.options(req, 'firstTry'));
     if (!this.countRejection(res) || !this.keeper.recover(generation)) return res;
     const retried = await sendAsync(this.toSpec(req), this.options(req, 'retry'));
@@ -128,8 +128,8 @@ export class AuthClient {
    * several are rejected, one renewal serves them all, then the rejected ones go again together.
    */
   batch(reqs: readonly AuthRequest[]): AuthResponse[] {
-    if (!this.keeper.ensureFresh()) return reqs.map(() => undefined);
-    const { generation } = this.keeper.current();
+    const generation = this.keeper.ensureFresh();
+    if (generation === undefined) return reqs.map(() => undefined);
     const responses: AuthResponse[] = sendBatch(
       reqs.map((req) => ({ spec: this.toSpec(req), options: this.options(req, 'firstTry') })),
     );
@@ -161,14 +161,12 @@ export class AuthClient {
     return this.keeper.logout();
   }
 
-  private sendFirstTry(req: AuthRequest): K6Response {
+  private sendFirstTry(req: AuthRequest, generation: number): K6Response {
     if (req !== this.protectedReq) return send(this.toSpec(req), this.options(req, 'firstTry'));
     let prepared = this.preparedProtected;
-    const { generation, jar } = this.keeper.current();
-    if (prepared?.generation !== generation || prepared.jar !== jar) {
+    if (prepared?.generation !== generation) {
       prepared = {
         generation,
-        jar,
         request: prepare(this.toSpec(req), this.options(req, 'firstTry')),
       };
       this.preparedProtected = prepared;

@@ -87,14 +87,6 @@ export class CredentialKeeper {
     };
   }
 
-  /**
-   * The generation of the credentials a request is sent with now (`recover` needs it back), and
-   * the jar it carries: while both stay the same, a prepared request stays valid.
-   */
-  current(): { generation: number; jar: CookieJar } {
-    return { generation: this.state.generation, jar: this.jar };
-  }
-
   /** `headers` plus the VU's credentials, as the mode sends them (nothing for a session). */
   withCredentials(headers: Record<string, string>): Record<string, string> {
     return this.mode.applyCredentials(this.profile, this.state, headers);
@@ -121,11 +113,15 @@ export class CredentialKeeper {
     return { mode, jar: this.jar, timeoutSeconds: requestTimeoutSeconds, expected };
   }
 
-  /** Before a request: log in or renew when due. False when the VU has no usable credentials. */
-  ensureFresh(): boolean {
+  /**
+   * Before a request: log in or renew when due. Returns the generation of the credentials to send
+   * with (`recover` needs it back after a rejection), or undefined when the VU has none usable.
+   */
+  ensureFresh(): number | undefined {
     const plan = engine.planBeforeRequest(this.mode.policy, this.state, this.retry, Date.now());
-    if (plan.kind === 'send') return true;
-    return this.renew(plan.action) || engine.isUnexpired(this.state, Date.now());
+    const usable =
+      plan.kind === 'send' || this.renew(plan.action) || engine.isUnexpired(this.state, Date.now());
+    return usable ? this.state.generation : undefined;
   }
 
   /** After the rejection of a first try sent with `generation`: may the one retry go? */

@@ -6,11 +6,12 @@
  * The life of a VU, top-down (lib/k6/auth-client.ts and lib/k6/credential-keeper.ts carry it out):
  * 1. Before each request, `planBeforeRequest`: send, or renew first (log in, refresh, log in
  *    again), counting a hold-off after failed attempts and a refresh outage.
- * 2. A renewal by login: `planLogin` (the cookie jar), then `runAttempts` (./attempts.ts) retries
- *    `walkLogin`, the mode plug-in's steps (lib/core/auth/modes/), each answer deciding the next;
- *    after each failed attempt `decideAfterFailure` says retry, give up, or (a refused refresh)
- *    log in instead. On success `applyAttemptSuccess` and `applyLogin`; on a refusal
- *    `refusalStopsTest` and `refusalStopMessage` may stop the whole test.
+ * 2. A renewal by login: `mayLogIn` (never again after a refusal), `planLogin` (the cookie jar),
+ *    then `runAttempts` (./attempts.ts) retries `walkLogin`, the mode plug-in's steps
+ *    (lib/core/auth/modes/), each answer deciding the next; after each failed attempt
+ *    `decideAfterFailure` says retry, give up, or (a refused refresh) log in instead. On success
+ *    `applyAttemptSuccess`, then `toTokenUpdate` and `applyLogin`; on a refusal `refusalStopsTest`
+ *    and `refusalStopMessage` may stop the whole test.
  * 3. A renewal by refresh: `runAttempts` of the mode's refresh request, then `applyRefresh`; a
  *    refused refresh loses the credentials (`applyLoss`) and logs in (2).
  * 4. After a protected answer: a rejection gets `planOnRejection` (retry, refresh or log in, once);

@@ -2,7 +2,7 @@
  * Capacity: a stepped ramping-arrival-rate that climbs until the SLO breaks (release-gate
  * thresholds abort the run); the summary says the highest rate that held the SLO.
  *
- *   npm run scenario -- capacity -e AUTH_MODE=dual -e START_RATE=20 -e STEP_RATE=20 -e MAX_RATE=400
+ *   npm run scenario -- capacity -e AUTH_MODE=dual -e RATE=20 -e STEP_RATE=20 -e PEAK_RATE=400
  */
 import { defineScenario } from '../lib/k6/index.ts';
 

@@ -1,8 +1,8 @@
 /**
- * Spike: a baseline rate, a sudden jump to SPIKE_RATE, a drop back, and a recovery period: does
+ * Spike: a baseline rate, a sudden jump to PEAK_RATE, a drop back, and a recovery period: does
  * the API survive the jump and recover after it?
  *
- *   npm run scenario -- spike -e AUTH_MODE=dual -e RATE=10 -e SPIKE_RATE=200
+ *   npm run scenario -- spike -e AUTH_MODE=dual -e RATE=10 -e PEAK_RATE=200
  */
 import { defineScenario } from '../lib/k6/index.ts';
 

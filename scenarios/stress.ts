@@ -1,8 +1,8 @@
 /**
- * Stress: the arrival rate climbs from START_RATE past the expected peak to PEAK_RATE, holds,
+ * Stress: the arrival rate climbs from RATE past the expected peak to PEAK_RATE, holds,
  * and comes back down: where does latency bend, do errors appear?
  *
- *   npm run scenario -- stress -e AUTH_MODE=dual -e START_RATE=10 -e PEAK_RATE=150
+ *   npm run scenario -- stress -e AUTH_MODE=dual -e RATE=10 -e PEAK_RATE=150
  */
 import { defineScenario } from '../lib/k6/index.ts';
 

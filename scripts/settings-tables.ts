@@ -1,6 +1,7 @@
 /**
  * `npm run docs`: writes the `-e` settings tables into the READMEs from the settings registry
- * (lib/core/settings/registry.ts), between `<!-- settings:<group> -->` and `<!-- /settings -->`.
+ * (lib/core/settings/registry.ts), between `<!-- settings:<group> -->` and `<!-- /settings -->`;
+ * the group `removed` is the table of names the toolkit no longer reads (removed.ts).
  * test/unit/scripts/settings-tables.test.ts fails when a README differs from what this writes.
  */
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
@@ -9,10 +10,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolveProfile } from '../lib/core/auth/profile-resolve.ts';
 import {
   allSettings,
+  formatRemovedTable,
   formatSettingsTable,
   type SettingGroup,
   type SettingRow,
 } from '../lib/core/settings/registry.ts';
+import { REMOVED_SETTINGS } from '../lib/core/settings/removed.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -44,6 +47,9 @@ export function writeTables(text: string, source: string): string {
   const rows = allSettings();
   const builtIn = resolveProfile({ env: {} });
   return text.replace(MARKER, (_block, group: string) => {
+    if (group === 'removed') {
+      return `<!-- settings:removed -->\n${formatRemovedTable(REMOVED_SETTINGS)}\n<!-- /settings -->`;
+    }
     const inGroup = rows.filter((row) => row.group === (group as SettingGroup));
     if (inGroup.length === 0) {
       throw new Error(

@@ -55,11 +55,13 @@ export const ERROR_CODES = {
   TARGET_UNREACHABLE: 'TARGET_UNREACHABLE',
   /** A shape knob (`-e VUS`, `DURATION`, `RATE`…) is not a usable value. */
   SCENARIO_SETTING_INVALID: 'SCENARIO_SETTING_INVALID',
+  /** An `-e` name the toolkit no longer reads (lib/core/settings/removed.ts says where it went). */
+  SETTING_REMOVED: 'SETTING_REMOVED',
   /** A thresholds profile file is malformed. */
   THRESHOLDS_INVALID: 'THRESHOLDS_INVALID',
-  /** `-e THRESHOLDS` names no profile in thresholds/. */
+  /** `-e THRESHOLDS` names no profile in thresholds/ and no .json file. */
   THRESHOLDS_UNKNOWN: 'THRESHOLDS_UNKNOWN',
-  /** An SLO override (`-e <ENDPOINT>_P95_MAX`, `THRESHOLDS_OVERRIDE`…) is not usable. */
+  /** A threshold override (`-e THRESHOLDS_OVERRIDE`, `ERROR_RATE_MAX`) is not usable. */
   SLO_OVERRIDE_INVALID: 'SLO_OVERRIDE_INVALID',
   /** No k6 of the pinned version could be found or built (scripts/provision-k6.ts). */
   K6_NOT_FOUND: 'K6_NOT_FOUND',

@@ -22,6 +22,8 @@ import {
   isDistributedInstance,
   thresholdOptions as resolveThresholdOptions,
 } from '../core/scenario/thresholds.ts';
+import { checkRemovedSettings } from '../core/settings/removed.ts';
+import { openThresholdsFile } from './open-file.ts';
 
 /**
  * The default profile `withThresholds` was given (lib/k6/options.ts): a script's `options` and its
@@ -38,7 +40,8 @@ export function thresholdOptions(
   defaultProfile = 'smoke',
 ): ReturnType<typeof resolveThresholdOptions> {
   rememberedDefaultProfile = defaultProfile;
-  return resolveThresholdOptions(env, defaultProfile);
+  checkRemovedSettings(env);
+  return resolveThresholdOptions(env, defaultProfile, openThresholdsFile(env));
 }
 
 /**

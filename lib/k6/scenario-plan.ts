@@ -18,8 +18,8 @@ import {
   type Phase,
   peakVus,
   planScenario,
+  planThresholds,
   type ScenarioName,
-  thresholdEnv,
 } from '../core/scenario/shapes.ts';
 import {
   isDistributedInstance,
@@ -27,6 +27,8 @@ import {
   SUMMARY_TREND_STATS,
   withProtectedSuccessGuard,
 } from '../core/scenario/thresholds.ts';
+import { checkRemovedSettings } from '../core/settings/removed.ts';
+import { openThresholdsFile } from './open-file.ts';
 import { renderResults } from './results.ts';
 
 /** What the VUs that run iterations need of the plan. */
@@ -55,10 +57,14 @@ export function planScenarioRun(
   mode: AuthMode,
   protectedPath: string,
 ): ScenarioRun {
+  checkRemovedSettings(__ENV);
   const plan = planScenario(name, __ENV);
-  const thresholds = resolveThresholds(thresholdEnv(plan, __ENV, mode), {
+  const fileJson = openThresholdsFile(__ENV);
+  const thresholds = resolveThresholds(__ENV, {
     defaultProfile: plan.defaultThresholds,
+    planned: planThresholds(plan, mode),
     endpoints: walkEndpoints(mode),
+    ...(fileJson === undefined ? {} : { fileJson }),
   });
   const scenarios: NonNullable<Options['scenarios']> = { [name]: plan.executor };
   if (plan.sessionLossAtMs !== null) {

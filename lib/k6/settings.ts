@@ -18,6 +18,7 @@ import type { Credentials, TargetProfile } from '../core/auth/profile.ts';
 import { resolveProfile } from '../core/auth/profile-resolve.ts';
 import { readEnvValue } from '../core/env-values.ts';
 import { ConfigError, ERROR_CODES } from '../core/errors.ts';
+import { checkRemovedSettings } from '../core/settings/removed.ts';
 import { openSettingFile } from './open-file.ts';
 
 /** What every VU needs of the credentials settings to pick and finish its account. */
@@ -42,8 +43,9 @@ interface PoolSettings {
   shared: boolean;
 }
 
-/** The profile and the credentials settings, validated. */
+/** The profile and the credentials settings, validated; a removed `-e` name stops the run here. */
 export function loadSettings(env: Record<string, string | undefined>): Settings {
+  checkRemovedSettings(env);
   const profile = loadProfile(env);
   const pool = readPoolSettings(env);
   return {

@@ -6,10 +6,19 @@ import { readFileSync } from 'node:fs';
 import type { TargetProfile } from '../../lib/core/auth/profile.ts';
 import { resolveProfile } from '../../lib/core/auth/profile-resolve.ts';
 
-/** `profiles/<name>.json` resolved with `env` as the `-e` overrides. */
-export function exampleProfile(name: string, env: Record<string, string> = {}): TargetProfile {
+/**
+ * `profiles/<name>.json` resolved with `env` as the `-e` overrides; `fields` replace the file's
+ * top-level fields of the same name, as a copy of the file edited by a user would.
+ */
+export function exampleProfile(
+  name: string,
+  env: Record<string, string> = {},
+  fields: Record<string, unknown> = {},
+): TargetProfile {
   const path = `profiles/${name}.json`;
-  const profileJson = readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+  const text = readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+  const profileJson =
+    Object.keys(fields).length === 0 ? text : JSON.stringify({ ...JSON.parse(text), ...fields });
   return resolveProfile({ env, profileJson, profileSource: path });
 }
 

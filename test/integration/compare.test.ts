@@ -151,11 +151,11 @@ describe('npm run compare with the real k6 against the reference server', () => 
   it('calls a capacity run against a server that refuses above 15/s worse on capacity', async () => {
     const capacity = {
       AUTH_MODE: 'dual',
-      START_RATE: '10',
+      RATE: '10',
       STEP_RATE: '10',
-      MAX_RATE: '30',
-      STEP_DURATION: '2s',
-      STEP_RAMP: '1s',
+      PEAK_RATE: '30',
+      HOLD: '2s',
+      RAMP_UP: '1s',
       WARM_UP: '1s',
     };
     const held = await runInto('capacity', capacity);

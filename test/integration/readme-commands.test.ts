@@ -1,7 +1,7 @@
 /**
  * Every shell command the READMEs show, run as written: through `sh -c`, in a folder laid out like
  * a checkout (the repository's files linked in, its own results/ and the files a user would add:
- * accounts.csv, users.csv, profiles/my-api.json), against loopback servers instead of
+ * accounts.csv, users.csv, profiles/my-api.json, profiles/orders-service.json), against loopback servers instead of
  * staging.example.com. A command is only shortened or retargeted by `-e` values appended to it
  * (k6 keeps the last of repeated `-e`), or is in SKIPPED with the reason it cannot run here.
  * A command added to a README without a plan here fails the first test, so the docs cannot
@@ -173,14 +173,29 @@ const PLANS: Readonly<Record<string, Plan>> = {
   },
   'npm run scenario -- load -e BASE_URL=https://staging.example.com -e AUTH_MODE=dual -e RATE=100':
     { append: (ctx) => `${reference(ctx)} -e RATE=10 ${short}` },
-  'npm run scenario -- smoke -e THRESHOLDS=load -e P95_REFRESH_MS=400 -e ERROR_RATE_MAX=0.02': {
+  'cp thresholds/load.json my-slo.json': {},
+  'npm run scenario -- smoke -e THRESHOLDS=my-slo.json': {
     append: (ctx) => `${reference(ctx)} ${short}`,
     verify: async (_run, ctx) => {
       const summary = await readFile(join(await latestFolder(ctx, 'smoke-'), 'summary.md'), 'utf8');
-      assert.match(summary, /- Thresholds profile: load\n/);
-      assert.match(summary, /`http_req_duration\{endpoint:refresh\}` \| `p\(95\)<400`/);
+      assert.match(summary, /- Thresholds profile: my-slo\.json\n/);
+      // load.json's, not smoke's own profile.
+      assert.match(summary, /`http_req_duration\{endpoint:refresh\}` \| `p\(95\)<500`/);
     },
   },
+  'npm run scenario -- smoke -e THRESHOLDS=load -e THRESHOLDS_OVERRIDE=\'{"http_req_duration{endpoint:refresh}":["p(95)<400"]}\' -e ERROR_RATE_MAX=0.02':
+    {
+      append: (ctx) => `${reference(ctx)} ${short}`,
+      verify: async (_run, ctx) => {
+        const summary = await readFile(
+          join(await latestFolder(ctx, 'smoke-'), 'summary.md'),
+          'utf8',
+        );
+        assert.match(summary, /- Thresholds profile: load\n/);
+        assert.match(summary, /`http_req_duration\{endpoint:refresh\}` \| `p\(95\)<400`/);
+        assert.match(summary, /`http_req_failed\{endpoint:protected\}` \| `rate<0\.02`/);
+      },
+    },
   'mkdir -p results/load': {},
   'K6_WEB_DASHBOARD=true K6_WEB_DASHBOARD_PORT=-1 K6_WEB_DASHBOARD_PERIOD=1s K6_WEB_DASHBOARD_EXPORT=results/load/report.html k6 run -e RESULTS_DIR=results/load dist/load.js':
     {
@@ -214,12 +229,12 @@ const PLANS: Readonly<Record<string, Plan>> = {
         assert.equal(stats.protectedUnauthorized, 0);
       },
     },
-  'CLIENT_SECRET="$CLIENT_SECRET" k6 run -e PROFILE=profiles/oauth2-client-credentials.json -e OIDC_ISSUER=https://login.example.com -e CLIENT_ID=orders-service -e SCOPE=orders:read -e AUDIENCE=https://api.example.com -e BASE_URL=https://api.example.com -e PROTECTED_PATH=/orders -e RESULTS_DIR=results dist/smoke.js':
+  'CLIENT_SECRET="$CLIENT_SECRET" k6 run -e PROFILE=profiles/orders-service.json -e OIDC_ISSUER=https://login.example.com -e CLIENT_ID=orders-service -e SCOPE=orders:read -e BASE_URL=https://api.example.com -e PROTECTED_PATH=/orders -e RESULTS_DIR=results dist/smoke.js':
     {
       // The service client's secret in the shell, as the README has it: k6 reads it from there.
       env: ({ idp }) => ({ CLIENT_SECRET: idp.clients.service.secret ?? '' }),
       append: ({ idp }) =>
-        `-e OIDC_ISSUER=${idp.issuer} -e CLIENT_ID=${idp.clients.service.id} -e SCOPE=api:read -e AUDIENCE=none -e RESOURCE=${idp.apiResource} -e BASE_URL=${idp.issuer} -e PROTECTED_PATH=/api/protected -e VUS=2 ${short}`,
+        `-e OIDC_ISSUER=${idp.issuer} -e CLIENT_ID=${idp.clients.service.id} -e SCOPE=api:read -e BASE_URL=${idp.issuer} -e PROTECTED_PATH=/api/protected -e VUS=2 ${short}`,
       verify: async (_run, { idp }) => {
         assert.ok((await idp.stats()).clientCredentialsTokens >= 2);
       },
@@ -339,6 +354,15 @@ describe('every shell command in the READMEs', () => {
       startIdp({ users: 1000 }),
     ]);
     ctx = { sandbox, reference: referenceServer, oauth2, idp };
+    // The README's copy of oauth2-client-credentials.json, asking for the resource this IdP's API
+    // is (it takes a resource indicator where the README's provider takes an audience).
+    const service = JSON.parse(
+      await readFile(join(REPO_ROOT, 'profiles/oauth2-client-credentials.json'), 'utf8'),
+    );
+    await writeFile(
+      join(sandbox, 'profiles/orders-service.json'),
+      JSON.stringify({ ...service, oauth: { resource: idp.apiResource } }),
+    );
   });
 
   after(async () => {

@@ -104,7 +104,7 @@ describe('arrival-rate scenarios against the reference server (access tokens of 
     const { run } = await runScenario('stress', {
       BASE_URL: server.url,
       AUTH_MODE: 'token',
-      START_RATE: '2',
+      RATE: '2',
       PEAK_RATE: '12',
       RAMP_UP: '2s',
       HOLD: '1s',
@@ -122,7 +122,7 @@ describe('arrival-rate scenarios against the reference server (access tokens of 
       BASE_URL: server.url,
       AUTH_MODE: 'session',
       RATE: '2',
-      SPIKE_RATE: '20',
+      PEAK_RATE: '20',
       WARM_UP: '1s',
       RAMP_UP: '1s',
       HOLD: '1s',
@@ -168,16 +168,16 @@ describe('arrival-rate scenarios against the reference server (access tokens of 
       BASE_URL: server.url,
       AUTH_MODE: 'dual',
       WARM_UP: '1s',
-      START_RATE: '5',
+      RATE: '5',
       STEP_RATE: '5',
-      MAX_RATE: '15',
-      STEP_DURATION: '2s',
-      STEP_RAMP: '1s',
+      PEAK_RATE: '15',
+      HOLD: '2s',
+      RAMP_UP: '1s',
       PRE_ALLOCATED_VUS: '3',
     });
     assertCleanRun(run);
     const sentence =
-      'held at least 15/s: every step up to MAX_RATE met the SLO (raise -e MAX_RATE to find the limit)';
+      'held at least 15/s: every step up to PEAK_RATE met the SLO (raise -e PEAK_RATE to find the limit)';
     assert.ok(run.stdout.includes(sentence), run.stdout.slice(-1500));
     assert.ok(
       // Markdown-escaped: MAX\_RATE.
@@ -209,11 +209,11 @@ describe('arrival-rate scenarios against the reference server (access tokens of 
         BASE_URL: server.url,
         AUTH_MODE: 'dual',
         WARM_UP: '0s',
-        START_RATE: '5',
+        RATE: '5',
         STEP_RATE: '5',
-        MAX_RATE: '25',
-        STEP_DURATION: '3s',
-        STEP_RAMP: '1s',
+        PEAK_RATE: '25',
+        HOLD: '3s',
+        RAMP_UP: '1s',
         PRE_ALLOCATED_VUS: '3',
       });
       assertExit(run, 99);

@@ -84,7 +84,7 @@ export type RetryDecision =
  * honoured on 429 and 503 (RFC 9110 §15.6.4), plus up to one base delay of jitter so a crowd of
  * VUs does not return in the same millisecond. A wait up to `retryAfterMaxSeconds` is slept and
  * the attempt retried; a longer one fails the attempt now (the iteration ends, counted) and holds
- * the VU off for the whole wait: `RETRY_AFTER_MAX` bounds how long one attempt may stall, never
+ * the VU off for the whole wait: `retry.retryAfterMaxSeconds` bounds how long one attempt may stall, never
  * how soon the server is asked again. Attempts are bounded by `maxAttempts`.
  */
 export function decideRetry(

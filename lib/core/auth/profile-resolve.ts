@@ -3,7 +3,7 @@
  * the JSON profile file (`-e PROFILE=<file.json>`), then the flat `-e` overrides. Every value is
  * validated here, at init, so a typo or a wrong type stops the run before any load is sent.
  */
-import { parseDecimal, parseWholeNumber, readEnvValue } from '../env-values.ts';
+import { parseDecimal, readEnvValue } from '../env-values.ts';
 import { ConfigError, ERROR_CODES } from '../errors.ts';
 import { profileOverrides } from '../settings/rows.ts';
 import { isPlainObject } from '../value-types.ts';
@@ -17,7 +17,7 @@ type Rule =
   | { kind: 'dottedPath' }
   /** `keepSlash`: an issuer is compared as written (OpenID Connect Discovery §4.3). */
   | { kind: 'url'; nullable?: boolean; keepSlash?: boolean }
-  /** A list of origins (`scheme://host[:port]`); comma-separated in `-e`. */
+  /** A list of origins (`scheme://host[:port]`). */
   | { kind: 'origins' }
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'number'; min: number; above?: boolean; integer?: boolean; nullable?: boolean }
@@ -29,7 +29,7 @@ interface ObjectRule {
   kind: 'object';
   fields: Record<string, Rule>;
   nullable?: boolean;
-  /** Defaults for an object whose own default is null (csrf, logout) once the user sets it. */
+  /** Defaults for an object whose own default is null (csrf) once the user sets it. */
   whenPresent?: Record<string, unknown>;
   /** Fields that may stay unset here because resolveProfile derives them afterwards. */
   derived?: readonly string[];
@@ -169,7 +169,6 @@ function profileSchema(): ObjectRule {
         kind: 'object',
         nullable: true,
         fields: endpointFields(),
-        whenPresent: { method: 'POST' },
       },
       oauth: {
         kind: 'object',
@@ -473,7 +472,7 @@ function checkLeaf(rule: Rule, raw: unknown, where: string, fromEnv: boolean): u
   }
 }
 
-/** `-e` gives strings: numbers and status lists are parsed, "none" clears a nullable setting. */
+/** `-e` gives strings: numbers are parsed, "none" clears a nullable setting. */
 function parseEnvValue(rule: Rule, text: string): unknown {
   const nullable =
     rule.kind === 'nullableString' ||
@@ -483,16 +482,6 @@ function parseEnvValue(rule: Rule, text: string): unknown {
     // No setting goes below 0, so a sign could only fail: left as text, it fails with its quotes.
     const value = parseDecimal(text);
     return Number.isNaN(value) ? text : value;
-  }
-  if (rule.kind === 'origins') {
-    return text
-      .split(',')
-      .map((part) => part.trim())
-      .filter((part) => part !== '');
-  }
-  if (rule.kind === 'statuses') {
-    const statuses = text.split(',').map((part) => parseWholeNumber(part.trim()));
-    return statuses.some(Number.isNaN) ? text : statuses;
   }
   return text;
 }

@@ -90,7 +90,8 @@ export function loginShortfall(
   const { cookieName } = profile.session;
   const set = Object.keys(res.setCookies).filter((name) => res.setCookies[name] !== '');
   if (cookieName === null ? set.length > 0 : set.includes(cookieName)) return undefined;
-  const wanted = cookieName === null ? 'a cookie' : `the cookie "${cookieName}" (SESSION_COOKIE)`;
+  const wanted =
+    cookieName === null ? 'a cookie' : `the cookie "${cookieName}" (session.cookieName)`;
   return {
     reason: `no session cookie; reason: expected the login to set ${wanted}, got ${set.length === 0 ? 'none' : set.join(', ')}`,
   };

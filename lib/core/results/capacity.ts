@@ -44,7 +44,7 @@ export interface CapacityFigure {
   heldRate: number | null;
   /** The rate of the first step that did not hold; null when every step held. */
   brokeAtRate: number | null;
-  /** The last step's rate (`MAX_RATE`). */
+  /** The last step's rate (`PEAK_RATE`). */
   maxRate: number;
   /** Every step held: the limit is above `maxRate`. */
   heldAll: boolean;
@@ -110,11 +110,11 @@ function describeCapacity(
   broken: StepResult | undefined,
 ): string {
   if (figure.heldAll) {
-    return `held at least ${figure.maxRate}/s: every step up to MAX_RATE met the SLO (raise -e MAX_RATE to find the limit)`;
+    return `held at least ${figure.maxRate}/s: every step up to PEAK_RATE met the SLO (raise -e PEAK_RATE to find the limit)`;
   }
   const held =
     figure.heldRate === null
-      ? `no step held the SLO (lower -e START_RATE below ${figure.brokeAtRate}/s)`
+      ? `no step held the SLO (lower -e RATE below ${figure.brokeAtRate}/s)`
       : `highest rate that held the SLO: ${figure.heldRate}/s`;
   return `${held}; ${broken === undefined ? '' : whyNotHeld(broken)}`;
 }

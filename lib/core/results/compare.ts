@@ -372,7 +372,7 @@ function capacityRows(base: RunDigest, cur: RunDigest, tolerances: Tolerances): 
     effect: a === null || b === null ? null : b - a,
     pValue: null,
     method: bothAll
-      ? 'held rate against the tolerance (both held every step: the limit is above MAX_RATE)'
+      ? 'held rate against the tolerance (both held every step: the limit is above PEAK_RATE)'
       : 'held rate against the tolerance',
   };
   return [row('capacity', 'capacity', 'held rate', '/s', a, b, judgement, tolerances)];

@@ -40,27 +40,50 @@ const PARALLEL_VIA = ['batch', 'async'] as const;
 
 export type ParallelVia = (typeof PARALLEL_VIA)[number];
 
-/** One `-e` knob of one scenario. */
+/**
+ * Every knob name of the catalogue with its one meaning: a name means the same in every scenario
+ * that has it, so a user who learnt `RATE` on load knows it on stress and capacity.
+ */
+export const KNOB_MEANINGS = {
+  VUS: 'virtual users, all started at once',
+  DURATION: 'how long the run lasts',
+  RATE: 'the base rate in iterations/s: the steady rate, where a stress starts, the baseline of a spike, the first capacity step',
+  PEAK_RATE: "the top rate in iterations/s: a stress's or a spike's peak, the last capacity step",
+  STEP_RATE: 'iterations/s added at each capacity step',
+  WARM_UP:
+    'the lead-in before what is judged: a spike holds RATE, capacity climbs from 0 to RATE (0s for none)',
+  RAMP_UP: 'each climb to a higher rate',
+  HOLD: 'how long a rate is held: the peak, or each capacity step',
+  RAMP_DOWN: 'the drop after the peak: to 0 (stress) or back to RATE (spike)',
+  RECOVERY: 'time at RATE after a spike',
+  PRE_ALLOCATED_VUS: 'VUs started before the test (more are added up to MAX_VUS when needed)',
+  MAX_VUS: 'most VUs k6 may use to keep the arrival rate',
+  PAUSE_SECONDS: 'think time after each iteration (session-churn: after each request of a session)',
+  PARALLEL: 'protected requests a VU sends at once per iteration',
+  PARALLEL_VIA: 'how parallel requests are sent: http.batch or http.asyncRequest',
+  WINDOWS: 'equal time windows compared in the soak report (2 to 12)',
+  SESSION_REQUESTS: 'protected requests per session, between its login and its logout',
+  SESSION_LOSS_AT:
+    'reference server only: at this time into the run, make it forget every session and token (a mass session loss)',
+} as const;
+
+export type KnobName = keyof typeof KNOB_MEANINGS;
+
+/** One `-e` knob of one scenario: its meaning is the name's (`KNOB_MEANINGS`). */
 export interface KnobSpec {
-  env: string;
+  env: KnobName;
   kind: KnobKind;
   /** As a user would type it; null: unset unless given. */
   default: string | null;
-  description: string;
 }
 
-const PRE_ALLOCATED: (n: string) => KnobSpec = (n) => ({
-  env: 'PRE_ALLOCATED_VUS',
-  kind: 'vus',
-  default: n,
-  description: 'VUs started before the test (more are added up to MAX_VUS when needed)',
+const knob = (env: KnobName, kind: KnobKind, value: string | null): KnobSpec => ({
+  env,
+  kind,
+  default: value,
 });
-const MAX_VUS: (n: string) => KnobSpec = (n) => ({
-  env: 'MAX_VUS',
-  kind: 'vus',
-  default: n,
-  description: 'most VUs k6 may use to keep the arrival rate',
-});
+const PRE_ALLOCATED = (n: string): KnobSpec => knob('PRE_ALLOCATED_VUS', 'vus', n);
+const MAX_VUS = (n: string): KnobSpec => knob('MAX_VUS', 'vus', n);
 
 /**
  * Every scenario's knobs with their defaults, sized so a default run means something against a
@@ -68,138 +91,71 @@ const MAX_VUS: (n: string) => KnobSpec = (n) => ({
  */
 export const SCENARIO_KNOBS: Readonly<Record<ScenarioName, readonly KnobSpec[]>> = {
   smoke: [
-    { env: 'VUS', kind: 'vus', default: '1', description: 'virtual users' },
-    { env: 'DURATION', kind: 'duration', default: '30s', description: 'how long' },
-    {
-      env: 'PARALLEL',
-      kind: 'parallel',
-      default: '1',
-      description: 'protected requests a VU sends at once per iteration',
-    },
-    {
-      env: 'PARALLEL_VIA',
-      kind: 'parallelVia',
-      default: 'batch',
-      description: 'how parallel requests are sent: http.batch or http.asyncRequest',
-    },
-    {
-      env: 'PAUSE_SECONDS',
-      kind: 'seconds',
-      default: '0.1',
-      description: 'think time per iteration',
-    },
+    knob('VUS', 'vus', '1'),
+    knob('DURATION', 'duration', '30s'),
+    knob('PARALLEL', 'parallel', '1'),
+    knob('PARALLEL_VIA', 'parallelVia', 'batch'),
+    knob('PAUSE_SECONDS', 'seconds', '0.1'),
   ],
   load: [
-    { env: 'RATE', kind: 'rate', default: '50', description: 'iterations per second' },
-    { env: 'DURATION', kind: 'duration', default: '5m', description: 'how long' },
+    knob('RATE', 'rate', '50'),
+    knob('DURATION', 'duration', '5m'),
     PRE_ALLOCATED('20'),
     MAX_VUS('200'),
   ],
   stress: [
-    { env: 'START_RATE', kind: 'rate', default: '10', description: 'iterations/s at the start' },
-    {
-      env: 'PEAK_RATE',
-      kind: 'rate',
-      default: '150',
-      description: 'iterations/s at the top: set it past your expected peak',
-    },
-    { env: 'RAMP_UP', kind: 'duration', default: '5m', description: 'climb to PEAK_RATE' },
-    { env: 'HOLD', kind: 'duration', default: '2m', description: 'stay at PEAK_RATE' },
-    { env: 'RAMP_DOWN', kind: 'duration', default: '1m', description: 'back down to 0' },
+    knob('RATE', 'rate', '10'),
+    knob('PEAK_RATE', 'rate', '150'),
+    knob('RAMP_UP', 'duration', '5m'),
+    knob('HOLD', 'duration', '2m'),
+    knob('RAMP_DOWN', 'duration', '1m'),
     PRE_ALLOCATED('20'),
     MAX_VUS('500'),
   ],
   spike: [
-    { env: 'RATE', kind: 'rate', default: '10', description: 'baseline iterations/s' },
-    { env: 'SPIKE_RATE', kind: 'rate', default: '200', description: 'iterations/s at the spike' },
-    { env: 'WARM_UP', kind: 'duration', default: '1m', description: 'baseline before the spike' },
-    { env: 'RAMP_UP', kind: 'duration', default: '10s', description: 'jump to SPIKE_RATE' },
-    { env: 'HOLD', kind: 'duration', default: '1m', description: 'stay at SPIKE_RATE' },
-    { env: 'RAMP_DOWN', kind: 'duration', default: '10s', description: 'drop back to RATE' },
-    { env: 'RECOVERY', kind: 'duration', default: '1m', description: 'baseline after the spike' },
+    knob('RATE', 'rate', '10'),
+    knob('PEAK_RATE', 'rate', '200'),
+    knob('WARM_UP', 'warmUp', '1m'),
+    knob('RAMP_UP', 'duration', '10s'),
+    knob('HOLD', 'duration', '1m'),
+    knob('RAMP_DOWN', 'duration', '10s'),
+    knob('RECOVERY', 'duration', '1m'),
     PRE_ALLOCATED('20'),
     MAX_VUS('500'),
   ],
   soak: [
-    { env: 'RATE', kind: 'rate', default: '20', description: 'iterations per second' },
-    { env: 'DURATION', kind: 'duration', default: '2h', description: 'how long' },
-    {
-      env: 'WINDOWS',
-      kind: 'windows',
-      default: '4',
-      description: 'equal time windows compared in the report (2 to 12)',
-    },
+    knob('RATE', 'rate', '20'),
+    knob('DURATION', 'duration', '2h'),
+    knob('WINDOWS', 'windows', '4'),
     PRE_ALLOCATED('10'),
     MAX_VUS('100'),
   ],
   capacity: [
-    {
-      env: 'WARM_UP',
-      kind: 'warmUp',
-      default: '30s',
-      description:
-        'climb from 0 to START_RATE first, so VUs log in gradually instead of all at once (not judged; 0s for none)',
-    },
-    {
-      env: 'START_RATE',
-      kind: 'rate',
-      default: '20',
-      description: 'iterations/s of the first step',
-    },
-    { env: 'STEP_RATE', kind: 'rate', default: '20', description: 'added at each step' },
-    { env: 'MAX_RATE', kind: 'rate', default: '400', description: 'iterations/s of the last step' },
-    { env: 'STEP_DURATION', kind: 'duration', default: '30s', description: 'hold of each step' },
-    { env: 'STEP_RAMP', kind: 'duration', default: '10s', description: 'climb between steps' },
+    knob('WARM_UP', 'warmUp', '30s'),
+    knob('RATE', 'rate', '20'),
+    knob('STEP_RATE', 'rate', '20'),
+    knob('PEAK_RATE', 'rate', '400'),
+    knob('HOLD', 'duration', '30s'),
+    knob('RAMP_UP', 'duration', '10s'),
     PRE_ALLOCATED('50'),
     MAX_VUS('1000'),
   ],
   'refresh-storm': [
-    { env: 'VUS', kind: 'vus', default: '100', description: 'VUs, all logging in at once' },
-    {
-      env: 'DURATION',
-      kind: 'duration',
-      default: '5m',
-      description: 'how long: several access-token lifetimes',
-    },
-    {
-      env: 'PAUSE_SECONDS',
-      kind: 'seconds',
-      default: '1',
-      description: 'think time per iteration',
-    },
+    knob('VUS', 'vus', '100'),
+    knob('DURATION', 'duration', '5m'),
+    knob('PAUSE_SECONDS', 'seconds', '1'),
   ],
   'login-storm': [
-    { env: 'VUS', kind: 'vus', default: '200', description: 'VUs, all logging in at once' },
-    { env: 'DURATION', kind: 'duration', default: '1m', description: 'how long' },
-    {
-      env: 'PAUSE_SECONDS',
-      kind: 'seconds',
-      default: '1',
-      description: 'think time per iteration',
-    },
-    {
-      env: 'SESSION_LOSS_AT',
-      kind: 'duration',
-      default: null,
-      description:
-        'reference server only: at this time into the run, make it forget every session and token (a mass session loss)',
-    },
+    knob('VUS', 'vus', '200'),
+    knob('DURATION', 'duration', '1m'),
+    knob('PAUSE_SECONDS', 'seconds', '1'),
+    knob('SESSION_LOSS_AT', 'duration', null),
   ],
   'session-churn': [
-    { env: 'RATE', kind: 'rate', default: '10', description: 'user sessions started per second' },
-    { env: 'DURATION', kind: 'duration', default: '5m', description: 'how long' },
-    {
-      env: 'SESSION_REQUESTS',
-      kind: 'requests',
-      default: '5',
-      description: 'protected requests per session, between its login and its logout',
-    },
-    {
-      env: 'PAUSE_SECONDS',
-      kind: 'seconds',
-      default: '0.5',
-      description: 'think time after each request of a session',
-    },
+    knob('RATE', 'rate', '10'),
+    knob('DURATION', 'duration', '5m'),
+    knob('SESSION_REQUESTS', 'requests', '5'),
+    knob('PAUSE_SECONDS', 'seconds', '0.5'),
     PRE_ALLOCATED('20'),
     MAX_VUS('200'),
   ],
@@ -408,7 +364,10 @@ function rampingPlan(
       executor: 'ramping-arrival-rate' as const,
       startRate,
       timeUnit: '1s' as const,
-      stages: stages.map((s) => ({ target: s.target, duration: formatDuration(s.ms) })),
+      // A 0s WARM_UP is no stage at all.
+      stages: stages
+        .filter((s) => s.ms > 0)
+        .map((s) => ({ target: s.target, duration: formatDuration(s.ms) })),
       ...arrivalVus(values, given),
     },
     totalMs: stages.reduce((sum, s) => sum + s.ms, 0),
@@ -440,18 +399,18 @@ export function stormBuckets(totalMs: number): Phase[] {
 }
 
 /**
- * The capacity steps: warm up from 0 to START_RATE (a cold start would make every VU log in at
- * once, a login storm rather than a capacity step), hold START_RATE, then ramp by STEP_RATE and
- * hold, up to MAX_RATE (the last step is MAX_RATE even when the steps do not land on it). Each
- * step's phase is its hold.
+ * The capacity steps: warm up from 0 to RATE (a cold start would make every VU log in at once, a
+ * login storm rather than a capacity step), hold RATE, then ramp by STEP_RATE and hold, up to
+ * PEAK_RATE (the last step is PEAK_RATE even when the steps do not land on it). Each step's phase
+ * is its hold.
  */
 export function capacitySteps(values: Record<string, number>, given: Record<string, string>) {
-  requireAtLeast(values, given, 'MAX_RATE', 'START_RATE');
-  const start = need(values, 'START_RATE');
+  requireAtLeast(values, given, 'PEAK_RATE', 'RATE');
+  const start = need(values, 'RATE');
   const step = need(values, 'STEP_RATE');
-  const max = need(values, 'MAX_RATE');
-  const holdMs = need(values, 'STEP_DURATION');
-  const rampMs = need(values, 'STEP_RAMP');
+  const max = need(values, 'PEAK_RATE');
+  const holdMs = need(values, 'HOLD');
+  const rampMs = need(values, 'RAMP_UP');
   const warmUpMs = values.WARM_UP ?? 0;
   const rates: number[] = [];
   for (let rate = start; rate < max; rate += step) rates.push(rate);
@@ -459,7 +418,7 @@ export function capacitySteps(values: Record<string, number>, given: Record<stri
   if (rates.length > MAX_CAPACITY_STEPS) {
     throw invalid(
       'STEP_RATE',
-      `at most ${MAX_CAPACITY_STEPS} steps from START_RATE to MAX_RATE (${rates.length} now)`,
+      `at most ${MAX_CAPACITY_STEPS} steps from RATE to PEAK_RATE (${rates.length} now)`,
       given.STEP_RATE ?? '',
     );
   }
@@ -550,10 +509,10 @@ export function planScenario(
       };
     }
     case 'stress': {
-      requireAtLeast(values, given, 'PEAK_RATE', 'START_RATE');
+      requireAtLeast(values, given, 'PEAK_RATE', 'RATE');
       const peak = need(values, 'PEAK_RATE');
       const plan = rampingPlan(
-        need(values, 'START_RATE'),
+        need(values, 'RATE'),
         [
           { target: peak, ms: need(values, 'RAMP_UP') },
           { target: peak, ms: need(values, 'HOLD') },
@@ -565,9 +524,9 @@ export function planScenario(
       return { ...base, ...plan, phases: [], phaseReport: null };
     }
     case 'spike': {
-      requireAtLeast(values, given, 'SPIKE_RATE', 'RATE');
+      requireAtLeast(values, given, 'PEAK_RATE', 'RATE');
       const rate = need(values, 'RATE');
-      const spike = need(values, 'SPIKE_RATE');
+      const spike = need(values, 'PEAK_RATE');
       const plan = rampingPlan(
         rate,
         [
@@ -616,22 +575,17 @@ export function planScenario(
 }
 
 /**
- * The environment to resolve thresholds from. A login-storm with `SESSION_LOSS_AT` makes every VU
- * meet one expired-credential rejection and, in dual mode, one refused refresh (counted in
- * `auth_errors`: at most one in three attempts, with the login before and the login after). The
- * profile's limits on those two are relaxed to exactly that, unless set with `-e`.
+ * Limits the plan itself calls for, put in place of the profile's before the `-e` overrides
+ * apply. A login-storm with `SESSION_LOSS_AT` makes every VU meet one expired-credential rejection
+ * and, in dual mode, one refused refresh (counted in `auth_errors`: at most one in three attempts,
+ * with the login before and the login after): the profile's limits on those two are relaxed to
+ * exactly that, unless `-e THRESHOLDS_OVERRIDE` sets them.
  */
-export function thresholdEnv(
-  plan: ScenarioPlan,
-  env: Readonly<Record<string, string | undefined>>,
-  mode: string,
-): Readonly<Record<string, string | undefined>> {
-  if (plan.sessionLossAtMs === null || plan.executor.executor !== 'constant-vus') return env;
-  const relaxed: Record<string, string | undefined> = { ...env };
-  const unset = (name: string) => readEnvValue(env, name) === undefined;
-  if (unset('AUTH_EXPIRED_REJECTIONS_MAX')) {
-    relaxed.AUTH_EXPIRED_REJECTIONS_MAX = String(plan.executor.vus);
-  }
-  if (mode === 'dual' && unset('AUTH_ERROR_RATE_MAX')) relaxed.AUTH_ERROR_RATE_MAX = '0.34';
+export function planThresholds(plan: ScenarioPlan, mode: string): Record<string, string> {
+  if (plan.sessionLossAtMs === null || plan.executor.executor !== 'constant-vus') return {};
+  const relaxed: Record<string, string> = {
+    auth_expired_rejections: `count<=${plan.executor.vus}`,
+  };
+  if (mode === 'dual') relaxed.auth_errors = 'rate<0.34';
   return relaxed;
 }

@@ -1,20 +1,17 @@
 /**
- * Threshold profiles: the JSON files in thresholds/ become k6 `options.thresholds`, and single SLOs
- * can be overridden with `-e` without editing a file.
+ * Threshold profiles: the JSON files in thresholds/ (or a file of your own, `-e
+ * THRESHOLDS=<file.json>`) become k6 `options.thresholds`, and a run can override them with `-e`
+ * without editing a file.
  *
- * The profiles are imported as JSON so the build inlines them into every bundle: k6 resolves a
- * relative `open()` against the script (dist/…), not the working folder, and has no npm resolution.
+ * The shipped profiles are imported as JSON so the build inlines them into every bundle: k6
+ * resolves a relative `open()` against the script (dist/…), not the working folder, and has no npm
+ * resolution. A file of your own is opened by VU 0 (lib/k6/thresholds-file.ts) and passed in.
  *
  * Overrides (k6 `-e NAME=value`), applied in this order on top of the chosen profile:
  * - `THRESHOLDS_OVERRIDE`: a JSON object `{ "<metric>": ["<expr>", …] }` that replaces the whole
  *   list of each metric it names; `[]` removes the metric's thresholds.
- * - `P50|P90|P95|P99_<ENDPOINT>_MS`: the percentile limit of `http_req_duration{endpoint:<endpoint>}`
- *   in milliseconds, ENDPOINT one of LOGIN, REFRESH, PROTECTED, CSRF, LOGOUT.
- * - `ERROR_RATE_MAX`: `http_req_failed` rate limit (0..1) of every endpoint;
- *   `ERROR_RATE_<ENDPOINT>_MAX` for one endpoint wins over it.
- * - `AUTH_ERROR_RATE_MAX`: `auth_errors` rate limit (0..1).
- * - `AUTH_EXPIRED_REJECTIONS_MAX`: most `auth_expired_rejections` tolerated (integer ≥ 0).
- * An override keeps the `abortOnFail`/`delayAbortEval` of the expression it replaces.
+ * - `ERROR_RATE_MAX`: `http_req_failed` rate limit (0..1) of every endpoint that has one or is
+ *   reported; it keeps the `abortOnFail`/`delayAbortEval` of the expression it replaces.
  * - `DISTRIBUTED=true` (one instance of a split test): every `abortOnFail` is dropped. An instance
  *   sees only its share of the load, so its verdict is not the test's: the merge step
  *   (lib/core/results/merge.ts) judges the thresholds on the merged data and decides the exit code.
@@ -24,14 +21,7 @@ import loadProfile from '../../../thresholds/load.json' with { type: 'json' };
 import releaseGateProfile from '../../../thresholds/release-gate.json' with { type: 'json' };
 import smokeProfile from '../../../thresholds/smoke.json' with { type: 'json' };
 import soakProfile from '../../../thresholds/soak.json' with { type: 'json' };
-import {
-  type EnvValues,
-  parseDecimal,
-  parseDurationMs,
-  parseRate,
-  parseWholeNumber,
-  readEnvValue,
-} from '../env-values.ts';
+import { type EnvValues, parseDurationMs, parseRate, readEnvValue } from '../env-values.ts';
 import { ConfigError, ERROR_CODES } from '../errors.ts';
 
 /** A k6 threshold with options (k6 `ObjectThreshold`). */
@@ -102,23 +92,9 @@ export function isReportingExpression(expression: string): boolean {
 /** Trend statistics the summary needs: p50 (med), p90, p95 and p99 per endpoint. */
 export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'];
 
-const ENDPOINT_NAMES = [
-  'login',
-  'refresh',
-  'protected',
-  'csrf',
-  'logout',
-  'discovery',
-  'authorize',
-  'consent',
-  'token',
-];
-const PERCENTILES = ['50', '90', '95', '99'];
 const EXPRESSION =
   /^\s*(avg|min|max|med|count|rate|value|p\(\d+(?:\.\d+)?\))\s*(<=|>=|===|==|!=|<|>)\s*-?\d+(?:\.\d+)?\s*$/;
 const METRIC_KEY = /^[A-Za-z_][\w.-]*(?:\{[^{}]+\})?$/;
-const LATENCY_OVERRIDE = /^P(\d+)_([A-Z]+)_MS$/;
-const ERROR_RATE_OVERRIDE = /^ERROR_RATE_([A-Z]+)_MAX$/;
 
 function describe(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
@@ -246,44 +222,19 @@ function setExpression(map: ThresholdMap, metric: string, expression: string): v
 }
 
 /**
- * An override's number, read with `parse` (NaN: not usable). Unlike the shape knobs, a blank value
- * is an error here: the override is named, so it must say something.
+ * An override's rate. Unlike the shape knobs, a blank value is an error here: the override is
+ * named, so it must say something.
  */
-function readNumber(
-  env: Env,
-  name: string,
-  expected: string,
-  parse: (text: string) => number,
-): number {
+function readRate(env: Env, name: string): number {
   const raw = env[name] ?? '';
-  const value = parse(raw.trim());
+  const value = parseRate(raw.trim());
   if (Number.isNaN(value)) {
     throw new ConfigError(
       ERROR_CODES.SLO_OVERRIDE_INVALID,
-      `-e ${name} is not usable; reason: expected ${expected}, got ${describe(raw)}`,
+      `-e ${name} is not usable; reason: expected a rate from 0 to 1, got ${describe(raw)}`,
     );
   }
   return value;
-}
-
-function readRate(env: Env, name: string): number {
-  return readNumber(env, name, 'a rate from 0 to 1', parseRate);
-}
-
-function parsePositiveMs(text: string): number {
-  const ms = parseDecimal(text);
-  return ms > 0 ? ms : Number.NaN;
-}
-
-function endpointOf(name: string, upper: string): string {
-  const endpoint = upper.toLowerCase();
-  if (!ENDPOINT_NAMES.includes(endpoint)) {
-    throw new ConfigError(
-      ERROR_CODES.SLO_OVERRIDE_INVALID,
-      `-e ${name} names no endpoint; reason: expected one of ${ENDPOINT_NAMES.join(', ').toUpperCase()}, got ${describe(upper)}`,
-    );
-  }
-  return endpoint;
 }
 
 function applyOverrides(map: ThresholdMap, env: Env): void {
@@ -306,22 +257,6 @@ function applyOverrides(map: ThresholdMap, env: Env): void {
     }
   }
 
-  const names = Object.keys(env).sort();
-  for (const name of names) {
-    const latency = LATENCY_OVERRIDE.exec(name);
-    if (!latency) continue;
-    const [, percentile = '', upper = ''] = latency;
-    if (!PERCENTILES.includes(percentile)) {
-      throw new ConfigError(
-        ERROR_CODES.SLO_OVERRIDE_INVALID,
-        `-e ${name} names no percentile; reason: expected P50, P90, P95 or P99, got ${describe(`P${percentile}`)}`,
-      );
-    }
-    const endpoint = endpointOf(name, upper);
-    const ms = readNumber(env, name, 'a number of milliseconds > 0', parsePositiveMs);
-    setExpression(map, `http_req_duration{endpoint:${endpoint}}`, `p(${percentile})<${ms}`);
-  }
-
   if (env.ERROR_RATE_MAX !== undefined) {
     const rate = readRate(env, 'ERROR_RATE_MAX');
     const metrics = new Set([
@@ -329,25 +264,6 @@ function applyOverrides(map: ThresholdMap, env: Env): void {
       ...Object.keys(map).filter((metric) => metric.startsWith('http_req_failed{endpoint:')),
     ]);
     for (const metric of metrics) setExpression(map, metric, `rate<${rate}`);
-  }
-  for (const name of names) {
-    const errorRate = ERROR_RATE_OVERRIDE.exec(name);
-    if (!errorRate) continue;
-    const endpoint = endpointOf(name, errorRate[1] ?? '');
-    setExpression(map, `http_req_failed{endpoint:${endpoint}}`, `rate<${readRate(env, name)}`);
-  }
-
-  if (env.AUTH_ERROR_RATE_MAX !== undefined) {
-    setExpression(map, 'auth_errors', `rate<${readRate(env, 'AUTH_ERROR_RATE_MAX')}`);
-  }
-  if (env.AUTH_EXPIRED_REJECTIONS_MAX !== undefined) {
-    const count = readNumber(
-      env,
-      'AUTH_EXPIRED_REJECTIONS_MAX',
-      'a whole number ≥ 0',
-      parseWholeNumber,
-    );
-    setExpression(map, 'auth_expired_rejections', `count<=${count}`);
   }
 }
 
@@ -371,34 +287,65 @@ export function thresholdsProfileName(env: Env, defaultProfile?: string): string
   return readEnvValue(env, 'THRESHOLDS') ?? (defaultProfile || 'smoke');
 }
 
+/** True when `-e THRESHOLDS` names a file of the user's rather than a profile in thresholds/. */
+export function isThresholdsFile(name: string): boolean {
+  return /\.json$/i.test(name);
+}
+
 export interface ResolveOptions {
   /** Profile used when `THRESHOLDS` is not set. */
   defaultProfile?: string;
   /** Profiles by name; the shipped ones by default (tests pass their own). */
   profiles?: Readonly<Record<string, unknown>>;
+  /** The text of the file `-e THRESHOLDS=<file.json>` names (VU 0 opens it). */
+  fileJson?: string;
+  /**
+   * Expressions the scenario's plan calls for (`planThresholds`), each in place of the profile's
+   * of the same aggregation, before the `-e` overrides apply.
+   */
+  planned?: Readonly<Record<string, string>>;
   /** More endpoints to report beside `REPORTED_ENDPOINTS`: the mode's login walk (`walkEndpoints`). */
   endpoints?: readonly string[];
 }
 
-/**
- * k6 `options.thresholds` for a run: the profile named by `env.THRESHOLDS` (or the default),
- * the `-e` overrides listed at the top of this file, and an always-true threshold per reported
- * endpoint sub-metric the profile does not name. Throws `ConfigError` at init on a bad name,
- * profile or override, before any load is sent.
- */
-export function resolveThresholds(env: Env, options: ResolveOptions = {}): ThresholdMap {
+/** The chosen profile as parsed JSON, and the name its messages give it. */
+function chooseProfile(name: string, options: ResolveOptions): { raw: unknown; source: string } {
+  if (isThresholdsFile(name)) {
+    try {
+      return { raw: JSON.parse(options.fileJson ?? ''), source: name };
+    } catch {
+      throw new ConfigError(
+        ERROR_CODES.THRESHOLDS_INVALID,
+        `Cannot read thresholds ${name}; reason: expected valid JSON like thresholds/load.json, got a syntax error`,
+      );
+    }
+  }
   const profiles = options.profiles ?? THRESHOLD_PROFILES;
-  const name = thresholdsProfileName(env, options.defaultProfile);
   const raw = Object.keys(profiles).includes(name) ? profiles[name] : undefined;
   if (raw === undefined) {
     throw new ConfigError(
       ERROR_CODES.THRESHOLDS_UNKNOWN,
-      `-e THRESHOLDS names no profile; reason: expected one of ${Object.keys(profiles).join(', ')}, got ${describe(name)}`,
+      `-e THRESHOLDS names no profile; reason: expected one of ${Object.keys(profiles).join(', ')}, or a .json file, got ${describe(name)}`,
     );
   }
-  const { thresholds } = parseThresholdProfile(raw, `thresholds/${name}.json`);
+  return { raw, source: `thresholds/${name}.json` };
+}
+
+/**
+ * k6 `options.thresholds` for a run: the profile named by `env.THRESHOLDS` (or the default), the
+ * plan's own limits, the `-e` overrides listed at the top of this file, and an always-true
+ * threshold per reported endpoint sub-metric the profile does not name. Throws `ConfigError` at
+ * init on a bad name, profile or override, before any load is sent.
+ */
+export function resolveThresholds(env: Env, options: ResolveOptions = {}): ThresholdMap {
+  const name = thresholdsProfileName(env, options.defaultProfile);
+  const { raw, source } = chooseProfile(name, options);
+  const { thresholds } = parseThresholdProfile(raw, source);
   const map: ThresholdMap = {};
   for (const [metric, list] of Object.entries(thresholds)) map[metric] = [...list];
+  for (const [metric, expression] of Object.entries(options.planned ?? {})) {
+    setExpression(map, metric, expression);
+  }
   applyOverrides(map, env);
   if (isDistributedInstance(env)) dropAborts(map);
   for (const endpoint of [...REPORTED_ENDPOINTS, ...(options.endpoints ?? [])]) {
@@ -444,15 +391,19 @@ export function withProtectedSuccessGuard(map: ThresholdMap): ThresholdMap {
  * protected-success guard (`withProtectedSuccessGuard`), and the trend statistics the results
  * table needs.
  *
+ * @param fileJson the text of the file `-e THRESHOLDS=<file.json>` names, when it names one.
  * @example
  * export const options = { scenarios: { … }, ...thresholdOptions(__ENV, 'load') };
  */
 export function thresholdOptions(
   env: Env,
   defaultProfile = 'smoke',
+  fileJson?: string,
 ): { thresholds: ThresholdMap; summaryTrendStats: string[] } {
+  const options: ResolveOptions =
+    fileJson === undefined ? { defaultProfile } : { defaultProfile, fileJson };
   return {
-    thresholds: withProtectedSuccessGuard(resolveThresholds(env, { defaultProfile })),
+    thresholds: withProtectedSuccessGuard(resolveThresholds(env, options)),
     summaryTrendStats: [...SUMMARY_TREND_STATS],
   };
 }

@@ -3,7 +3,13 @@
  * knobs (lib/core/scenario/shapes.ts), one row per name. Used by VU 0 and by Node code only (the
  * docs generator, tests): a scenario bundle never imports it, so no VU pays for its rows.
  */
-import { KNOB_VALUES, PLANNED_SCENARIOS, SCENARIO_KNOBS } from '../scenario/shapes.ts';
+import {
+  KNOB_MEANINGS,
+  KNOB_VALUES,
+  PLANNED_SCENARIOS,
+  SCENARIO_KNOBS,
+} from '../scenario/shapes.ts';
+import type { RemovedSetting } from './removed.ts';
 import { fixedSettingRows, type SettingGroup, type SettingRow } from './rows.ts';
 
 export type { SettingGroup, SettingRow } from './rows.ts';
@@ -18,8 +24,8 @@ export const SETTING_GROUPS: ReadonlyArray<{ group: SettingGroup; title: string 
 ];
 
 /**
- * One row per knob name across the catalogue: its defaults per scenario ("load 50, soak 20") and
- * the description of the first scenario that has it.
+ * One row per knob name across the catalogue: its one meaning and its defaults per scenario
+ * ("load 50, soak 20").
  */
 function knobRows(): SettingRow[] {
   const rows: SettingRow[] = [];
@@ -32,7 +38,7 @@ function knobRows(): SettingRow[] {
           group: 'scenario',
           value: KNOB_VALUES[knob.kind],
           default: '',
-          help: knob.description,
+          help: KNOB_MEANINGS[knob.env],
         };
         rows.push(row);
       }
@@ -75,5 +81,12 @@ export function formatSettingsTable(
     const shown = fallback === '' ? '–' : row.group === 'profile' ? `\`${fallback}\`` : fallback;
     lines.push(`| \`${row.name}\` | ${cell(row.value)} | ${cell(shown)} | ${cell(row.help)} |`);
   }
+  return lines.join('\n');
+}
+
+/** The Markdown table of the removed names: each with what to use instead. */
+export function formatRemovedTable(rows: readonly RemovedSetting[]): string {
+  const lines = ['| removed `-e` | use instead |', '|---|---|'];
+  for (const row of rows) lines.push(`| \`${row.name}\` | ${cell(row.instead)} |`);
   return lines.join('\n');
 }

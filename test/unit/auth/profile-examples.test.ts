@@ -48,8 +48,12 @@ describe('example profiles', () => {
       CLIENT_SECRET: 's',
     });
     assert.equal(confidential.clientAuth.method, 'basic');
-    const body = { ...PROVIDER, CLIENT_SECRET: 's', CLIENT_AUTH: 'body' };
-    assert.equal(exampleProfile('oidc-authorization-code', body).clientAuth.method, 'body');
+    const body = exampleProfile(
+      'oidc-authorization-code',
+      { ...PROVIDER, CLIENT_SECRET: 's' },
+      { clientAuth: { method: 'body' } },
+    );
+    assert.equal(body.clientAuth.method, 'body');
     const service = exampleProfile('oauth2-client-credentials', {
       ...PROVIDER,
       CLIENT_SECRET: 's',

@@ -98,60 +98,17 @@ describe('resolveProfile layering', () => {
       AUTH_MODE: ['token', 'token'],
       BASE_URL: ['https://api.example.test/v1/', 'https://api.example.test/v1'],
       LOGIN_PATH: ['/auth', '/auth'],
-      LOGIN_METHOD: ['PUT', 'PUT'],
-      LOGIN_FORMAT: ['form', 'form'],
-      USERNAME_FIELD: ['email', 'email'],
-      PASSWORD_FIELD: ['pwd', 'pwd'],
-      LOGIN_SUCCESS_STATUSES: ['200,201', [200, 201]],
       PROTECTED_PATH: ['/me', '/me'],
-      PROTECTED_METHOD: ['POST', 'POST'],
-      REFRESH_PATH: ['/token', '/token'],
-      REFRESH_TOKEN_IN: ['json', 'json'],
-      REFRESH_TOKEN_PARAM: ['rt', 'rt'],
-      LOGOUT_PATH: ['/signout', '/signout'],
-      ACCESS_TOKEN_FIELD: ['data.access', 'data.access'],
-      REFRESH_TOKEN_FIELD: ['data.refresh', 'data.refresh'],
-      EXPIRES_IN_FIELD: ['data.ttl', 'data.ttl'],
-      ACCESS_TOKEN_HEADER: ['X-Auth-Token', 'X-Auth-Token'],
-      ACCESS_TOKEN_SCHEME: ['Token', 'Token'],
-      SESSION_COOKIE: ['JSESSIONID', 'JSESSIONID'],
-      LOGIN_PAGE_PATH: ['/signin', '/signin'],
-      SESSION_LIFETIME: ['1800', 1800],
-      EXPIRED_STATUSES: ['401, 419', [401, 419]],
-      EXPIRY_SOURCE: ['jwt', 'jwt'],
-      TOKEN_LIFETIME: ['90', 90],
       REFRESH_LEEWAY: ['7.5', 7.5],
       REFRESH_JITTER: ['0', 0],
-      CLIENT_AUTH: ['body', 'body'],
       CLIENT_ID: ['my-client', 'my-client'],
       CLIENT_SECRET: ['s3cr3t', 's3cr3t'],
-      RETRY_MAX_ATTEMPTS: ['5', 5],
-      RETRY_BASE_DELAY_MS: ['100', 100],
-      RETRY_MAX_DELAY_MS: ['9000', 9000],
-      RETRY_AFTER_MAX: ['12', 12],
-      REQUEST_TIMEOUT: ['2.5', 2.5],
       OIDC_ISSUER: [
         'https://idp.example.test/realms/shop/',
         'https://idp.example.test/realms/shop/',
       ],
-      AUTHORIZATION_URL: [
-        'https://idp.example.test/authorize',
-        'https://idp.example.test/authorize',
-      ],
-      TOKEN_URL: ['https://idp.example.test/token/', 'https://idp.example.test/token'],
-      REVOCATION_URL: ['none', null],
       REDIRECT_URI: ['http://127.0.0.1/callback', 'http://127.0.0.1/callback'],
       SCOPE: ['openid api', 'openid api'],
-      AUDIENCE: ['https://api.example.test', 'https://api.example.test'],
-      RESOURCE: ['https://api.example.test/', 'https://api.example.test/'],
-      OIDC_ALLOWED_ORIGINS: [
-        'https://SSO.example.test, http://127.0.0.1:9000',
-        ['https://sso.example.test', 'http://127.0.0.1:9000'],
-      ],
-      OIDC_LOGIN_FORM: ['form#kc-form-login', 'form#kc-form-login'],
-      OIDC_CONSENT_FORM: ['none', null],
-      OIDC_CONSENT: ['fail', 'fail'],
-      OIDC_MAX_REQUESTS: ['20', 20],
     };
     assert.deepEqual(
       ENV_OVERRIDES.map((row) => row.env).sort(),
@@ -165,6 +122,22 @@ describe('resolveProfile layering', () => {
     }
   });
 
+  test('the profile file normalises as -e did: a URL loses its trailing slash, an origin its case', () => {
+    const profile = profileFromJson({
+      oauth: {
+        tokenUrl: 'https://idp.example.test/token/',
+        issuer: 'https://idp.example.test/realms/shop/',
+        allowedOrigins: ['https://SSO.example.test', 'http://127.0.0.1:9000'],
+      },
+    });
+    assert.equal(profile.oauth.tokenUrl, 'https://idp.example.test/token');
+    assert.equal(profile.oauth.issuer, 'https://idp.example.test/realms/shop/');
+    assert.deepEqual(profile.oauth.allowedOrigins, [
+      'https://sso.example.test',
+      'http://127.0.0.1:9000',
+    ]);
+  });
+
   test('an empty -e value counts as unset', () => {
     assert.equal(
       resolveProfile({ env: { LOGIN_PATH: '', REFRESH_LEEWAY: ' ' } }).login.path,
@@ -172,16 +145,16 @@ describe('resolveProfile layering', () => {
     );
   });
 
-  test('-e TOKEN_LIFETIME=none clears a lifetime set by the profile', () => {
+  test('-e OIDC_ISSUER=none clears an issuer set by the profile', () => {
     const profile = profileFromJson(
-      { expiry: { lifetimeSeconds: 60 } },
-      { TOKEN_LIFETIME: 'none' },
+      { oauth: { issuer: 'https://idp.example.test' } },
+      { OIDC_ISSUER: 'none' },
     );
-    assert.equal(profile.expiry.lifetimeSeconds, null);
+    assert.equal(profile.oauth.issuer, null);
   });
 
-  test('-e LOGOUT_PATH turns logout back on with POST when the profile has none', () => {
-    assert.deepEqual(profileFromJson({ logout: null }, { LOGOUT_PATH: '/bye' }).logout, {
+  test('a logout path in the profile keeps the POST method, and null turns logout off', () => {
+    assert.deepEqual(profileFromJson({ logout: { path: '/bye' } }).logout, {
       method: 'POST',
       path: '/bye',
     });
@@ -236,30 +209,30 @@ describe('resolveProfile validation', () => {
 
   test('a fractional retry count is refused', () => {
     assert.throws(
-      () => resolveProfile({ env: { RETRY_MAX_ATTEMPTS: '1.5' } }),
+      () => profileFromJson({ retry: { maxAttempts: 1.5 } }),
       configError(
         'PROFILE_BAD_VALUE',
-        'Invalid setting -e RETRY_MAX_ATTEMPTS; reason: expected an integer >= 1, got "1.5"',
+        'Invalid setting profile.retry.maxAttempts (p.json); reason: expected an integer >= 1, got 1.5',
       ),
     );
   });
 
   test('a zero request timeout is refused', () => {
     assert.throws(
-      () => resolveProfile({ env: { REQUEST_TIMEOUT: '0' } }),
+      () => profileFromJson({ requestTimeoutSeconds: 0 }),
       configError(
         'PROFILE_BAD_VALUE',
-        'Invalid setting -e REQUEST_TIMEOUT; reason: expected a number > 0, got "0"',
+        'Invalid setting profile.requestTimeoutSeconds (p.json); reason: expected a number > 0, got 0',
       ),
     );
   });
 
   test('a status list with a word in it is refused', () => {
     assert.throws(
-      () => resolveProfile({ env: { EXPIRED_STATUSES: '401,expired' } }),
+      () => profileFromJson({ expiredStatuses: [401, 'expired'] }),
       configError(
         'PROFILE_BAD_VALUE',
-        'Invalid setting -e EXPIRED_STATUSES; reason: expected a non-empty list of HTTP statuses (100-599), got "401,expired"',
+        'Invalid setting profile.expiredStatuses (p.json); reason: expected a non-empty list of HTTP statuses (100-599), got [401, "expired"]',
       ),
     );
   });
@@ -274,21 +247,21 @@ describe('resolveProfile validation', () => {
     );
   });
 
-  test('a session lifetime that is not a number of seconds > 0 is refused, naming -e SESSION_LIFETIME', () => {
-    for (const [text, got] of [
+  test('a session lifetime that is not a number of seconds > 0 is refused, naming session.lifetimeSeconds', () => {
+    for (const [value, got] of [
       ['30m', '"30m"'],
-      ['0', '"0"'],
-    ]) {
+      [0, '0'],
+    ] as const) {
       assert.throws(
-        () => resolveProfile({ env: { AUTH_MODE: 'session', SESSION_LIFETIME: text } }),
+        () => profileFromJson({ session: { lifetimeSeconds: value } }, { AUTH_MODE: 'session' }),
         configError(
           'PROFILE_BAD_VALUE',
-          `Invalid setting -e SESSION_LIFETIME; reason: expected a number > 0 or null, got ${got}`,
+          `Invalid setting profile.session.lifetimeSeconds (p.json); reason: expected a number > 0 or null, got ${got}`,
         ),
       );
     }
     assert.equal(
-      resolveProfile({ env: { SESSION_LIFETIME: 'none' } }).session.lifetimeSeconds,
+      profileFromJson({ session: { lifetimeSeconds: null } }).session.lifetimeSeconds,
       null,
     );
   });
@@ -454,7 +427,7 @@ describe('resolveProfile combinations', () => {
 
   test('client authentication without any profile names the -e variable to set', () => {
     assert.throws(
-      () => resolveProfile({ env: { CLIENT_AUTH: 'basic', REFRESH_TOKEN_IN: 'form' } }),
+      () => resolveProfile({ env: { AUTH_MODE: 'authorization-code', CLIENT_SECRET: 's' } }),
       configError(
         'PROFILE_MISSING',
         'Missing setting -e CLIENT_ID; reason: expected a client id for client authentication "basic", got nothing',
@@ -474,20 +447,20 @@ describe('resolveProfile combinations', () => {
 
   test('a fixed expiry needs a lifetime', () => {
     assert.throws(
-      () => resolveProfile({ env: { EXPIRY_SOURCE: 'fixed' } }),
+      () => profileFromJson({ expiry: { source: 'fixed' } }),
       configError(
         'PROFILE_MISSING',
-        'Missing setting -e TOKEN_LIFETIME; reason: expected a lifetime in seconds when expiry.source is "fixed", got nothing',
+        'Missing setting profile.expiry.lifetimeSeconds (p.json); reason: expected a lifetime in seconds when expiry.source is "fixed", got nothing',
       ),
     );
   });
 
   test('a base delay above the maximum delay is refused', () => {
     assert.throws(
-      () => resolveProfile({ env: { RETRY_BASE_DELAY_MS: '6000' } }),
+      () => profileFromJson({ retry: { baseDelayMs: 6000 } }),
       configError(
         'PROFILE_CONFLICT',
-        'Conflicting settings -e RETRY_BASE_DELAY_MS and -e RETRY_MAX_DELAY_MS; reason: expected baseDelayMs <= maxDelayMs, got 6000 > 5000',
+        'Conflicting settings profile.retry.baseDelayMs (p.json) and profile.retry.maxDelayMs (p.json); reason: expected baseDelayMs <= maxDelayMs, got 6000 > 5000',
       ),
     );
   });

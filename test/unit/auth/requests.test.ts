@@ -131,10 +131,10 @@ describe('an OAuth 2.0 token endpoint (RFC 6749)', () => {
       ['abc', 'de'],
       ['my client', 'p:ss wörd/+'],
     ] as const) {
-      const odd = profileFromJson(
-        { clientAuth: { method: 'basic', clientId: id, clientSecret: secret } },
-        { REFRESH_TOKEN_IN: 'form' },
-      );
+      const odd = profileFromJson({
+        clientAuth: { method: 'basic', clientId: id, clientSecret: secret },
+        refresh: { tokenIn: 'form' },
+      });
       assert.equal(buildLoginRequest(odd, user1).headers.Authorization, basicAuth(id, secret));
     }
   });
@@ -190,7 +190,7 @@ describe('an OAuth 2.0 token endpoint (RFC 6749)', () => {
   });
 
   test('logout sends the refresh token in the body when refresh tokens go in a body field', () => {
-    const revocable = exampleProfile('oauth2-password', { LOGOUT_PATH: '/oauth/revoke' });
+    const revocable = exampleProfile('oauth2-password', {}, { logout: { path: '/oauth/revoke' } });
     assert.deepEqual(buildLogoutRequest(revocable, { accessToken: 'at', refreshToken: 'rt' }), {
       endpoint: 'logout',
       method: 'POST',

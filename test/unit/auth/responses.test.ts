@@ -159,10 +159,14 @@ describe('loginShortfall', () => {
   });
 
   test('session mode also needs a cookie, any cookie when no name is set', () => {
-    const session = exampleProfile('article', { AUTH_MODE: 'session', SESSION_COOKIE: 'sid' });
+    const session = exampleProfile(
+      'article',
+      { AUTH_MODE: 'session' },
+      { session: { cookieName: 'sid' } },
+    );
     assert.equal(loginShortfall(session, response({ setCookies: { sid: 'abc' } })), undefined);
     const none =
-      'no session cookie; reason: expected the login to set the cookie "sid" (SESSION_COOKIE), got';
+      'no session cookie; reason: expected the login to set the cookie "sid" (session.cookieName), got';
     assert.deepEqual(loginShortfall(session, response({ setCookies: {} })), {
       reason: `${none} none`,
     });

@@ -75,7 +75,7 @@ describe('findCapacity', () => {
     assert.equal(figure.maxRate, 40);
     assert.equal(
       figure.sentence,
-      'held at least 40/s: every step up to MAX_RATE met the SLO (raise -e MAX_RATE to find the limit)',
+      'held at least 40/s: every step up to PEAK_RATE met the SLO (raise -e PEAK_RATE to find the limit)',
     );
   });
 
@@ -138,7 +138,7 @@ describe('findCapacity', () => {
     assert.equal(figure.brokeAtRate, 10);
     assert.equal(
       figure.sentence,
-      'no step held the SLO (lower -e START_RATE below 10/s); step 1 (10/s) broke http_req_failed{endpoint:protected} rate<0.01 with rate=0.05',
+      'no step held the SLO (lower -e RATE below 10/s); step 1 (10/s) broke http_req_failed{endpoint:protected} rate<0.01 with rate=0.05',
     );
   });
 

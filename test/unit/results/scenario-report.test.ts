@@ -34,11 +34,11 @@ describe('renderPhaseReport', () => {
   it('puts the capacity figure in the terminal, in summary.md and in capacity.json', () => {
     const plan = planScenario('capacity', {
       WARM_UP: '0s',
-      START_RATE: '5',
+      RATE: '5',
       STEP_RATE: '5',
-      MAX_RATE: '15',
-      STEP_DURATION: '3s',
-      STEP_RAMP: '1s',
+      PEAK_RATE: '15',
+      HOLD: '3s',
+      RAMP_UP: '1s',
     });
     const report = renderPhaseReport(
       plan,

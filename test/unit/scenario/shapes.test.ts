@@ -8,12 +8,12 @@ import {
   PLANNED_SCENARIOS,
   peakVus,
   planScenario,
+  planThresholds,
   readKnobs,
   SCENARIO_KNOBS,
   stormBuckets,
-  thresholdEnv,
 } from '../../../lib/core/scenario/shapes.ts';
-import { THRESHOLD_PROFILES } from '../../../lib/core/scenario/thresholds.ts';
+import { resolveThresholds, THRESHOLD_PROFILES } from '../../../lib/core/scenario/thresholds.ts';
 
 function configError(code: string, message: string) {
   return (error: unknown) => {
@@ -185,7 +185,7 @@ describe('planScenario', () => {
 
   it('plans stress as a climb to PEAK_RATE, a hold and a ramp down to zero', () => {
     const plan = planScenario('stress', {
-      START_RATE: '2',
+      RATE: '2',
       PEAK_RATE: '10',
       RAMP_UP: '4s',
       HOLD: '2s',
@@ -238,11 +238,11 @@ describe('planScenario', () => {
   it('plans capacity as a warm-up from 0, then held steps joined by ramps, each step a phase', () => {
     const plan = planScenario('capacity', {
       WARM_UP: '2s',
-      START_RATE: '5',
+      RATE: '5',
       STEP_RATE: '5',
-      MAX_RATE: '15',
-      STEP_DURATION: '3s',
-      STEP_RAMP: '1s',
+      PEAK_RATE: '15',
+      HOLD: '3s',
+      RAMP_UP: '1s',
     });
     assert.ok(plan.executor.executor === 'ramping-arrival-rate');
     assert.equal(plan.executor.startRate, 0);
@@ -263,8 +263,8 @@ describe('planScenario', () => {
     assert.equal(plan.defaultThresholds, 'release-gate');
   });
 
-  it('starts capacity right at START_RATE with WARM_UP=0s', () => {
-    const plan = planScenario('capacity', { WARM_UP: '0s', START_RATE: '5', MAX_RATE: '5' });
+  it('starts capacity right at RATE with WARM_UP=0s', () => {
+    const plan = planScenario('capacity', { WARM_UP: '0s', RATE: '5', PEAK_RATE: '5' });
     assert.ok(plan.executor.executor === 'ramping-arrival-rate');
     assert.equal(plan.executor.startRate, 5);
     assert.deepEqual(plan.executor.stages, [{ target: 5, duration: '30s' }]);
@@ -320,16 +320,16 @@ describe('planScenario', () => {
 
   it('rejects a peak below the start, a spike below the baseline and a max below the start', () => {
     assert.throws(
-      () => planScenario('stress', { START_RATE: '50', PEAK_RATE: '10' }),
-      /Invalid -e PEAK_RATE; reason: expected at least START_RATE \(50\), got "10"/,
+      () => planScenario('stress', { RATE: '50', PEAK_RATE: '10' }),
+      /Invalid -e PEAK_RATE; reason: expected at least RATE \(50\), got "10"/,
     );
     assert.throws(
-      () => planScenario('spike', { RATE: '50', SPIKE_RATE: '10' }),
-      /Invalid -e SPIKE_RATE; reason: expected at least RATE \(50\), got "10"/,
+      () => planScenario('spike', { RATE: '50', PEAK_RATE: '10' }),
+      /Invalid -e PEAK_RATE; reason: expected at least RATE \(50\), got "10"/,
     );
     assert.throws(
-      () => planScenario('capacity', { START_RATE: '50', MAX_RATE: '10' }),
-      /Invalid -e MAX_RATE; reason: expected at least START_RATE \(50\), got "10"/,
+      () => planScenario('capacity', { RATE: '50', PEAK_RATE: '10' }),
+      /Invalid -e PEAK_RATE; reason: expected at least RATE \(50\), got "10"/,
     );
   });
 
@@ -372,9 +372,9 @@ describe('peakVus', () => {
 });
 
 describe('capacity steps', () => {
-  it('ends on MAX_RATE even when the steps do not land on it', () => {
+  it('ends on PEAK_RATE even when the steps do not land on it', () => {
     const { phases } = capacitySteps(
-      { START_RATE: 10, STEP_RATE: 20, MAX_RATE: 45, STEP_DURATION: 1000, STEP_RAMP: 0 },
+      { RATE: 10, STEP_RATE: 20, PEAK_RATE: 45, HOLD: 1000, RAMP_UP: 0 },
       {},
     );
     assert.deepEqual(
@@ -383,9 +383,9 @@ describe('capacity steps', () => {
     );
   });
 
-  it('is a single step when START_RATE equals MAX_RATE', () => {
+  it('is a single step when RATE equals PEAK_RATE', () => {
     const { phases } = capacitySteps(
-      { START_RATE: 30, STEP_RATE: 5, MAX_RATE: 30, STEP_DURATION: 1000, STEP_RAMP: 500 },
+      { RATE: 30, STEP_RATE: 5, PEAK_RATE: 30, HOLD: 1000, RAMP_UP: 500 },
       {},
     );
     assert.deepEqual(phases, [{ name: 'step-1', startMs: 0, endMs: 1000, rate: 30 }]);
@@ -393,10 +393,10 @@ describe('capacity steps', () => {
 
   it('refuses more than 50 steps', () => {
     assert.throws(
-      () => planScenario('capacity', { START_RATE: '1', STEP_RATE: '1', MAX_RATE: '60' }),
+      () => planScenario('capacity', { RATE: '1', STEP_RATE: '1', PEAK_RATE: '60' }),
       configError(
         'SCENARIO_SETTING_INVALID',
-        'Invalid -e STEP_RATE; reason: expected at most 50 steps from START_RATE to MAX_RATE (60 now), got "1"',
+        'Invalid -e STEP_RATE; reason: expected at most 50 steps from RATE to PEAK_RATE (60 now), got "1"',
       ),
     );
   });
@@ -419,25 +419,54 @@ describe('storm buckets', () => {
   });
 });
 
-describe('thresholdEnv', () => {
-  it('leaves the environment alone without a session loss', () => {
-    const env = { THRESHOLDS: 'load' };
-    assert.equal(thresholdEnv(planScenario('login-storm', {}), env, 'dual'), env);
+describe('one naming scheme across the catalogue', () => {
+  it('gives each knob name one kind of value in every scenario that has it', () => {
+    const kinds = new Map<string, Set<string>>();
+    for (const knobs of Object.values(SCENARIO_KNOBS)) {
+      for (const knob of knobs)
+        kinds.set(knob.env, (kinds.get(knob.env) ?? new Set()).add(knob.kind));
+    }
+    const mixed = [...kinds].filter(([, set]) => set.size > 1).map(([name]) => name);
+    assert.deepEqual(mixed, []);
+  });
+
+  it('lets a spike start without a warm-up, as capacity can', () => {
+    const plan = planScenario('spike', { WARM_UP: '0s' });
+    assert.equal(plan.executor.executor, 'ramping-arrival-rate');
+    if (plan.executor.executor !== 'ramping-arrival-rate') return;
+    assert.deepEqual(plan.executor.stages[0], { target: 200, duration: '10s' });
+    assert.equal(plan.totalMs, 10_000 + 60_000 + 10_000 + 60_000);
+  });
+});
+
+describe('planThresholds', () => {
+  it('calls for no limits of its own without a session loss', () => {
+    assert.deepEqual(planThresholds(planScenario('login-storm', {}), 'dual'), {});
   });
 
   it('tolerates one rejection per VU, and in dual mode the refused refreshes, after a session loss', () => {
     const plan = planScenario('login-storm', { VUS: '30', SESSION_LOSS_AT: '3s' });
-    assert.deepEqual(thresholdEnv(plan, {}, 'dual'), {
-      AUTH_EXPIRED_REJECTIONS_MAX: '30',
-      AUTH_ERROR_RATE_MAX: '0.34',
+    assert.deepEqual(planThresholds(plan, 'dual'), {
+      auth_expired_rejections: 'count<=30',
+      auth_errors: 'rate<0.34',
     });
-    assert.deepEqual(thresholdEnv(plan, {}, 'session'), { AUTH_EXPIRED_REJECTIONS_MAX: '30' });
+    assert.deepEqual(planThresholds(plan, 'session'), { auth_expired_rejections: 'count<=30' });
   });
 
   it('keeps limits the user set with -e', () => {
     const plan = planScenario('login-storm', { SESSION_LOSS_AT: '3s' });
-    const env = { AUTH_EXPIRED_REJECTIONS_MAX: '5', AUTH_ERROR_RATE_MAX: '0.1' };
-    assert.deepEqual(thresholdEnv(plan, env, 'dual'), env);
+    const env = {
+      THRESHOLDS_OVERRIDE: JSON.stringify({
+        auth_expired_rejections: ['count<=5'],
+        auth_errors: ['rate<0.1'],
+      }),
+    };
+    const map = resolveThresholds(env, {
+      defaultProfile: 'load',
+      planned: planThresholds(plan, 'dual'),
+    });
+    assert.deepEqual(map.auth_expired_rejections, ['count<=5']);
+    assert.deepEqual(map.auth_errors, ['rate<0.1']);
   });
 });
 

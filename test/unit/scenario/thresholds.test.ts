@@ -156,12 +156,12 @@ describe('resolveThresholds', () => {
     assertConfigError(
       () => resolveThresholds({ THRESHOLDS: 'fast' }),
       'THRESHOLDS_UNKNOWN',
-      '-e THRESHOLDS names no profile; reason: expected one of smoke, load, soak, churn, release-gate, got "fast"',
+      '-e THRESHOLDS names no profile; reason: expected one of smoke, load, soak, churn, release-gate, or a .json file, got "fast"',
     );
     assertConfigError(
       () => resolveThresholds({ THRESHOLDS: 'toString' }),
       'THRESHOLDS_UNKNOWN',
-      '-e THRESHOLDS names no profile; reason: expected one of smoke, load, soak, churn, release-gate, got "toString"',
+      '-e THRESHOLDS names no profile; reason: expected one of smoke, load, soak, churn, release-gate, or a .json file, got "toString"',
     );
   });
 
@@ -175,8 +175,15 @@ describe('resolveThresholds', () => {
     assert.equal(map['http_reqs{endpoint:csrf}'], undefined);
   });
 
-  it('overrides one percentile of one endpoint with P95_REFRESH_MS and keeps its abort options', () => {
-    const map = resolveThresholds({ P95_REFRESH_MS: '400' }, { profiles, defaultProfile: 'tiny' });
+  it("puts a planned percentile in place of the profile's and keeps its abort options", () => {
+    const map = resolveThresholds(
+      {},
+      {
+        profiles,
+        defaultProfile: 'tiny',
+        planned: { 'http_req_duration{endpoint:refresh}': 'p(95)<400' },
+      },
+    );
     assert.deepEqual(map['http_req_duration{endpoint:refresh}'], [
       { threshold: 'p(95)<400', abortOnFail: true, delayAbortEval: '10s' },
     ]);
@@ -184,95 +191,75 @@ describe('resolveThresholds', () => {
 
   it('replaces only the matching percentile and adds one the profile does not have', () => {
     const map = resolveThresholds(
-      { P95_PROTECTED_MS: '250.5', P90_PROTECTED_MS: '200', P50_LOGIN_MS: '100' },
-      { profiles, defaultProfile: 'tiny' },
+      {},
+      {
+        profiles,
+        defaultProfile: 'tiny',
+        planned: {
+          'http_req_duration{endpoint:protected}': 'p(95)<250.5',
+          'http_req_duration{endpoint:login}': 'p(50)<100',
+        },
+      },
     );
-    assert.deepEqual(map['http_req_duration{endpoint:protected}'], [
-      'p(95)<250.5',
-      'p(99)<800',
-      'p(90)<200',
-    ]);
-    // The profile has no login latency: the override adds one, so no reporting threshold is added.
+    assert.deepEqual(map['http_req_duration{endpoint:protected}'], ['p(95)<250.5', 'p(99)<800']);
+    // The profile has no login latency: the plan adds one, so no reporting threshold is added.
     assert.deepEqual(map['http_req_duration{endpoint:login}'], ['p(50)<100']);
   });
 
-  it('applies ERROR_RATE_MAX to every endpoint and lets ERROR_RATE_<ENDPOINT>_MAX win', () => {
-    const map = resolveThresholds(
-      { ERROR_RATE_MAX: '0.02', ERROR_RATE_LOGIN_MAX: '0.1' },
-      { profiles, defaultProfile: 'tiny' },
-    );
+  it('applies ERROR_RATE_MAX to every endpoint', () => {
+    const map = resolveThresholds({ ERROR_RATE_MAX: '0.02' }, { profiles, defaultProfile: 'tiny' });
     assert.deepEqual(map['http_req_failed{endpoint:protected}'], ['rate<0.02']);
     assert.deepEqual(map['http_req_failed{endpoint:refresh}'], ['rate<0.02']);
-    assert.deepEqual(map['http_req_failed{endpoint:login}'], ['rate<0.1']);
+    assert.deepEqual(map['http_req_failed{endpoint:login}'], ['rate<0.02']);
   });
 
-  it('overrides auth_errors and auth_expired_rejections', () => {
+  it('sets planned limits on auth_errors and auth_expired_rejections', () => {
     const map = resolveThresholds(
-      { AUTH_ERROR_RATE_MAX: '0', AUTH_EXPIRED_REJECTIONS_MAX: '3' },
-      { profiles, defaultProfile: 'tiny' },
+      {},
+      {
+        profiles,
+        defaultProfile: 'tiny',
+        planned: { auth_errors: 'rate<0', auth_expired_rejections: 'count<=3' },
+      },
     );
     assert.deepEqual(map.auth_errors, ['rate<0']);
     assert.deepEqual(map.auth_expired_rejections, ['count<=3']);
   });
 
-  it('replaces or removes whole metrics with THRESHOLDS_OVERRIDE before the named overrides', () => {
+  it('replaces or removes whole metrics with THRESHOLDS_OVERRIDE before ERROR_RATE_MAX', () => {
     const map = resolveThresholds(
       {
         THRESHOLDS_OVERRIDE: JSON.stringify({
-          'http_req_duration{endpoint:protected}': ['avg<100'],
+          'http_req_failed{endpoint:protected}': ['count<100'],
           auth_expired_rejections: [],
           checks: ['rate>0.99'],
         }),
-        P95_PROTECTED_MS: '90',
+        ERROR_RATE_MAX: '0.5',
       },
-      { profiles, defaultProfile: 'tiny' },
+      {
+        profiles,
+        defaultProfile: 'tiny',
+        planned: { auth_expired_rejections: 'count<=3' },
+      },
     );
-    assert.deepEqual(map['http_req_duration{endpoint:protected}'], ['avg<100', 'p(95)<90']);
+    assert.deepEqual(map['http_req_failed{endpoint:protected}'], ['count<100', 'rate<0.5']);
     assert.equal(map.auth_expired_rejections, undefined);
     assert.deepEqual(map.checks, ['rate>0.99']);
   });
 
-  it('rejects override values that are not numbers in range, naming the variable', () => {
+  it('rejects an ERROR_RATE_MAX that is not a rate, naming the variable', () => {
     const cases: [Record<string, string>, string][] = [
-      [
-        { P95_PROTECTED_MS: 'fast' },
-        '-e P95_PROTECTED_MS is not usable; reason: expected a number of milliseconds > 0, got "fast"',
-      ],
-      [
-        { P95_PROTECTED_MS: '0' },
-        '-e P95_PROTECTED_MS is not usable; reason: expected a number of milliseconds > 0, got "0"',
-      ],
-      [
-        { P99_REFRESH_MS: '' },
-        '-e P99_REFRESH_MS is not usable; reason: expected a number of milliseconds > 0, got ""',
-      ],
       [
         { ERROR_RATE_MAX: '1.5' },
         '-e ERROR_RATE_MAX is not usable; reason: expected a rate from 0 to 1, got "1.5"',
       ],
       [
-        { ERROR_RATE_REFRESH_MAX: '-0.1' },
-        '-e ERROR_RATE_REFRESH_MAX is not usable; reason: expected a rate from 0 to 1, got "-0.1"',
+        { ERROR_RATE_MAX: '5%' },
+        '-e ERROR_RATE_MAX is not usable; reason: expected a rate from 0 to 1, got "5%"',
       ],
       [
-        { AUTH_ERROR_RATE_MAX: '5%' },
-        '-e AUTH_ERROR_RATE_MAX is not usable; reason: expected a rate from 0 to 1, got "5%"',
-      ],
-      [
-        { AUTH_EXPIRED_REJECTIONS_MAX: '1.5' },
-        '-e AUTH_EXPIRED_REJECTIONS_MAX is not usable; reason: expected a whole number ≥ 0, got "1.5"',
-      ],
-      [
-        { P97_PROTECTED_MS: '300' },
-        '-e P97_PROTECTED_MS names no percentile; reason: expected P50, P90, P95 or P99, got "P97"',
-      ],
-      [
-        { P95_PROFILE_MS: '300' },
-        '-e P95_PROFILE_MS names no endpoint; reason: expected one of LOGIN, REFRESH, PROTECTED, CSRF, LOGOUT, DISCOVERY, AUTHORIZE, CONSENT, TOKEN, got "PROFILE"',
-      ],
-      [
-        { ERROR_RATE_LOGON_MAX: '0.1' },
-        '-e ERROR_RATE_LOGON_MAX names no endpoint; reason: expected one of LOGIN, REFRESH, PROTECTED, CSRF, LOGOUT, DISCOVERY, AUTHORIZE, CONSENT, TOKEN, got "LOGON"',
+        { ERROR_RATE_MAX: '-0.1' },
+        '-e ERROR_RATE_MAX is not usable; reason: expected a rate from 0 to 1, got "-0.1"',
       ],
     ];
     for (const [env, message] of cases) {
@@ -282,6 +269,25 @@ describe('resolveThresholds', () => {
         message,
       );
     }
+  });
+
+  it('reads a thresholds file of your own from -e THRESHOLDS=<file.json>', () => {
+    const fileJson = JSON.stringify({
+      description: 'mine',
+      thresholds: { 'http_req_duration{endpoint:protected}': ['p(95)<120'] },
+    });
+    const map = resolveThresholds({ THRESHOLDS: 'slo/mine.json' }, { fileJson });
+    assert.deepEqual(map['http_req_duration{endpoint:protected}'], ['p(95)<120']);
+    assertConfigError(
+      () => resolveThresholds({ THRESHOLDS: 'slo/mine.json' }, { fileJson: '{"thresholds":' }),
+      'THRESHOLDS_INVALID',
+      'Cannot read thresholds slo/mine.json; reason: expected valid JSON like thresholds/load.json, got a syntax error',
+    );
+    assertConfigError(
+      () => resolveThresholds({ THRESHOLDS: 'slo/mine.json' }, { fileJson: '{"thresholds":{}}' }),
+      'THRESHOLDS_INVALID',
+      'slo/mine.json: description is missing; reason: expected a string, got undefined',
+    );
   });
 
   it('rejects a THRESHOLDS_OVERRIDE that is not JSON or holds a bad threshold', () => {
@@ -309,7 +315,7 @@ describe('resolveThresholds', () => {
     const before = JSON.stringify(THRESHOLD_PROFILES);
     resolveThresholds({
       THRESHOLDS: 'release-gate',
-      P95_PROTECTED_MS: '1',
+      ERROR_RATE_MAX: '0.5',
       THRESHOLDS_OVERRIDE: '{"auth_errors":[]}',
     });
     assert.equal(JSON.stringify(THRESHOLD_PROFILES), before);

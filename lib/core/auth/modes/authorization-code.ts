@@ -169,7 +169,7 @@ function continueAuthorization(
       const why =
         walk.carry.consent !== undefined
           ? 'got it again after approving'
-          : 'got one and OIDC_CONSENT is "fail"';
+          : 'got one and oauth.consent is "fail"';
       return {
         kind: 'failed',
         reason: `consent not given at ${at}; reason: expected no consent page, ${why}`,
@@ -186,7 +186,7 @@ function continueAuthorization(
   const forms =
     page === undefined
       ? 'a body that is not HTML'
-      : `${page.forms.length} form(s), none with a password input${profile.oauth.loginForm === null ? '' : ` or matching OIDC_LOGIN_FORM`} or an approving button`;
+      : `${page.forms.length} form(s), none with a password input${profile.oauth.loginForm === null ? '' : ` or matching oauth.loginForm`} or an approving button`;
   return {
     kind: 'failed',
     reason: `no login form at ${at}; reason: expected a login or consent form, got ${forms}`,
@@ -242,7 +242,7 @@ function followRedirect(
   if (origin === undefined || !allowed.includes(origin)) {
     return {
       kind: 'failed',
-      reason: `redirect off the allowed origins at ${at}; reason: expected one of ${allowed.join(', ')} (OIDC_ALLOWED_ORIGINS adds more), got ${origin ?? 'a URL that is not http(s)'}`,
+      reason: `redirect off the allowed origins at ${at}; reason: expected one of ${allowed.join(', ')} (oauth.allowedOrigins adds more), got ${origin ?? 'a URL that is not http(s)'}`,
     };
   }
   return pageStep(profile, 'authorize', { method: 'GET', url: next }, walk.carry);

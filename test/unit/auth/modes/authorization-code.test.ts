@@ -24,14 +24,19 @@ const REDIRECT_URI = 'http://127.0.0.1:9/cb';
 const BASE_ENV = {
   AUTH_MODE: 'authorization-code',
   OIDC_ISSUER: PROVIDER,
-  AUTHORIZATION_URL: `${PROVIDER}/auth`,
-  TOKEN_URL: `${PROVIDER}/token`,
   CLIENT_ID: 'k6',
   REDIRECT_URI,
 };
 const SECRET = 'client-s3cret';
-const profileWith = (env: Record<string, string> = {}): TargetProfile =>
-  resolveProfile({ env: { ...BASE_ENV, ...env } });
+/** The `-e` settings `env` and the profile file's `oauth` fields beside both endpoints. */
+const profileWith = (
+  env: Record<string, string> = {},
+  oauth: Partial<TargetProfile['oauth']> = {},
+): TargetProfile =>
+  profileFromJson(
+    { oauth: { authorizationUrl: `${PROVIDER}/auth`, tokenUrl: `${PROVIDER}/token`, ...oauth } },
+    { ...BASE_ENV, ...env },
+  );
 const publicClient = profileWith();
 const confidential = profileWith({ CLIENT_SECRET: SECRET });
 
@@ -139,9 +144,9 @@ describe('the authorization-code mode plug-in', () => {
     assert.equal(authorizationCode.usesAccounts, true);
   });
 
-  it('bounds a walk by OIDC_MAX_REQUESTS, 12 by default', () => {
+  it('bounds a walk by oauth.maxRequests, 12 by default', () => {
     assert.equal(authorizationCode.maxLoginRequests(publicClient), 12);
-    assert.equal(authorizationCode.maxLoginRequests(profileWith({ OIDC_MAX_REQUESTS: '5' })), 5);
+    assert.equal(authorizationCode.maxLoginRequests(profileWith({}, { maxRequests: 5 })), 5);
   });
 
   describe('the authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3)', () => {
@@ -176,13 +181,8 @@ describe('the authorization-code mode plug-in', () => {
 
     it('sends no empty scope, which RFC 6749 §3.3 does not allow', () => {
       const profile = profileFromJson(
-        { mode: 'authorization-code', oauth: { scope: '' } },
-        {
-          OIDC_ISSUER: PROVIDER,
-          CLIENT_ID: 'k6',
-          REDIRECT_URI,
-          AUTHORIZATION_URL: `${PROVIDER}/auth`,
-        },
+        { mode: 'authorization-code', oauth: { scope: '', authorizationUrl: `${PROVIDER}/auth` } },
+        { OIDC_ISSUER: PROVIDER, CLIENT_ID: 'k6', REDIRECT_URI },
       );
       const { step } = start(profile);
       const params = new URL(step.request.url).searchParams;
@@ -195,7 +195,7 @@ describe('the authorization-code mode plug-in', () => {
       const plain = new URL(start().step.request.url).searchParams;
       assert.equal(plain.has('audience'), false);
       assert.equal(plain.has('resource'), false);
-      const profile = profileWith({ AUDIENCE: 'https://api.example', RESOURCE: 'urn:api' });
+      const profile = profileWith({}, { audience: 'https://api.example', resource: 'urn:api' });
       const params = new URL(start(profile).step.request.url).searchParams;
       assert.equal(params.get('audience'), 'https://api.example');
       assert.equal(params.get('resource'), 'urn:api');
@@ -265,7 +265,7 @@ describe('the authorization-code mode plug-in', () => {
       ).step;
       assert.deepEqual(step, {
         kind: 'failed',
-        reason: `redirect off the allowed origins at authorize (/auth); reason: expected one of ${PROVIDER} (OIDC_ALLOWED_ORIGINS adds more), got http://evil.example`,
+        reason: `redirect off the allowed origins at authorize (/auth); reason: expected one of ${PROVIDER} (oauth.allowedOrigins adds more), got http://evil.example`,
       });
     });
 
@@ -274,8 +274,8 @@ describe('the authorization-code mode plug-in', () => {
       assert.match(reason, /got a URL that is not http\(s\)$/);
     });
 
-    it('follows a redirect to an origin OIDC_ALLOWED_ORIGINS lets through', () => {
-      const profile = profileWith({ OIDC_ALLOWED_ORIGINS: 'https://login.partner.example' });
+    it('follows a redirect to an origin oauth.allowedOrigins lets through', () => {
+      const profile = profileWith({}, { allowedOrigins: ['https://login.partner.example'] });
       const walk = answer(start(profile), redirect('https://login.partner.example/sso?x=1'));
       assert.equal(sentStep(walk).request.url, 'https://login.partner.example/sso?x=1');
     });
@@ -306,7 +306,7 @@ describe('the authorization-code mode plug-in', () => {
     });
 
     it('asks for the configured selectors on every page step', () => {
-      const profile = profileWith({ OIDC_LOGIN_FORM: '#kc-form-login' });
+      const profile = profileWith({}, { loginForm: '#kc-form-login' });
       const selectors = { login: '#kc-form-login' };
       const first = start(profile);
       assert.deepEqual(first.step.readPage, selectors);
@@ -358,7 +358,7 @@ describe('the authorization-code mode plug-in', () => {
         ],
         meta: {},
       };
-      const profile = profileWith({ OIDC_LOGIN_FORM: 'form' });
+      const profile = profileWith({}, { loginForm: 'form' });
       assert.deepEqual(answer(start(profile), showPage(page)).step, {
         kind: 'failed',
         reason:
@@ -428,12 +428,12 @@ describe('the authorization-code mode plug-in', () => {
       assert.deepEqual(next.readPage, {});
     });
 
-    it('fails instead with OIDC_CONSENT=fail', () => {
-      const step = answer(start(profileWith({ OIDC_CONSENT: 'fail' })), showPage(consentPage)).step;
+    it('fails instead with oauth.consent "fail"', () => {
+      const step = answer(start(profileWith({}, { consent: 'fail' })), showPage(consentPage)).step;
       assert.deepEqual(step, {
         kind: 'failed',
         reason:
-          'consent not given at authorize (/auth); reason: expected no consent page, got one and OIDC_CONSENT is "fail"',
+          'consent not given at authorize (/auth); reason: expected no consent page, got one and oauth.consent is "fail"',
       });
     });
 
@@ -473,9 +473,7 @@ describe('the authorization-code mode plug-in', () => {
     });
 
     it('fails the login with OIDC_ENDPOINT_MISSING, sending nothing more, when no token endpoint was found', () => {
-      const noTokenUrl = resolveProfile({
-        env: { ...BASE_ENV, TOKEN_URL: '' },
-      });
+      const noTokenUrl = profileWith({}, { tokenUrl: null });
       assert.equal(noTokenUrl.oauth.tokenUrl, null);
       assert.deepEqual(walkToToken(noTokenUrl).step, {
         kind: 'failed',
@@ -666,7 +664,7 @@ describe('the authorization-code mode plug-in', () => {
     });
 
     it('logs out by revoking the refresh token when the provider has revocation (RFC 7009 §2.1)', () => {
-      const profile = profileWith({ REVOCATION_URL: `${PROVIDER}/revoke` });
+      const profile = profileWith({}, { revocationUrl: `${PROVIDER}/revoke` });
       assert.deepEqual(
         authorizationCode.buildLogout?.(profile, { accessToken: 'at1', refreshToken: 'rt1' }),
         {
@@ -688,7 +686,7 @@ describe('the authorization-code mode plug-in', () => {
         authorizationCode.buildLogout?.(publicClient, { refreshToken: 'rt1' }),
         undefined,
       );
-      const profile = profileWith({ REVOCATION_URL: `${PROVIDER}/revoke` });
+      const profile = profileWith({}, { revocationUrl: `${PROVIDER}/revoke` });
       assert.equal(authorizationCode.buildLogout?.(profile, { accessToken: 'at1' }), undefined);
     });
 

@@ -4,20 +4,17 @@ import { plugin as clientCredentials } from '../../../../lib/core/auth/modes/cli
 import type { TargetProfile } from '../../../../lib/core/auth/profile.ts';
 import { resolveProfile } from '../../../../lib/core/auth/profile-resolve.ts';
 import type { ResponseView } from '../../../../lib/core/http-types.ts';
+import { profileFromJson } from '../../../helpers/profiles.ts';
 import { requestStep, respond, walkTools } from '../../../helpers/response-views.ts';
 
 const TOKEN_URL = 'http://127.0.0.1:9000/token';
 const SECRET = 'client-s3cret';
-const profileWith = (env: Record<string, string> = {}): TargetProfile =>
-  resolveProfile({
-    env: {
-      AUTH_MODE: 'client-credentials',
-      TOKEN_URL,
-      CLIENT_ID: 'k6',
-      CLIENT_SECRET: SECRET,
-      ...env,
-    },
-  });
+/** The `-e` settings `env` and the profile file's `fields` beside the token endpoint. */
+const profileWith = (env: Record<string, string> = {}, fields: object = {}): TargetProfile =>
+  profileFromJson(
+    { oauth: { tokenUrl: TOKEN_URL }, ...fields },
+    { AUTH_MODE: 'client-credentials', CLIENT_ID: 'k6', CLIENT_SECRET: SECRET, ...env },
+  );
 const basic = profileWith();
 const NO_ACCOUNT = { username: '', password: '' };
 
@@ -67,8 +64,8 @@ describe('the client-credentials mode plug-in', () => {
     );
   });
 
-  it('sends the client id and secret in the body with CLIENT_AUTH=body', () => {
-    const profile = profileWith({ CLIENT_AUTH: 'body' });
+  it('sends the client id and secret in the body with clientAuth.method "body"', () => {
+    const profile = profileWith({}, { clientAuth: { method: 'body' } });
     const { request } = requestStep(clientCredentials.startLogin(profile, NO_ACCOUNT, walkTools()));
     assert.equal(request.headers.Authorization, undefined);
     assert.equal(
@@ -78,11 +75,10 @@ describe('the client-credentials mode plug-in', () => {
   });
 
   it('sends scope, audience and resource only when set', () => {
-    const profile = profileWith({
-      SCOPE: 'orders:read orders:write',
-      AUDIENCE: 'https://api.example',
-      RESOURCE: 'urn:orders',
-    });
+    const profile = profileWith(
+      { SCOPE: 'orders:read orders:write' },
+      { oauth: { tokenUrl: TOKEN_URL, audience: 'https://api.example', resource: 'urn:orders' } },
+    );
     const { body } = requestStep(
       clientCredentials.startLogin(profile, NO_ACCOUNT, walkTools()),
     ).request;

@@ -5,7 +5,7 @@ import { exampleProfile } from '../../../helpers/profiles.ts';
 import { requestStep, respond, user1, walkTools } from '../../../helpers/response-views.ts';
 
 const article = exampleProfile('article');
-const oauth2 = exampleProfile('oauth2-password', { LOGOUT_PATH: '/oauth/revoke' });
+const oauth2 = exampleProfile('oauth2-password', {}, { logout: { path: '/oauth/revoke' } });
 
 describe('the dual mode plug-in', () => {
   it('renews with the refresh token and keeps the jar', () => {

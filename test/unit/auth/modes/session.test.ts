@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { plugin as session } from '../../../../lib/core/auth/modes/session.ts';
 import { resolveProfile } from '../../../../lib/core/auth/profile-resolve.ts';
-import { exampleProfile } from '../../../helpers/profiles.ts';
+import { exampleProfile, profileFromJson } from '../../../helpers/profiles.ts';
 import { NOW, respond, user1, walkTools } from '../../../helpers/response-views.ts';
 
 const reference = resolveProfile({ env: { AUTH_MODE: 'session' } });
@@ -46,7 +46,7 @@ describe('the session mode plug-in', () => {
       setCookies: { sid: 's1' },
       cookieLifetimes: { sid: { maxAgeSeconds: 5 } },
     });
-    const profile = resolveProfile({ env: { AUTH_MODE: 'session', SESSION_LIFETIME: '60' } });
+    const profile = profileFromJson({ session: { lifetimeSeconds: 60 } }, { AUTH_MODE: 'session' });
     assert.deepEqual(session.continueLogin(profile, user1, walk, answer, walkTools()), {
       kind: 'done',
       session: { cookie: { name: 'sid', expiresAtMs: NOW + 5000, setAtMs: NOW }, idleSeconds: 60 },

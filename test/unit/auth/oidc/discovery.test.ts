@@ -8,31 +8,36 @@ import {
   readDiscovery,
   withEndpoints,
 } from '../../../../lib/core/auth/oidc/discovery.ts';
+import type { TargetProfile } from '../../../../lib/core/auth/profile.ts';
 import { resolveProfile } from '../../../../lib/core/auth/profile-resolve.ts';
+import { profileFromJson } from '../../../helpers/profiles.ts';
 import { respond } from '../../../helpers/response-views.ts';
 
 const ISSUER = 'http://127.0.0.1:9000';
 
-const authCode = (env: Record<string, string> = {}) =>
-  resolveProfile({
-    env: {
+/** The profile file's `oauth` fields: the endpoints set explicitly. */
+type OAuthFields = Partial<TargetProfile['oauth']>;
+
+const authCode = (oauth: OAuthFields = {}) =>
+  profileFromJson(
+    { oauth },
+    {
       AUTH_MODE: 'authorization-code',
       OIDC_ISSUER: ISSUER,
       CLIENT_ID: 'k6',
       REDIRECT_URI: 'http://127.0.0.1:9/cb',
-      ...env,
     },
-  });
-const clientCredentials = (env: Record<string, string> = {}) =>
-  resolveProfile({
-    env: {
+  );
+const clientCredentials = (oauth: OAuthFields = {}) =>
+  profileFromJson(
+    { oauth },
+    {
       AUTH_MODE: 'client-credentials',
       OIDC_ISSUER: ISSUER,
       CLIENT_ID: 'k6',
       CLIENT_SECRET: 's3cret',
-      ...env,
     },
-  });
+  );
 
 const document = (fields: Record<string, unknown> = {}) =>
   respond({
@@ -68,15 +73,15 @@ describe('needsDiscovery', () => {
   });
 
   it('is needed in authorization-code mode while the authorization endpoint is unset', () => {
-    assert.equal(needsDiscovery(authCode({ TOKEN_URL: `${ISSUER}/token` })), true);
+    assert.equal(needsDiscovery(authCode({ tokenUrl: `${ISSUER}/token` })), true);
   });
 
   it('is needed in authorization-code mode while the token endpoint is unset', () => {
-    assert.equal(needsDiscovery(authCode({ AUTHORIZATION_URL: `${ISSUER}/auth` })), true);
+    assert.equal(needsDiscovery(authCode({ authorizationUrl: `${ISSUER}/auth` })), true);
   });
 
   it('is not needed in authorization-code mode once both endpoints are set', () => {
-    const profile = authCode({ AUTHORIZATION_URL: `${ISSUER}/auth`, TOKEN_URL: `${ISSUER}/token` });
+    const profile = authCode({ authorizationUrl: `${ISSUER}/auth`, tokenUrl: `${ISSUER}/token` });
     assert.equal(needsDiscovery(profile), false);
   });
 
@@ -85,18 +90,14 @@ describe('needsDiscovery', () => {
   });
 
   it('is not needed in client-credentials mode with a token endpoint, which is all it uses', () => {
-    assert.equal(needsDiscovery(clientCredentials({ TOKEN_URL: `${ISSUER}/token` })), false);
+    assert.equal(needsDiscovery(clientCredentials({ tokenUrl: `${ISSUER}/token` })), false);
   });
 
   it('is not needed without an issuer', () => {
-    const profile = resolveProfile({
-      env: {
-        AUTH_MODE: 'client-credentials',
-        TOKEN_URL: `${ISSUER}/token`,
-        CLIENT_ID: 'k6',
-        CLIENT_SECRET: 's3cret',
-      },
-    });
+    const profile = profileFromJson(
+      { oauth: { tokenUrl: `${ISSUER}/token` } },
+      { AUTH_MODE: 'client-credentials', CLIENT_ID: 'k6', CLIENT_SECRET: 's3cret' },
+    );
     assert.equal(needsDiscovery(profile), false);
   });
 
@@ -254,8 +255,8 @@ describe('withEndpoints', () => {
   it('keeps the endpoints set explicitly', () => {
     const profile = withEndpoints(
       authCode({
-        TOKEN_URL: 'http://127.0.0.1:9001/my-token',
-        REVOCATION_URL: 'http://127.0.0.1:9001/my-revoke',
+        tokenUrl: 'http://127.0.0.1:9001/my-token',
+        revocationUrl: 'http://127.0.0.1:9001/my-revoke',
       }),
       found,
     );

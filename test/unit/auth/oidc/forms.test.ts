@@ -10,18 +10,17 @@ import {
   submitForm,
   userNameField,
 } from '../../../../lib/core/auth/oidc/forms.ts';
-import { resolveProfile } from '../../../../lib/core/auth/profile-resolve.ts';
+import type { TargetProfile } from '../../../../lib/core/auth/profile.ts';
 import type { FormField, HtmlForm, HtmlPage } from '../../../../lib/core/http-types.ts';
+import { profileFromJson } from '../../../helpers/profiles.ts';
 
-const profileWith = (env: Record<string, string> = {}) =>
-  resolveProfile({
-    env: {
-      AUTH_MODE: 'authorization-code',
-      OIDC_ISSUER: 'http://127.0.0.1:9000',
-      CLIENT_ID: 'k6',
-      REDIRECT_URI: 'http://127.0.0.1:9/cb',
-      ...env,
-    },
+/** The profile file's fields: the form selectors, the login's field names. */
+const profileWith = (fields: Partial<Record<keyof TargetProfile, object>> = {}) =>
+  profileFromJson(fields, {
+    AUTH_MODE: 'authorization-code',
+    OIDC_ISSUER: 'http://127.0.0.1:9000',
+    CLIENT_ID: 'k6',
+    REDIRECT_URI: 'http://127.0.0.1:9/cb',
   });
 const profile = profileWith();
 
@@ -109,8 +108,7 @@ describe('pageSelectors', () => {
 
   it('asks for the configured login and consent selectors, by role', () => {
     const configured = profileWith({
-      OIDC_LOGIN_FORM: 'form#kc-form-login',
-      OIDC_CONSENT_FORM: '#kc-oauth form',
+      oauth: { loginForm: 'form#kc-form-login', consentForm: '#kc-oauth form' },
     });
     assert.deepEqual(pageSelectors(configured), {
       [LOGIN_ROLE]: 'form#kc-form-login',
@@ -130,7 +128,7 @@ describe('findLoginForm', () => {
   });
 
   it('takes only the form the configured selector matched', () => {
-    const configured = profileWith({ OIDC_LOGIN_FORM: 'form#kc-form-login' });
+    const configured = profileWith({ oauth: { loginForm: 'form#kc-form-login' } });
     const marked = { ...keycloakLogin, roles: [LOGIN_ROLE] };
     assert.equal(findLoginForm(configured, page(keycloakLogin)), undefined);
     assert.equal(findLoginForm(configured, page(keycloakLanguage, marked)), marked);
@@ -170,7 +168,7 @@ describe('findConsentForm', () => {
   });
 
   it('takes the configured selector’s form even without a recognised button', () => {
-    const configured = profileWith({ OIDC_CONSENT_FORM: '#consent' });
+    const configured = profileWith({ oauth: { consentForm: '#consent' } });
     const go = field('', 'submit', '', { label: 'Weiter' });
     const custom = form([field('x', 'hidden', '1'), go], { roles: [CONSENT_ROLE] });
     assert.deepEqual(findConsentForm(configured, page(dexApprove, custom)), {
@@ -199,7 +197,7 @@ describe('userNameField and passwordField', () => {
   });
 
   it('take the configured names over detection when the form has them', () => {
-    const configured = profileWith({ USERNAME_FIELD: 'email', PASSWORD_FIELD: 'pin' });
+    const configured = profileWith({ login: { usernameField: 'email', passwordField: 'pin' } });
     const both = form([
       field('nickname', 'text'),
       field('email', 'email'),
@@ -211,7 +209,7 @@ describe('userNameField and passwordField', () => {
   });
 
   it('fall back to detection when the form lacks the configured names', () => {
-    const configured = profileWith({ USERNAME_FIELD: 'email', PASSWORD_FIELD: 'pin' });
+    const configured = profileWith({ login: { usernameField: 'email', passwordField: 'pin' } });
     assert.equal(userNameField(configured, dexLogin), 'login');
     assert.equal(passwordField(configured, dexLogin), 'password');
   });

@@ -435,7 +435,7 @@ function slowLoginCase(): ChaosCase {
     id: 'slow-login',
     fault: () =>
       `slow login (every /login takes ${SLOW_LOGIN_MS / 1000} s) in an 8 s run: logins still in flight at the end`,
-    survived: `every VU logs in once (REQUEST_TIMEOUT 30 s > p99: no timeout, no retry); k6's graceful stop (30 s) lets the logins finish; the run stops by itself; no error; exit 99 for the login latency thresholds alone; no secret printed`,
+    survived: `every VU logs in once (requestTimeoutSeconds 30 s > p99: no timeout, no retry); k6's graceful stop (30 s) lets the logins finish; the run stops by itself; no error; exit 99 for the login latency thresholds alone; no secret printed`,
     vus: 5,
     durationSeconds: () => 8,
     serverEnv: {},

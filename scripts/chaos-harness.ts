@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import type { ChaosPoint } from '../lib/core/results/chaos-points.ts';
 import { findLeaksIn, type K6Run, runK6 } from './k6-run.ts';
 
-/** The back-off cap every case runs with (`-e RETRY_MAX_DELAY_MS`, the toolkit's default). */
+/** The back-off cap every case runs with: the profile's default `retry.maxDelayMs`. */
 export const BACKOFF_CAP_MS = 5000;
 /**
  * Added to the cap when judging when errors stop: a failed check or login/refresh attempt is
@@ -37,7 +37,7 @@ export interface ChaosK6Result {
 export async function runChaosK6(options: ChaosK6Run): Promise<ChaosK6Result> {
   const run = await runK6({
     script: options.script,
-    env: { RETRY_MAX_DELAY_MS: String(BACKOFF_CAP_MS), ...options.env },
+    env: options.env,
     args: ['--system-tags', SYSTEM_TAGS],
     collectPoints: true,
     keepDir: options.folder,

@@ -11,7 +11,8 @@
  */
 import { spawn } from 'node:child_process';
 import { realpathSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -74,18 +75,36 @@ async function startIdentityProvider(): Promise<Idp> {
   return idp;
 }
 
+/**
+ * The service client's profile: the shipped client-credentials one asking for the provider's API
+ * as its resource (RFC 8707). That is the API's shape, so it goes in a profile file, not in `-e`.
+ */
+async function writeServiceProfile(idp: Idp, folder: string): Promise<string> {
+  const shipped = new URL('../profiles/oauth2-client-credentials.json', import.meta.url);
+  const profile = {
+    ...JSON.parse(await readFile(shipped, 'utf8')),
+    oauth: { resource: idp.apiResource },
+  };
+  const path = join(folder, 'oauth2-client-credentials.json');
+  await writeFile(path, JSON.stringify(profile));
+  return path;
+}
+
 /** Each mode's target: the reference API, or the provider's protected API with its clients. */
-function targetOf(mode: AuthMode, server: ListeningServer, idp: Idp): Record<string, string> {
+function targetOf(
+  mode: AuthMode,
+  server: ListeningServer,
+  idp: Idp,
+  serviceProfile: string,
+): Record<string, string> {
   if (mode === 'authorization-code' || mode === 'client-credentials') {
     const code = mode === 'authorization-code';
     return {
-      PROFILE: `profiles/${code ? 'oidc-authorization-code' : 'oauth2-client-credentials'}.json`,
+      PROFILE: code ? 'profiles/oidc-authorization-code.json' : serviceProfile,
       OIDC_ISSUER: idp.issuer,
       CLIENT_ID: code ? CONFIDENTIAL_CLIENT_ID : SERVICE_CLIENT_ID,
       CLIENT_SECRET: code ? CONFIDENTIAL_CLIENT_SECRET : SERVICE_CLIENT_SECRET,
-      ...(code
-        ? { REDIRECT_URI: idp.redirectUri }
-        : { SCOPE: 'api:read', RESOURCE: idp.apiResource }),
+      ...(code ? { REDIRECT_URI: idp.redirectUri } : { SCOPE: 'api:read' }),
       BASE_URL: idp.issuer,
       PROTECTED_PATH: new URL(idp.protectedUrl).pathname,
     };
@@ -246,6 +265,8 @@ export async function main(extraK6Args: readonly string[] = []): Promise<number>
   );
   const idp = await startIdentityProvider();
   say(`[4/${steps}] identity provider: ${idp.issuer} (oidc-provider, idp/)`);
+  const profileFolder = await mkdtemp(join(tmpdir(), 'k6-auth-start-'));
+  const serviceProfile = await writeServiceProfile(idp, profileFolder);
 
   const root =
     process.env.RESULTS_DIR?.trim() || join('results', `start-${formatUtcTimestamp(startedAtMs)}`);
@@ -263,7 +284,7 @@ export async function main(extraK6Args: readonly string[] = []): Promise<number>
     for (const [index, mode] of MODES.entries()) {
       if (interrupted) break;
       stepStart = Date.now();
-      const target = targetOf(mode, server, idp);
+      const target = targetOf(mode, server, idp, serviceProfile);
       const path = target.PROTECTED_PATH ?? '/protected';
       say(`[${5 + index}/${steps}] ${mode}: ${load.vus} VUs for ${load.duration} against ${path}…`);
       const plan = planRun(
@@ -302,7 +323,11 @@ export async function main(extraK6Args: readonly string[] = []): Promise<number>
     }
   } finally {
     process.off('SIGINT', onSigint);
-    await Promise.all([server.close(), idp.close()]);
+    await Promise.all([
+      server.close(),
+      idp.close(),
+      rm(profileFolder, { recursive: true, force: true }),
+    ]);
   }
 
   const rows = compareModes(runs);

@@ -15,6 +15,7 @@ import {
   THRESHOLDS_FOR_FAULTS,
   waitFor,
 } from '../helpers/k6.ts';
+import { writeProfileFile } from '../helpers/profiles.ts';
 import { referenceServerForSuite } from '../helpers/reference-server.ts';
 
 describe('dual mode against the reference server', () => {
@@ -119,7 +120,7 @@ describe('dual mode against the reference server', () => {
         VUS: '2',
         DURATION: '3s',
         // The server never sees the access token, so every protected request is a 401.
-        ACCESS_TOKEN_HEADER: 'X-Not-Authorization',
+        PROFILE: writeProfileFile({ accessToken: { header: 'X-Not-Authorization' } }),
         ...THRESHOLDS_FOR_FAULTS,
       },
       timeoutMs: 60_000,

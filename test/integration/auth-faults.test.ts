@@ -21,6 +21,7 @@ import {
   THRESHOLDS_FOR_FAULTS,
   waitFor,
 } from '../helpers/k6.ts';
+import { writeProfileFile } from '../helpers/profiles.ts';
 import { type ReferenceServer, startReferenceServer } from '../helpers/reference-server.ts';
 
 /** The toolkit's default back-off cap (`retry.maxDelayMs`). */
@@ -465,7 +466,7 @@ describe('faults injected into the reference server', () => {
         env: {
           BASE_URL: server.url,
           AUTH_MODE: 'session',
-          SESSION_COOKIE: 'JSESSIONID',
+          PROFILE: writeProfileFile({ session: { cookieName: 'JSESSIONID' } }),
           VUS: '2',
           DURATION: '20s',
         },
@@ -475,7 +476,7 @@ describe('faults injected into the reference server', () => {
       assert.ok(run.elapsedMs < 15_000, `stopped after ${run.elapsedMs} ms`);
       assert.match(
         run.stderr,
-        /AUTH_LOGIN_REFUSED: the server refused the login of user[12] with 200 \(no session cookie; reason: expected the login to set the cookie \\"JSESSIONID\\" \(SESSION_COOKIE\), got sid\)/,
+        /AUTH_LOGIN_REFUSED: the server refused the login of user[12] with 200 \(no session cookie; reason: expected the login to set the cookie \\"JSESSIONID\\" \(session\.cookieName\), got sid\)/,
       );
     });
   });

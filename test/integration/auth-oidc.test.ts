@@ -16,6 +16,7 @@ import {
   runK6,
   THRESHOLDS_FOR_FAULTS,
 } from '../helpers/k6.ts';
+import { writeProfileFile } from '../helpers/profiles.ts';
 
 /** The -e values README's "Identity providers" section gives for the code flow. */
 function codeFlowEnv(idp: TestIdp, client: 'confidential' | 'public'): Record<string, string> {
@@ -182,21 +183,21 @@ describe('authorization code + PKCE against oidc-provider', () => {
     assert.deepEqual(findLeaks(run, ['wrong-password-123', ...secretsOf(idp)]), []);
   });
 
-  it('OIDC_CONSENT=fail stops at the consent page with a clear error', async () => {
+  it('oauth.consent "fail" stops at the consent page with a clear error', async () => {
     const run = await runK6({
       script: 'dist/smoke.js',
       env: {
         ...codeFlowEnv(idp, 'confidential'),
         VUS: '1',
         DURATION: '2s',
-        OIDC_CONSENT: 'fail',
+        PROFILE: writeProfileFile({ oauth: { consent: 'fail' } }, 'oidc-authorization-code'),
         ...THRESHOLDS_FOR_FAULTS,
       },
       timeoutMs: 60_000,
     });
     assert.match(
       unescaped(run.stderr),
-      /consent not given at authorize \(\/interaction\/[^)]+\); reason: expected no consent page, got one and OIDC_CONSENT is "fail"/,
+      /consent not given at authorize \(\/interaction\/[^)]+\); reason: expected no consent page, got one and oauth\.consent is "fail"/,
     );
   });
 
@@ -233,12 +234,14 @@ describe('client credentials against oidc-provider', () => {
     const run = await runK6({
       script: 'dist/smoke.js',
       env: {
-        PROFILE: 'profiles/oauth2-client-credentials.json',
+        PROFILE: writeProfileFile(
+          { oauth: { resource: idp.apiResource } },
+          'oauth2-client-credentials',
+        ),
         OIDC_ISSUER: idp.issuer,
         CLIENT_ID: idp.clients.service.id,
         CLIENT_SECRET: idp.clients.service.secret ?? '',
         SCOPE: 'api:read',
-        RESOURCE: idp.apiResource,
         BASE_URL: idp.issuer,
         PROTECTED_PATH: '/api/protected',
         VUS: String(vus),

@@ -1,7 +1,7 @@
 /**
  * Expiry-aware sessions with the real k6: a VU logs in again shortly before its session cookie's
  * `Max-Age` ends it, keeps a sliding session without any new login, and, told the idle timeout
- * with `-e SESSION_LIFETIME`, logs in again before a server whose cookie says nothing would reject
+ * with the profile's `session.lifetimeSeconds`, logs in again before a server whose cookie says nothing would reject
  * it. No cookie value, password or CSRF token may appear in any output.
  */
 import assert from 'node:assert/strict';
@@ -18,6 +18,7 @@ import {
   runK6,
   THRESHOLDS_FOR_FAULTS,
 } from '../helpers/k6.ts';
+import { writeProfileFile } from '../helpers/profiles.ts';
 import { referenceServerForSuite } from '../helpers/reference-server.ts';
 
 function assertPassed(run: K6Run): asserts run is K6Run & { summary: K6Summary } {
@@ -102,7 +103,7 @@ describe('expiry-aware sessions', () => {
       assert.deepEqual(findLeaks(run, ['pass1', 'pass2', 'pass3', 'pass4', ...secrets]), []);
     });
 
-    it('with -e SESSION_LIFETIME, logs in again before an idle timeout the cookie does not tell', async () => {
+    it("with the profile's session.lifetimeSeconds, logs in again before an idle timeout the cookie does not tell", async () => {
       const vus = 3;
       // Idle 1 s, 2 s between requests: every request would find its session ended.
       const serverOptions = { sessionTtlSeconds: 1, idleTimeout: true };
@@ -113,7 +114,10 @@ describe('expiry-aware sessions', () => {
         ...THRESHOLDS_FOR_FAULTS,
       };
 
-      const told = await runAgainst(serverOptions, { ...env, SESSION_LIFETIME: '1' });
+      const told = await runAgainst(serverOptions, {
+        ...env,
+        PROFILE: writeProfileFile({ session: { lifetimeSeconds: 1 } }, 'csrf-form'),
+      });
       assertPassed(told.run);
       const relogins = counterCount(told.run.summary, 'auth_relogins');
       assert.equal(counterCount(told.run.summary, 'auth_expired_rejections'), 0);

@@ -12,6 +12,7 @@ import {
   rateSamples,
   runK6,
 } from '../helpers/k6.ts';
+import { writeProfileFile } from '../helpers/profiles.ts';
 import { referenceServerForSuite } from '../helpers/reference-server.ts';
 
 describe('token mode against the reference server', () => {
@@ -68,7 +69,7 @@ describe('token mode against the reference server', () => {
         BASE_URL: server.url,
         AUTH_MODE: 'token',
         // Only the token's own exp/iat, decoded in k6 with k6/encoding, can tell the lifetime.
-        EXPIRY_SOURCE: 'jwt',
+        PROFILE: writeProfileFile({ expiry: { source: 'jwt' } }),
         VUS: String(vus),
         DURATION: `${durationSeconds}s`,
         REFRESH_LEEWAY: '0.2',

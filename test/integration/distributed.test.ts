@@ -244,7 +244,8 @@ describe('npm run distributed: one test over several k6 instances, one answer', 
         '-e',
         'DURATION=2s',
       ],
-      ...['-e', `MAX_VUS=${VUS}`, '-e', `PRE_ALLOCATED_VUS=${VUS}`, '-e', 'P95_PROTECTED_MS=0.01'],
+      ...['-e', `MAX_VUS=${VUS}`, '-e', `PRE_ALLOCATED_VUS=${VUS}`],
+      ...['-e', 'THRESHOLDS_OVERRIDE={"http_req_duration{endpoint:protected}":["p(95)<0.01"]}'],
       ...['-e', `RESULTS_DIR=${dir}`],
     ]);
     assert.equal(run.code, 99, run.stderr);

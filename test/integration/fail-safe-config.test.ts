@@ -212,6 +212,20 @@ describe('configuration errors and false passes (issue 11, items 5 and 6)', () =
       assert.match(knob.stderr, /msg="SCENARIO_SETTING_INVALID ConfigError: Invalid -e VUS; /);
       assert.equal(knob.stderr.includes(STACK_FRAME), false, knob.stderr);
 
+      // A name the toolkit no longer reads stops the run before any load, naming its successor.
+      const removed = await runK6({
+        script: 'dist/stress.js',
+        env: { BASE_URL: server.url, START_RATE: '5', DURATION: '1s' },
+        timeoutMs: 30_000,
+      });
+      assert.equal(removed.code, SCRIPT_EXCEPTION);
+      assert.ok(
+        removed.stderr.includes(
+          'msg="SETTING_REMOVED ConfigError: Removed setting -e START_RATE; reason: expected -e RATE (the base rate: stress starts and capacity first holds there), got -e START_RATE\\n" hint="script exception"',
+        ),
+        removed.stderr,
+      );
+
       const debug = await runK6({
         script: 'dist/smoke.js',
         env: { ...env, STACK_TRACES: 'true' },

@@ -71,7 +71,7 @@ describe('results files from a real k6 run', () => {
         `FIXTURE_PASSWORD=${PASSWORD}`,
         // p95 under a microsecond cannot hold, even on loopback.
         '-e',
-        'P95_PROTECTED_MS=0.001',
+        'THRESHOLDS_OVERRIDE={"http_req_duration{endpoint:protected}":["p(95)<0.001"]}',
       ],
       { ...process.env, RESULTS_DIR: resultsDir },
     );
@@ -195,18 +195,18 @@ describe('results files from a real k6 run', () => {
     const resultsDir = join(workDir, 'bad-override');
     const before = requests;
     const result = await runScenario(
-      [bundle, '--quiet', '-e', `BASE_URL=${baseUrl}`, '-e', 'P95_PROTECTED_MS=fast'],
+      [bundle, '--quiet', '-e', `BASE_URL=${baseUrl}`, '-e', 'ERROR_RATE_MAX=fast'],
       { ...process.env, RESULTS_DIR: resultsDir },
     );
     assert.equal(result.code, 107);
     assert.ok(
       result.stderr.includes(
-        'ConfigError: -e P95_PROTECTED_MS is not usable; reason: expected a number of milliseconds > 0, got \\"fast\\"',
+        'ConfigError: -e ERROR_RATE_MAX is not usable; reason: expected a rate from 0 to 1, got \\"fast\\"',
       ),
       result.stderr,
     );
     assert.ok(result.stderr.includes('k6-auth-toolkit: k6 exited 107 and wrote no results'));
-    assert.ok(result.stderr.includes('SLO_OVERRIDE_INVALID ConfigError: -e P95_PROTECTED_MS'));
+    assert.ok(result.stderr.includes('SLO_OVERRIDE_INVALID ConfigError: -e ERROR_RATE_MAX'));
     assert.equal(result.stderr.includes('\\tat '), false, 'no stack frame in the terminal');
     assert.equal(requests, before, 'no load was sent');
     assert.deepEqual((await readdir(resultsDir)).sort(), ['junit.xml', 'summary.md']);
@@ -221,7 +221,7 @@ describe('results files from a real k6 run', () => {
         classname: 'k6-auth-toolkit',
         name: 'k6 run stopped with exit code 107: SLO_OVERRIDE_INVALID',
         failure:
-          'SLO_OVERRIDE_INVALID ConfigError: -e P95_PROTECTED_MS is not usable; reason: expected a number of milliseconds > 0, got "fast"',
+          'SLO_OVERRIDE_INVALID ConfigError: -e ERROR_RATE_MAX is not usable; reason: expected a rate from 0 to 1, got "fast"',
       },
     ]);
     const markdown = await readFile(join(resultsDir, 'summary.md'), 'utf8');

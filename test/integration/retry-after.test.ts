@@ -1,6 +1,6 @@
 /**
  * `Retry-After` is never cut short, measured at the server with the real k6: the reference app in
- * this process answers 429 with `Retry-After: 2` while the VUs run with `RETRY_AFTER_MAX=1`, so
+ * this process answers 429 with `Retry-After: 2` while the VUs run with `retry.retryAfterMaxSeconds` 1, so
  * every wait is "too long": the attempt fails at once, and the VU must still send no login or
  * refresh (the hold-off is the VU's, whichever endpoint refused) before the 2 s have passed. Each VU binds its own loopback address
  * (`--local-ips`), so the server tells the VUs apart by the connection's source address alone.
@@ -20,6 +20,7 @@ import {
   THRESHOLDS_FOR_FAULTS,
   waitFor,
 } from '../helpers/k6.ts';
+import { writeProfileFile } from '../helpers/profiles.ts';
 
 const RETRY_AFTER_SECONDS = 2;
 const VUS = 4;
@@ -79,7 +80,7 @@ function gapsAfter429(arrivals: readonly Arrival[]): Map<string, number[]> {
 const fmt = (values: readonly number[]) =>
   values.length === 0 ? '–' : `${Math.min(...values)}–${Math.max(...values)} ms`;
 
-describe('a Retry-After longer than RETRY_AFTER_MAX', () => {
+describe('a Retry-After longer than retry.retryAfterMaxSeconds', () => {
   it('fails the login attempt at once, and no VU logs in again before the server allows it', async () => {
     await ensureBuilt();
     const server = await startRecordingServer();
@@ -94,7 +95,7 @@ describe('a Retry-After longer than RETRY_AFTER_MAX', () => {
           AUTH_MODE: 'dual',
           VUS: String(VUS),
           DURATION: '9s',
-          RETRY_AFTER_MAX: '1',
+          PROFILE: writeProfileFile({ retry: { retryAfterMaxSeconds: 1 } }),
           ...THRESHOLDS_FOR_FAULTS,
         },
         args: ['--local-ips', LOCAL_IPS],
@@ -134,7 +135,7 @@ describe('a Retry-After longer than RETRY_AFTER_MAX', () => {
         /Retry-After too long; reason: expected at most 1 s, got 2 s; no attempt before then/,
       );
       console.log(
-        `login 429 Retry-After ${RETRY_AFTER_SECONDS} s, RETRY_AFTER_MAX 1 s, ${VUS} VUs: ${limited} answers 429, ` +
+        `login 429 Retry-After ${RETRY_AFTER_SECONDS} s, retryAfterMaxSeconds 1 s, ${VUS} VUs: ${limited} answers 429, ` +
           `next login or refresh from the same VU after ${fmt(all)} (server clock)`,
       );
       assert.deepEqual(findLeaks(run), []);
@@ -158,7 +159,7 @@ describe('a Retry-After longer than RETRY_AFTER_MAX', () => {
           AUTH_MODE: 'dual',
           VUS: String(VUS),
           DURATION: '9s',
-          RETRY_AFTER_MAX: '1',
+          PROFILE: writeProfileFile({ retry: { retryAfterMaxSeconds: 1 } }),
           ...SHORT_LEEWAY,
           ...THRESHOLDS_FOR_FAULTS,
         },
@@ -185,7 +186,7 @@ describe('a Retry-After longer than RETRY_AFTER_MAX', () => {
       const stats = server.app.stats();
       assert.equal(rateSamples(run.summary, 'auth_errors').trues, stats.faultsInjected.rateLimited);
       console.log(
-        `refresh 429 Retry-After ${RETRY_AFTER_SECONDS} s, RETRY_AFTER_MAX 1 s, ${VUS} VUs: ` +
+        `refresh 429 Retry-After ${RETRY_AFTER_SECONDS} s, retryAfterMaxSeconds 1 s, ${VUS} VUs: ` +
           `${stats.faultsInjected.rateLimited} answers 429, next refresh or login from the same VU after ${fmt(all)} (server clock)`,
       );
       assert.deepEqual(findLeaks(run), []);

@@ -18,6 +18,7 @@ import {
   THRESHOLDS_FOR_FAULTS,
 } from '../helpers/k6.ts';
 import { startOAuth2Server } from '../helpers/oauth2-server.ts';
+import { writeProfileFile } from '../helpers/profiles.ts';
 
 const CLIENT_SECRET = 'cs-4f1d9a7e2b';
 const TIMEOUT_MS = 40_000;
@@ -100,8 +101,10 @@ describe('k6 against an OAuth 2.0 token endpoint, configured by profiles/oauth2-
     try {
       // The client is told tokens last 60 s, so only the server's 401 can trigger a refresh.
       const env = oauth2Env(server.url, {
-        EXPIRY_SOURCE: 'fixed',
-        TOKEN_LIFETIME: '60',
+        PROFILE: writeProfileFile(
+          { expiry: { source: 'fixed', lifetimeSeconds: 60 } },
+          'oauth2-password',
+        ),
         DURATION: '4s',
         // The rejections are the point here: the test judges them, not the smoke profile.
         ...THRESHOLDS_FOR_FAULTS,

@@ -282,7 +282,7 @@ function defaultProfile(mode: AuthMode): TargetProfile {
   };
   // With an identity provider, a client secret means a confidential client (HTTP Basic, the
   // method every provider supports, RFC 6749 §2.3.1) and none a public one: derived once the
-  // secret is known, unless CLIENT_AUTH says otherwise.
+  // secret is known, unless clientAuth.method says otherwise.
   if (oauth) delete (profile.clientAuth as Partial<TargetProfile['clientAuth']>).method;
   return profile;
 }

@@ -55,14 +55,12 @@ export function allSettings(): SettingRow[] {
   return SETTING_GROUPS.flatMap(({ group }) => rows.filter((row) => row.group === group));
 }
 
-/** The row that documents `name` (a family row for `P95_LOGIN_MS`), or undefined. */
+/** The row of `name`, or undefined for a name the toolkit does not read. */
 export function findSetting(
   name: string,
   rows: readonly SettingRow[] = allSettings(),
 ): SettingRow | undefined {
-  return rows.find((row) =>
-    row.matches === undefined ? row.name === name : new RegExp(`^${row.matches}$`).test(name),
-  );
+  return rows.find((row) => row.name === name);
 }
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');

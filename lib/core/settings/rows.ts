@@ -3,6 +3,7 @@
  * per-scenario defaults live beside the executors they plan (lib/core/scenario/shapes.ts) and join
  * these rows in lib/core/settings/registry.ts. The README tables are generated from the registry
  * (`npm run docs`) and a unit test fails when they drift or when code reads a name that is no row.
+ * A name that goes away moves to lib/core/settings/removed.ts, which says what replaces it.
  */
 import type { TargetProfile } from '../auth/profile.ts';
 
@@ -11,7 +12,7 @@ export type SettingGroup = 'run' | 'credentials' | 'profile' | 'scenario' | 'thr
 
 /** One `-e` setting. */
 export interface SettingRow {
-  /** The `-e` name, or a family such as `P<N>_<ENDPOINT>_MS` (then `matches` recognises members). */
+  /** The `-e` name. */
   name: string;
   group: SettingGroup;
   /** What it takes, as a user would read it. */
@@ -25,8 +26,6 @@ export interface SettingRow {
   help: string;
   /** Profile overrides: the `TargetProfile` path it sets (its rule there validates the value). */
   profilePath?: ProfilePath;
-  /** A family's members, as a regular expression source over the whole name. */
-  matches?: string;
   /** Never echoed in a message or a table. */
   secret?: boolean;
 }
@@ -143,7 +142,7 @@ function credentialRows(): SettingRow[] {
 /**
  * The flat overrides of the target profile: what changes from one run to the next (the target,
  * the identity provider's client, how early to renew). The API's shape lives in the profile file
- * only (`REMOVED_SETTINGS` below says where each former override went).
+ * only (`REMOVED_SETTINGS` in removed.ts says where each former override went).
  */
 function profileRows(): SettingRow[] {
   const row = (name: string, profilePath: ProfilePath, value: string, help: string): Row => ({

@@ -1,5 +1,5 @@
 /**
- * Starts Dex (provisioned by scripts/provision-dex.ts) as a child process on a free loopback port,
+ * Starts Dex (provisioned by test/helpers/provision-dex.ts) as a child process on a free loopback port,
  * with a generated config in a temp folder: memory storage, the local password DB holding the
  * demo users, one confidential, one public and one client-credentials client. For tests that need
  * a second, independent OpenID provider. Always `await dex.stop()` (e.g. in `after`).
@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DexBinaries, provisionDex } from '../../scripts/provision-dex.ts';
+import { type DexBinaries, provisionDex } from './provision-dex.ts';
 
 export interface DexOptions {
   /** Lifetime of access and ID tokens (Dex's `expiry.idTokens` sets both); default 300. */

@@ -10,8 +10,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { ChaosCaseResult } from '../../lib/core/results/chaos.ts';
-import { CHAOS_CASES } from '../../scripts/chaos-cases.ts';
+import { CHAOS_CASES } from '../chaos/chaos-cases.ts';
+import type { ChaosCaseResult } from '../chaos/chaos-verdicts.ts';
 import { ensureBuilt } from '../helpers/k6.ts';
 import { type Finished, runScript } from '../helpers/run-process.ts';
 
@@ -29,7 +29,7 @@ describe('npm run chaos -- --short', () => {
   before(async () => {
     await ensureBuilt();
     dir = await mkdtemp(join(tmpdir(), 'chaos-'));
-    finished = await runScript('scripts/chaos.ts', ['--short'], {
+    finished = await runScript('test/chaos/chaos.ts', ['--short'], {
       env: { ...process.env, RESULTS_DIR: dir },
       timeoutMs: 240_000,
     });

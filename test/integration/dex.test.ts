@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { DexNotFoundError, provisionDex } from '../../scripts/provision-dex.ts';
 import { type Dex, startDex } from '../helpers/dex.ts';
+import { DexNotFoundError, provisionDex } from '../helpers/provision-dex.ts';
 
 /** Skip only when this machine cannot provision Dex at all (no Go); a failed build fails. */
 const unavailable = await provisionDex().then(

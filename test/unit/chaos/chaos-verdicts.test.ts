@@ -14,7 +14,7 @@ import {
   judgeCase,
   lessThan,
   noSecretPrinted,
-} from '../../../lib/core/results/chaos.ts';
+} from '../../chaos/chaos-verdicts.ts';
 
 const GENERATED_AT_MS = Date.UTC(2025, 10, 30, 7, 27, 12);
 

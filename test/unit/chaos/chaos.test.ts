@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { batchByGroup, ChaosUsageError, planChaos } from '../../../scripts/chaos.ts';
-import { CHAOS_CASES } from '../../../scripts/chaos-cases.ts';
+import { batchByGroup, ChaosUsageError, planChaos } from '../../chaos/chaos.ts';
+import { CHAOS_CASES } from '../../chaos/chaos-cases.ts';
 
 const NOW_MS = Date.UTC(2025, 10, 30, 7, 27, 12);
 

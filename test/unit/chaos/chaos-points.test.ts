@@ -10,7 +10,7 @@ import {
   largestCount,
   percentile,
   vusServedAfter,
-} from '../../../lib/core/results/chaos-points.ts';
+} from '../../chaos/chaos-points.ts';
 
 const T0 = 1_700_000_000_000;
 

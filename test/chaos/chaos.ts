@@ -1,5 +1,5 @@
 /**
- * `npm run chaos [-- --short] [-- --only <id>,<id>]`: the fault catalogue (scripts/chaos-cases.ts)
+ * `npm run chaos [-- --short] [-- --only <id>,<id>]`: the fault catalogue (chaos-cases.ts)
  * as one suite against the reference server on loopback, with the real k6. Prints a table (fault,
  * what "survived" means, measured numbers, pass/fail) and writes `chaos.md` and `chaos.json` to
  * `results/chaos-<UTC timestamp>/` (or `RESULTS_DIR`), each case's k6 files in a folder beside.
@@ -12,17 +12,17 @@ import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { defaultResultsDir } from '../../lib/core/results/result-files.ts';
+import { K6NotFoundError } from '../../scripts/provision-k6.ts';
+import { REPO_ROOT } from '../helpers/run-process.ts';
+import { CHAOS_CASES, type ChaosCase } from './chaos-cases.ts';
 import {
   type ChaosCaseResult,
   chaosExitCode,
   formatChaosJson,
   formatChaosMarkdown,
   formatChaosText,
-} from '../lib/core/results/chaos.ts';
-import { defaultResultsDir } from '../lib/core/results/result-files.ts';
-import { CHAOS_CASES, type ChaosCase } from './chaos-cases.ts';
-import { K6NotFoundError } from './provision-k6.ts';
-import { REPO_ROOT } from './run-process.ts';
+} from './chaos-verdicts.ts';
 
 /** A wrong command line or a case that could not run: printed without a stack trace. */
 export class ChaosUsageError extends Error {

@@ -1,11 +1,11 @@
 /**
  * The pieces every `npm run chaos` case shares: a reference server process, a k6 run that keeps
  * its files in the case's folder and records each sample's VU, the points as plain data for
- * lib/core/results/chaos-points.ts, and the secret scan of everything printed.
+ * chaos-points.ts, and the secret scan of everything printed.
  */
 import { createServer } from 'node:net';
-import type { ChaosPoint } from '../lib/core/results/chaos-points.ts';
-import { findLeaksIn, type K6Run, runK6 } from './k6-run.ts';
+import { findLeaksIn, type K6Run, runK6 } from '../helpers/k6.ts';
+import type { ChaosPoint } from './chaos-points.ts';
 
 /** The back-off cap every case runs with: the profile's default `retry.maxDelayMs`. */
 export const BACKOFF_CAP_MS = 5000;

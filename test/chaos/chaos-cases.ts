@@ -2,12 +2,38 @@
  * The fault catalogue of `npm run chaos` (issue 11, item 9): each case starts its own reference
  * server(s) on loopback, runs the real k6 with a catalogue scenario, injects its fault at a set
  * moment through `/_admin/faults` (or stops and restarts the server process, or points k6 at a
- * port nothing listens on), measures, and judges with lib/core/results/chaos.ts.
+ * port nothing listens on), measures, and judges with chaos-verdicts.ts.
  *
  * "Survived" (the issue's words): errors stop within the fault's end plus one back-off cap, at
  * most one relogin per affected VU, nothing sent before Retry-After, no secret printed.
  */
 import { join } from 'node:path';
+import { SHORT_LEEWAY, THRESHOLDS_FOR_FAULTS, waitFor } from '../helpers/k6.ts';
+import {
+  type ReferenceServer,
+  type Stats,
+  startReferenceServer,
+} from '../helpers/reference-server.ts';
+import {
+  accountDelta,
+  BACKOFF_CAP_MS,
+  type ChaosK6Result,
+  closedLoopbackPort,
+  runChaosK6,
+  SCHEDULING_SLACK_MS,
+  scanForSecrets,
+} from './chaos-harness.ts';
+import {
+  type AllowedSpan,
+  collectRequests,
+  countPerVu,
+  errorsOutside,
+  errorTimes,
+  followRetryAfter,
+  largestCount,
+  percentile,
+  vusServedAfter,
+} from './chaos-points.ts';
 import {
   atLeast,
   atMost,
@@ -19,33 +45,7 @@ import {
   judgeCase,
   lessThan,
   noSecretPrinted,
-} from '../lib/core/results/chaos.ts';
-import {
-  type AllowedSpan,
-  collectRequests,
-  countPerVu,
-  errorsOutside,
-  errorTimes,
-  followRetryAfter,
-  largestCount,
-  percentile,
-  vusServedAfter,
-} from '../lib/core/results/chaos-points.ts';
-import {
-  accountDelta,
-  BACKOFF_CAP_MS,
-  type ChaosK6Result,
-  closedLoopbackPort,
-  runChaosK6,
-  SCHEDULING_SLACK_MS,
-  scanForSecrets,
-} from './chaos-harness.ts';
-import { SHORT_LEEWAY, THRESHOLDS_FOR_FAULTS, waitFor } from './k6-run.ts';
-import {
-  type ReferenceServer,
-  type Stats,
-  startReferenceServer,
-} from './reference-server-process.ts';
+} from './chaos-verdicts.ts';
 
 export interface CaseContext {
   /** CI's version: shorter windows and runs, every fault still. */

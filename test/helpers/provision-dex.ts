@@ -12,8 +12,8 @@
  *   apply to dependencies. The build therefore copies the module out of Go's module cache, drops
  *   that replace (so the newest api/v2 on the proxy is used) and swaps the one package that needs
  *   the newer api/v2, `server/apiserver` (the gRPC admin API, never enabled here), for a stub
- *   (scripts/dex-build/apiserver.go). Everything the tests exercise is Dex's own code.
- * Beside Dex it builds `bcrypt-hash` (scripts/dex-build/bcrypt-hash.go) from the bcrypt package
+ *   (test/helpers/dex-build/apiserver.go). Everything the tests exercise is Dex's own code.
+ * Beside Dex it builds `bcrypt-hash` (test/helpers/dex-build/bcrypt-hash.go) from the bcrypt package
  * Dex uses, so test helpers can write `staticPasswords` without an npm dependency.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -34,8 +34,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ERROR_CODES, ToolkitError } from '../lib/core/errors.ts';
-import { systemDeps } from './provision-k6.ts';
+import { ERROR_CODES, ToolkitError } from '../../lib/core/errors.ts';
+import { systemDeps } from '../../scripts/provision-k6.ts';
 
 /**
  * The one Dex the toolkit is tested against: a commit of Dex's main branch from 2026-08-06, the

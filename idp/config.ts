@@ -3,7 +3,8 @@
  * `ConfigError` (IDP_ENV_INVALID) before anything listens; main.ts turns it into exit code 2.
  */
 import { serverSetting, wholeNumberSetting } from '../lib/core/env-values.ts';
-import { ConfigError, ERROR_CODES } from '../lib/core/errors.ts';
+import { ConfigError } from '../lib/core/errors.ts';
+import { IDP_ERROR_CODES, type IdpErrorCode } from './errors.ts';
 
 export interface IdpConfig {
   /** 0 picks a free port. */
@@ -68,7 +69,7 @@ function readInteger(
   min: number,
   max: number,
 ): number {
-  return wholeNumberSetting(env, name, { fallback, min, max }, ERROR_CODES.IDP_ENV_INVALID);
+  return wholeNumberSetting(env, name, { fallback, min, max }, IDP_ERROR_CODES.IDP_ENV_INVALID);
 }
 
 function readBoolean(
@@ -83,10 +84,10 @@ function readBoolean(
   return value;
 }
 
-function invalid(name: string, expected: string, raw: string): ConfigError {
+function invalid(name: string, expected: string, raw: string): ConfigError<IdpErrorCode> {
   // The raw value is echoed: none of these settings is a secret.
   return new ConfigError(
-    ERROR_CODES.IDP_ENV_INVALID,
+    IDP_ERROR_CODES.IDP_ENV_INVALID,
     `${name} is invalid; reason: expected ${expected}, got "${raw.slice(0, 40)}"`,
   );
 }

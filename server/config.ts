@@ -3,7 +3,8 @@
  * `ConfigError` before anything listens (main.ts turns it into exit code 2).
  */
 import { serverSetting, wholeNumberSetting } from '../lib/core/env-values.ts';
-import { ConfigError, ERROR_CODES } from '../lib/core/errors.ts';
+import { ConfigError } from '../lib/core/errors.ts';
+import { SERVER_ERROR_CODES } from './errors.ts';
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
 
@@ -108,14 +109,14 @@ function readInteger(
   min: number,
   max: number,
 ): number {
-  return wholeNumberSetting(env, name, { fallback, min, max }, ERROR_CODES.SERVER_ENV_INVALID);
+  return wholeNumberSetting(env, name, { fallback, min, max }, SERVER_ERROR_CODES.SERVER_ENV_INVALID);
 }
 
 function readSecret(env: Record<string, string | undefined>): string | null {
   const secret = readOptional(env, 'JWT_SECRET');
   if (secret !== null && Buffer.byteLength(secret) < MIN_SECRET_LENGTH) {
     throw new ConfigError(
-      ERROR_CODES.SERVER_ENV_INVALID,
+      SERVER_ERROR_CODES.SERVER_ENV_INVALID,
       `JWT_SECRET is too short; reason: expected at least ${MIN_SECRET_LENGTH} bytes, got ${Buffer.byteLength(secret)}`,
     );
   }
@@ -127,7 +128,7 @@ function readScryptCost(env: Record<string, string | undefined>): number {
   // scrypt itself requires a power of two.
   if (!Number.isInteger(Math.log2(cost))) {
     throw new ConfigError(
-      ERROR_CODES.SERVER_ENV_INVALID,
+      SERVER_ERROR_CODES.SERVER_ENV_INVALID,
       `SCRYPT_COST is invalid; reason: expected a power of two from 2 to ${MAX_SCRYPT_COST}, got ${cost}`,
     );
   }
@@ -140,7 +141,7 @@ function readLogLevel(env: Record<string, string | undefined>): LogLevel {
   const level = LOG_LEVELS.find((candidate) => candidate === raw);
   if (level === undefined) {
     throw new ConfigError(
-      ERROR_CODES.SERVER_ENV_INVALID,
+      SERVER_ERROR_CODES.SERVER_ENV_INVALID,
       `LOG_LEVEL is invalid; reason: expected one of ${LOG_LEVELS.join(', ')}, got "${raw.slice(0, 40)}"`,
     );
   }

@@ -3,7 +3,8 @@
  * (429 with Retry-After, RFC 6585 §4) per endpoint, and a clock offset. Windows use the real
  * clock; the offset shifts only the clock that issues and checks credentials.
  */
-import { ERROR_CODES, ToolkitError } from '../lib/core/errors.ts';
+import { ToolkitError } from '../lib/core/errors.ts';
+import { SERVER_ERROR_CODES } from './errors.ts';
 import type { CountedEndpoint } from './stats.ts';
 
 const FAULT_ENDPOINTS: readonly CountedEndpoint[] = ['login', 'refresh', 'protected', 'logout'];
@@ -291,7 +292,7 @@ function rejectUnknownKeys(item: Record<string, unknown>, where: string, known: 
 
 function fail(where: string, expected: string, got: unknown): never {
   throw new ToolkitError(
-    ERROR_CODES.FAULTS_INVALID,
+    SERVER_ERROR_CODES.FAULTS_INVALID,
     `${where} is invalid; reason: expected ${expected}, got ${describe(got)}`,
   );
 }

@@ -4,7 +4,7 @@
  * its own error code and message while the rules themselves live here once.
  */
 
-import { ConfigError, type ErrorCode } from './errors.ts';
+import { ConfigError } from './errors.ts';
 
 /** Variables as k6 passes them in `__ENV` (or `process.env`). */
 export type EnvValues = Readonly<Record<string, string | undefined>>;
@@ -45,11 +45,11 @@ export function serverSetting(env: EnvValues, name: string): string | undefined 
  * `min` to `max`, or a ConfigError with `code` naming it. The value is echoed: callers use it
  * only for settings that are never secret.
  */
-export function wholeNumberSetting(
+export function wholeNumberSetting<Code extends string>(
   env: EnvValues,
   name: string,
   range: { fallback: number; min: number; max: number },
-  code: ErrorCode,
+  code: Code,
 ): number {
   const raw = serverSetting(env, name);
   if (raw === undefined) return range.fallback;

@@ -1,8 +1,11 @@
 /**
- * Every code a {@link ToolkitError} can carry, each listed once with what it means. Codes are
- * UPPER_SNAKE_CASE, `<SUBJECT>_<PROBLEM>`; users and tests match on them (README's
+ * Every code the toolkit's own code (lib/, scripts/) raises, each listed once with what it means.
+ * Codes are UPPER_SNAKE_CASE, `<SUBJECT>_<PROBLEM>`; users and tests match on them (README's
  * troubleshooting table names some), so a code is renamed only with its docs and tests.
- * The reference server's HTTP `error` values (`invalid_token`, RFC 6750 §3.1) are not codes.
+ * The reference server and the identity provider keep theirs beside their code (server/errors.ts,
+ * idp/errors.ts), and test tools beside the tool: they are programs of their own, and nothing k6
+ * runs raises them. The reference server's HTTP `error` values (`invalid_token`, RFC 6750 §3.1)
+ * are not codes.
  */
 export const ERROR_CODES = {
   /** A credentials file is not valid CSV/JSON, or an entry lacks a username or password. */
@@ -67,18 +70,8 @@ export const ERROR_CODES = {
   K6_NOT_FOUND: 'K6_NOT_FOUND',
   /** A wrapper (npm run scenario, npm run k6, npm start) was given a secret with `-e`, which npm echoes. */
   SECRET_ON_COMMAND_LINE: 'SECRET_ON_COMMAND_LINE',
-  /** Dex, the tests' second OpenID provider, could not be found or built (scripts/provision-dex.ts). */
-  DEX_NOT_FOUND: 'DEX_NOT_FOUND',
-  /** The reference server's environment (`PORT`, `JWT_SECRET`, `SCRYPT_COST`…) is invalid. */
-  SERVER_ENV_INVALID: 'SERVER_ENV_INVALID',
-  /** The identity provider's environment (`PORT`, `ACCESS_TTL`, `CONSENT`…, idp/) is invalid. */
-  IDP_ENV_INVALID: 'IDP_ENV_INVALID',
-  /** A fault patch sent to the reference server's `/_admin/faults` is invalid. */
-  FAULTS_INVALID: 'FAULTS_INVALID',
   /** Instance results of a split test cannot be merged: a file is missing, or the runs differ. */
   MERGE_INVALID: 'MERGE_INVALID',
-  /** `npm run compare` was given runs of different scenarios, auth modes or target profiles. */
-  COMPARE_INCOMPARABLE: 'COMPARE_INCOMPARABLE',
   /** A result folder or baseline given to compare or baseline is missing or unreadable. */
   COMPARE_INPUT_INVALID: 'COMPARE_INPUT_INVALID',
   /** A compare tolerances file (`--tolerances`) names an unknown metric or a bad value. */
@@ -93,13 +86,14 @@ export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
 /**
  * The toolkit's one error base class. `code` is stable (tests and users match on it); the message
- * follows `what; reason: expected X, got Y` and never contains a secret.
+ * follows `what; reason: expected X, got Y` and never contains a secret. `Code` is one of
+ * {@link ERROR_CODES} unless a program of its own (server/, idp/, a test tool) brings its codes.
  */
-export class ToolkitError extends Error {
+export class ToolkitError<Code extends string = ErrorCode> extends Error {
   override readonly name: string = 'ToolkitError';
-  readonly code: ErrorCode;
+  readonly code: Code;
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: Code, message: string) {
     super(message);
     this.code = code;
   }
@@ -115,7 +109,7 @@ export class ToolkitError extends Error {
 
 /** `<CODE> <Name>: <message>`, the one line a toolkit error is shown as (k6, results, wrappers). */
 export function describeToolkitError(
-  error: Pick<ToolkitError, 'code' | 'name' | 'message'>,
+  error: Pick<ToolkitError<string>, 'code' | 'name' | 'message'>,
 ): string {
   return `${error.code} ${error.name}: ${error.message}`;
 }
@@ -137,6 +131,6 @@ export function isErrorCode(text: string): text is ErrorCode {
 }
 
 /** A setting, profile or credentials file is wrong: raised at init, before any load is sent. */
-export class ConfigError extends ToolkitError {
+export class ConfigError<Code extends string = ErrorCode> extends ToolkitError<Code> {
   override readonly name = 'ConfigError';
 }

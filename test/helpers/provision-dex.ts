@@ -34,7 +34,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ERROR_CODES, ToolkitError } from '../../lib/core/errors.ts';
+import { ToolkitError } from '../../lib/core/errors.ts';
 import { systemDeps } from '../../scripts/provision-k6.ts';
 
 /**
@@ -49,11 +49,17 @@ const BUILD_RECIPE = 1;
 const execFileAsync = promisify(execFile);
 const BUILD_FILES = fileURLToPath(new URL('./dex-build/', import.meta.url));
 
-export class DexNotFoundError extends ToolkitError {
+/** This test tool's codes: Dex is no part of the toolkit, so they are not in lib/core/errors.ts. */
+export const DEX_ERROR_CODES = {
+  /** Dex, the tests' second OpenID provider, could not be found or built. */
+  DEX_NOT_FOUND: 'DEX_NOT_FOUND',
+} as const;
+
+export class DexNotFoundError extends ToolkitError<typeof DEX_ERROR_CODES.DEX_NOT_FOUND> {
   override readonly name = 'DexNotFoundError';
 
   constructor(message: string) {
-    super(ERROR_CODES.DEX_NOT_FOUND, message);
+    super(DEX_ERROR_CODES.DEX_NOT_FOUND, message);
   }
 }
 

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { IDP_ERROR_CODES } from '../../idp/errors.ts';
 import {
   ConfigError,
   describeToolkitError,
@@ -8,6 +11,27 @@ import {
   isToolkitError,
   ToolkitError,
 } from '../../lib/core/errors.ts';
+import { SERVER_ERROR_CODES } from '../../server/errors.ts';
+import { DEX_ERROR_CODES } from '../helpers/provision-dex.ts';
+import { REPO_ROOT } from '../helpers/run-process.ts';
+
+/** Every code table: the toolkit's, and those of the programs and test tools that bring their own. */
+const CODE_TABLES: Record<string, Readonly<Record<string, string>>> = {
+  'lib/core/errors.ts': ERROR_CODES,
+  'server/errors.ts': SERVER_ERROR_CODES,
+  'idp/errors.ts': IDP_ERROR_CODES,
+  'test/helpers/provision-dex.ts': DEX_ERROR_CODES,
+};
+
+/** The text of every TypeScript file under `folder` (relative to the repository root), by path. */
+function sourcesUnder(folder: string): Map<string, string> {
+  const sources = new Map<string, string>();
+  for (const entry of readdirSync(join(REPO_ROOT, folder), { recursive: true })) {
+    const path = join(folder, String(entry));
+    if (path.endsWith('.ts')) sources.set(path, readFileSync(join(REPO_ROOT, path), 'utf8'));
+  }
+  return sources;
+}
 
 describe('ERROR_CODES', () => {
   it('lists each code once, in UPPER_SNAKE_CASE, under its own name', () => {
@@ -16,6 +40,29 @@ describe('ERROR_CODES', () => {
       assert.match(code, /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/);
     }
     assert.equal(new Set(Object.values(ERROR_CODES)).size, Object.keys(ERROR_CODES).length);
+  });
+
+  it('names each code in one table only: the toolkit, the server, the provider and test tools apart', () => {
+    const owners = new Map<string, string[]>();
+    for (const [table, codes] of Object.entries(CODE_TABLES)) {
+      for (const [name, code] of Object.entries(codes)) {
+        assert.equal(code, name, table);
+        assert.match(code, /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/);
+        owners.set(code, [...(owners.get(code) ?? []), table]);
+      }
+    }
+    const twice = [...owners].filter(([, tables]) => tables.length > 1);
+    assert.deepEqual(twice, []);
+  });
+
+  it('holds only codes the product raises: each is used as ERROR_CODES.<code> in lib/ or scripts/', () => {
+    const product = [...sourcesUnder('lib'), ...sourcesUnder('scripts')].filter(
+      ([path]) => path !== join('lib', 'core', 'errors.ts'),
+    );
+    const unraised = Object.keys(ERROR_CODES).filter(
+      (code) => !product.some(([, text]) => new RegExp(`\\bERROR_CODES\\.${code}\\b`).test(text)),
+    );
+    assert.deepEqual(unraised, []);
   });
 
   it('keeps the codes README names for users', () => {

@@ -21,7 +21,6 @@
  * `npm run distributed -- merge <instance folders…> [--out <folder>]` merges folders written
  * elsewhere (k6-operator runners, README "Running on a cluster"); the exit code is 0 or 99.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, realpathSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -40,6 +39,7 @@ import { renderPhaseReport } from '../lib/core/results/scenario-report.ts';
 import type { SummaryData } from '../lib/core/results/summary-data.ts';
 import { type InstanceFolder, readInstanceFolder, SAMPLES_FILE } from './instance-results.ts';
 import { k6RunArgs, webDashboardEnv } from './k6-command.ts';
+import { type K6Process, startK6 } from './k6-process.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
 import { extractResultsDir, planRun, publishResults, UsageError } from './run-scenario.ts';
 
@@ -272,35 +272,41 @@ export async function freePorts(count: number): Promise<number[]> {
 
 interface Running {
   plan: InstancePlan;
-  child: ChildProcess;
+  k6: K6Process;
   exit: Promise<number>;
   exitCode: number | undefined;
 }
 
 function startInstance(k6: string, plan: InstancePlan): Running {
   const log = createWriteStream(join(plan.dir, 'k6.log'));
-  const child = spawn(k6, plan.k6Args, { env: plan.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.pipe(log, { end: false });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    log.write(chunk);
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (/level=(error|warning)/.test(line))
-        process.stderr.write(`[instance ${plan.index}] ${line}\n`);
-    }
+  const k6Process = startK6({
+    k6,
+    args: plan.k6Args,
+    env: plan.env,
+    stdout: (text) => log.write(text),
+    stderr: (text) => {
+      log.write(text);
+      for (const line of text.split('\n')) {
+        if (/level=(error|warning)/.test(line))
+          process.stderr.write(`[instance ${plan.index}] ${line}\n`);
+      }
+    },
   });
-  const running: Running = { plan, child, exitCode: undefined, exit: Promise.resolve(0) };
-  running.exit = new Promise((resolvePromise) => {
-    child.on('error', (error) => {
-      log.write(`${error.message}\n`);
-      running.exitCode = 1;
-      resolvePromise(1);
-    });
-    child.on('close', (code, signal) => {
-      running.exitCode = code ?? (signal ? 1 : 0);
+  const running: Running = { plan, k6: k6Process, exitCode: undefined, exit: Promise.resolve(0) };
+  running.exit = k6Process.exited
+    .then(
+      ({ exitCode }) => exitCode,
+      // k6 could not be started: the reason goes to the instance's log, like k6's own errors.
+      (error: Error) => {
+        log.write(`${error.message}\n`);
+        return 1;
+      },
+    )
+    .then((exitCode) => {
+      running.exitCode = exitCode;
       log.end();
-      resolvePromise(running.exitCode);
+      return exitCode;
     });
-  });
   return running;
 }
 
@@ -339,7 +345,7 @@ async function runInstances(k6: string, plan: DistributedPlan): Promise<number[]
   for (const instance of plan.instances) await mkdir(instance.dir, { recursive: true });
   const running = plan.instances.map((instance) => startInstance(k6, instance));
   const stopAll = () => {
-    for (const r of running) if (r.exitCode === undefined) r.child.kill('SIGTERM');
+    for (const r of running) if (r.exitCode === undefined) r.k6.stop('SIGTERM');
   };
   // Ctrl-C reaches every k6 already (same process group); SIGTERM to this process is passed on.
   const stay = () => {};

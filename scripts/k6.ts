@@ -2,8 +2,9 @@
  * `npm run k6 -- <args>`: runs the provisioned k6 with the given arguments and its exit code.
  * A secret given with `-e` is refused (exit code 2, scripts/secret-args.ts): npm has echoed it.
  * k6 inherits this process's environment, so `CLIENT_SECRET=… npm run k6 -- run …` reaches __ENV.
+ * Ctrl-C stops k6 gracefully, as a plain `k6 run` does (scripts/k6-process.ts, `passSignals`).
  */
-import { spawn } from 'node:child_process';
+import { startK6 } from './k6-process.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
 import { refuseSecretEnvArgs, SecretArgumentError } from './secret-args.ts';
 
@@ -11,13 +12,8 @@ try {
   const args = process.argv.slice(2);
   refuseSecretEnvArgs(args, 'npm run k6');
   const { path } = await provisionK6();
-  const child = spawn(path, args, { stdio: 'inherit' });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => child.kill(signal));
-  }
-  child.on('close', (code, signal) => {
-    process.exitCode = code ?? (signal ? 1 : 0);
-  });
+  const k6 = startK6({ k6: path, args, stdin: 'inherit', passSignals: true });
+  process.exitCode = (await k6.exited).exitCode;
 } catch (error) {
   if (!(error instanceof K6NotFoundError) && !(error instanceof SecretArgumentError)) throw error;
   process.stderr.write(`k6-auth-toolkit: ${error.message}\n`);

@@ -10,16 +10,15 @@
  * - the kubectl commands to create the ConfigMap, the Secret (from your shell's variables) and the
  *   results volume, to apply the TestRun, and to merge what the runners wrote (README).
  */
-import { execFile } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { formatUtcTimestamp } from '../lib/core/results/result-files.ts';
 import { isSecretKey } from '../lib/core/results/sanitize.ts';
 import { MAX_INSTANCES } from './distributed.ts';
+import { startK6 } from './k6-process.ts';
 import { K6_VERSION, K6NotFoundError, provisionK6 } from './provision-k6.ts';
 import { UsageError } from './run-scenario.ts';
 import {
@@ -31,7 +30,8 @@ import {
   secretName,
 } from './testrun-manifest.ts';
 
-const execFileAsync = promisify(execFile);
+/** `k6 archive` bundles the script and its files; far longer than that, something hangs. */
+const ARCHIVE_TIMEOUT_MS = 120_000;
 const USAGE =
   'usage: npm run operator -- <scenario | script.js> --parallelism N [--separate] [--name NAME] [--out DIR] [-e NAME=value…]';
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/;
@@ -201,14 +201,20 @@ async function main(argv: string[]): Promise<number> {
   }
   const { path: k6 } = await provisionK6();
   await mkdir(plan.outDir, { recursive: true });
-  try {
-    await execFileAsync(k6, archiveArgs(plan, join(plan.outDir, ARCHIVE_FILE)), {
-      timeout: 120_000,
-    });
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr ?? '';
+  let stderr = '';
+  const archive = startK6({
+    k6,
+    args: archiveArgs(plan, join(plan.outDir, ARCHIVE_FILE)),
+    stdout: 'ignore',
+    stderr: (text) => {
+      stderr += text;
+    },
+    timeoutMs: ARCHIVE_TIMEOUT_MS,
+  });
+  const { exitCode } = await archive.exited;
+  if (exitCode !== 0) {
     process.stderr.write(`k6-auth-toolkit: k6 archive failed:\n${stderr}\n`);
-    return (error as { code?: number }).code ?? 1;
+    return exitCode;
   }
   await writeFile(join(plan.outDir, 'testrun.yaml'), renderManifest(plan));
   process.stderr.write(

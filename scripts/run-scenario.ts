@@ -14,7 +14,6 @@
  * summary.md itself, with the error k6 printed (lib/core/results/run-failure.ts): k6's stderr
  * goes to the terminal as it comes and a bounded part of it is kept for that.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, readdir, rename, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -29,6 +28,7 @@ import {
 import { isSecretKey } from '../lib/core/results/sanitize.ts';
 import { k6RunArgs, webDashboardEnv, withK6Outputs } from './k6-command.ts';
 import { ErrorLineKeeper } from './k6-error-lines.ts';
+import { startK6 } from './k6-process.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
 import { writeResultPage } from './result-page.ts';
 import { refuseSecretEnvArgs, SecretArgumentError } from './secret-args.ts';
@@ -222,29 +222,24 @@ interface K6Exit {
   stderr: string;
 }
 
-function runK6(k6: string, args: string[], env: NodeJS.ProcessEnv): Promise<K6Exit> {
-  return new Promise((resolvePromise, reject) => {
-    // stderr is piped, not inherited, to keep its error lines; it still reaches the terminal.
-    const child = spawn(k6, args, { stdio: ['inherit', 'inherit', 'pipe'], env });
-    const kept = new ErrorLineKeeper();
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      process.stderr.write(chunk);
-      kept.add(chunk);
-    });
-    // Ctrl-C already reaches k6 (same process group), and a second SIGINT would make k6 quit
-    // without its summary: SIGINT only keeps this process alive to publish. A SIGTERM sent to
-    // this process alone is passed on; either way k6 stops gracefully and runs handleSummary.
-    const stay = () => {};
-    const forward = () => child.kill('SIGTERM');
-    process.on('SIGINT', stay);
-    process.on('SIGTERM', forward);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      process.off('SIGINT', stay);
-      process.off('SIGTERM', forward);
-      resolvePromise({ exitCode: code ?? (signal ? 1 : 0), stderr: kept.text() });
-    });
+async function runK6(k6: string, args: string[], env: NodeJS.ProcessEnv): Promise<K6Exit> {
+  const kept = new ErrorLineKeeper();
+  const { exited } = startK6({
+    k6,
+    args,
+    env,
+    stdin: 'inherit',
+    // Piped, not inherited, to keep its error lines; it still reaches the terminal.
+    stderr: (text) => {
+      process.stderr.write(text);
+      kept.add(text);
+    },
+    // Ctrl-C or a SIGTERM stops k6 gracefully (it runs handleSummary), and this process lives on
+    // to publish what k6 wrote.
+    passSignals: true,
   });
+  const { exitCode } = await exited;
+  return { exitCode, stderr: kept.text() };
 }
 
 async function main(argv: string[]): Promise<number> {

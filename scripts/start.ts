@@ -9,7 +9,6 @@
  * The exit code is k6's: 0 when every run passed, 99 when a threshold was crossed, another code
  * when a run failed. Extra arguments go to every `k6 run` (`npm start -- -e VUS=10`).
  */
-import { spawn } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,6 +38,7 @@ import type { SummaryData } from '../lib/core/results/summary-data.ts';
 import { createApp } from '../server/app.ts';
 import { type ListeningServer, startServer } from '../server/listen.ts';
 import { k6EnvArgs, k6RunFlags } from './k6-command.ts';
+import { startK6 } from './k6-process.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
 import { planRun, publishResults, runWithResultPage } from './run-scenario.ts';
 import { refuseSecretEnvArgs, SecretArgumentError } from './secret-args.ts';
@@ -160,33 +160,32 @@ interface K6Exit {
 }
 
 /** Runs k6 quietly, with a heartbeat so a 10-second run does not look stuck. */
-function runK6(
+async function runK6(
   k6: string,
   args: string[],
   env: NodeJS.ProcessEnv,
   label: string,
   limitMs: number,
 ): Promise<K6Exit> {
-  return new Promise((resolvePromise, reject) => {
-    const startedMs = Date.now();
-    const child = spawn(k6, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+  const startedMs = Date.now();
+  let stderr = '';
+  const { exited } = startK6({
+    k6,
+    args,
+    env,
+    stdout: 'ignore',
+    // The tail only: the last lines say why a run failed.
+    stderr: (text) => {
       stderr = (stderr + text).slice(-4000);
-    });
-    const heartbeat = setInterval(() => say(`      ${label}: ${seconds(startedMs)}`), HEARTBEAT_MS);
-    const limit = setTimeout(() => child.kill('SIGTERM'), limitMs);
-    child.on('error', (error) => {
-      clearInterval(heartbeat);
-      clearTimeout(limit);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearInterval(heartbeat);
-      clearTimeout(limit);
-      resolvePromise({ code: code ?? (signal ? 1 : 0), stderr });
-    });
+    },
+    timeoutMs: limitMs,
   });
+  const heartbeat = setInterval(() => say(`      ${label}: ${seconds(startedMs)}`), HEARTBEAT_MS);
+  try {
+    return { code: (await exited).exitCode, stderr };
+  } finally {
+    clearInterval(heartbeat);
+  }
 }
 
 async function readSummary(dir: string): Promise<SummaryData | undefined> {

@@ -109,7 +109,12 @@ function readInteger(
   min: number,
   max: number,
 ): number {
-  return wholeNumberSetting(env, name, { fallback, min, max }, SERVER_ERROR_CODES.SERVER_ENV_INVALID);
+  return wholeNumberSetting(
+    env,
+    name,
+    { fallback, min, max },
+    SERVER_ERROR_CODES.SERVER_ENV_INVALID,
+  );
 }
 
 function readSecret(env: Record<string, string | undefined>): string | null {

@@ -1,5 +1,6 @@
 /**
- * Runs one k6 test under GNU time and measures it:
+ * Runs one k6 test under GNU time (started by scripts/k6-process.ts, as every command starts k6)
+ * and measures it:
  * - whole run: k6's user + system CPU seconds and peak RSS from GNU time (`%U %S %M`, the
  *   `wait4` rusage of the k6 process, exact), requests from k6's `--summary-export`;
  * - optionally a steady-state window: k6's CPU from /proc/<pid>/stat and the protected requests
@@ -7,12 +8,12 @@
  *   every VU, logins) is left out. Growth with VU count is judged on this window.
  * The server's CPU over the same spans shows whether it, rather than k6, was the bottleneck.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { k6RunArgs, minimalK6ProcessEnv, UNATTENDED_RUN } from '../../scripts/k6-command.ts';
+import { startK6 } from '../../scripts/k6-process.ts';
 import { findChildPid, readCpuSeconds, readMachineBusySeconds } from './proc.ts';
 import { REPO_ROOT, type ServerProcess } from './servers.ts';
 
@@ -116,51 +117,44 @@ export async function measureK6(spec: K6RunSpec): Promise<K6Measurement> {
   const timeFile = join(dir, 'time.txt');
   const summaryFile = join(dir, 'summary.json');
   const env = { ...spec.env, BASE_URL: spec.server.url };
-  const args = [
-    '-o',
-    timeFile,
-    '-f',
-    '%U %S %M %e',
-    spec.k6,
-    ...k6RunArgs({
-      ...UNATTENDED_RUN,
-      summaryExport: summaryFile,
-      env,
-      script: spec.script,
-    }),
-  ];
+  const args = k6RunArgs({
+    ...UNATTENDED_RUN,
+    summaryExport: summaryFile,
+    env,
+    script: spec.script,
+  });
   try {
     const protectedBefore = spec.steady ? await spec.server.protectedRequests() : 0;
     const serverCpuBefore = spec.server.cpuSeconds();
-    const child = spawn(GNU_TIME, args, {
+    let stderr = '';
+    const k6 = startK6({
+      k6: spec.k6,
+      args,
+      via: [GNU_TIME, '-o', timeFile, '-f', '%U %S %M %e'],
       cwd: REPO_ROOT,
       env: minimalK6ProcessEnv(process.env, tmpdir()),
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (text: string) => {
-      if (stderr.length < 16 * 1024) stderr += text;
+      stdout: 'ignore',
+      stderr: (text) => {
+        if (stderr.length < 16 * 1024) stderr += text;
+      },
+      timeoutMs: spec.timeoutMs,
     });
     let closed = false;
-    const exit = new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', (code) => {
+    const exit = k6.exited
+      .then(({ exitCode }) => exitCode)
+      .finally(() => {
         closed = true;
-        resolve(code);
       });
-    });
-    const killer = setTimeout(() => child.kill('SIGTERM'), spec.timeoutMs);
     let steady: WindowSample | undefined;
     try {
       if (spec.steady) {
-        steady = await sampleWindow(spec, child.pid as number, protectedBefore, () => closed);
+        steady = await sampleWindow(spec, k6.pid as number, protectedBefore, () => closed);
       }
     } finally {
       // A failed window must not leave k6 running.
-      if (steady === undefined && spec.steady) child.kill('SIGTERM');
+      if (steady === undefined && spec.steady) k6.stop('SIGTERM');
     }
     const code = await exit;
-    clearTimeout(killer);
     const serverCpuSeconds = spec.server.cpuSeconds() - serverCpuBefore;
     if (code !== 0 && !(code === 99 && spec.thresholdsMayFail === true)) {
       throw new Error(`k6 run of ${spec.script} exited with ${code}:\n${stderr.slice(-2000)}`);

@@ -1,8 +1,9 @@
 /**
- * Runs the real, provisioned k6 as a program reads it (integration tests, `npm run chaos`),
- * bounded in time, and hands back its exit code, output and end-of-test summary data (k6's own
- * `--summary-export`, the pre-v1 JSON shape: independent of the toolkit's results writer).
- * Optionally the per-request data points too (`--out json=<file>`, read line by line), for timing.
+ * The real k6 for integration tests and `npm run chaos`: runs the provisioned k6 as a program reads
+ * it (started by scripts/k6-process.ts, as every command starts it), bounded in time, and hands
+ * back its exit code, output and end-of-test summary data (k6's own `--summary-export`, the pre-v1
+ * JSON shape: independent of the toolkit's results writer). Optionally the per-request data points
+ * too (`--out json=<file>`, read line by line), for timing. Also builds dist/ once per test process.
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -11,8 +12,9 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { k6RunArgs, minimalK6ProcessEnv, UNATTENDED_RUN } from '../../scripts/k6-command.ts';
+import { startK6 } from '../../scripts/k6-process.ts';
 import { provisionK6 } from '../../scripts/provision-k6.ts';
-import { REPO_ROOT, runToEnd } from './run-process.ts';
+import { type Finished, REPO_ROOT, type RunOptions } from './run-process.ts';
 
 // Integration tests resolve paths against it alongside runK6.
 export { REPO_ROOT };
@@ -79,7 +81,6 @@ export interface K6Run {
  * files (`-e RESULTS_DIR`) in a temporary folder rather than the repository's results/.
  */
 export async function runK6(options: K6RunOptions): Promise<K6Run> {
-  const { path: k6 } = await provisionK6();
   const dir =
     options.keepDir === undefined ? await mkdtemp(join(tmpdir(), 'k6-run-')) : options.keepDir;
   const summaryFile = join(dir, 'k6-summary-export.json');
@@ -96,7 +97,7 @@ export async function runK6(options: K6RunOptions): Promise<K6Run> {
     script: resolve(REPO_ROOT, options.script),
   });
   try {
-    const { code, timedOut, stdout, stderr, elapsedMs } = await runToEnd(k6, args, {
+    const { code, timedOut, stdout, stderr, elapsedMs } = await runK6Command(args, {
       // k6 itself needs only HOME/PATH-like basics; nothing from here reaches __ENV (see above).
       env: minimalK6ProcessEnv(process.env, tmpdir()),
       timeoutMs: options.timeoutMs,
@@ -121,6 +122,35 @@ export async function runK6(options: K6RunOptions): Promise<K6Run> {
   } finally {
     if (options.keepDir === undefined) await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `k6 <args>` (a plain `k6 run`, `k6 archive`…) with the provisioned k6, from the repository root
+ * unless `options.cwd` says otherwise, its output captured, bounded by `options.timeoutMs`.
+ * `code` is null when a signal ended k6.
+ */
+export async function runK6Command(
+  args: readonly string[],
+  options: RunOptions,
+): Promise<Finished> {
+  const { path: k6 } = await provisionK6();
+  let stdout = '';
+  let stderr = '';
+  const { exited } = startK6({
+    k6,
+    args,
+    cwd: options.cwd ?? REPO_ROOT,
+    ...(options.env === undefined ? {} : { env: options.env }),
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    timeoutMs: options.timeoutMs,
+  });
+  const { exitCode, signal, timedOut, elapsedMs } = await exited;
+  return { code: signal === null ? exitCode : null, timedOut, stdout, stderr, elapsedMs };
 }
 
 /**

@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildScenarios } from '../../build.mjs';
-import { provisionK6 } from '../../scripts/provision-k6.ts';
-import { ensureBuilt, runK6 } from '../helpers/k6.ts';
+import { ensureBuilt, runK6, runK6Command } from '../helpers/k6.ts';
 import { referenceServerForSuite } from '../helpers/reference-server.ts';
 import { runToEnd } from '../helpers/run-process.ts';
 
@@ -72,10 +71,8 @@ describe('a scenario in a k6 archive', () => {
   });
 
   it('carries dist/controller.js, and runs with every result file, in any auth mode', async () => {
-    const { path: k6 } = await provisionK6();
     const archive = join(dir, 'smoke.tar');
-    const made = await runToEnd(
-      k6,
+    const made = await runK6Command(
       [
         'archive',
         '--quiet',

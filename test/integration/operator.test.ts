@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { provisionK6 } from '../../scripts/provision-k6.ts';
-import { ensureBuilt } from '../helpers/k6.ts';
-import { runScript, runToEnd } from '../helpers/run-process.ts';
+import { ensureBuilt, runK6Command } from '../helpers/k6.ts';
+import { runScript } from '../helpers/run-process.ts';
 import { type TestRunValidator, testRunValidator } from '../helpers/testrun-crd.ts';
 
 // Made-up values that only this test uses: each must appear in no written file.
@@ -84,10 +83,8 @@ describe('npm run operator', () => {
   });
 
   it('would have found a secret in an archive made without --exclude-env-vars (the check can fail)', async () => {
-    const { path: k6 } = await provisionK6();
     const file = join(dir, 'with-env.tar');
-    const made = await runToEnd(
-      k6,
+    const made = await runK6Command(
       ['archive', '-O', file, '-e', `CLIENT_SECRET=${CLIENT_SECRET}`, 'dist/load.js'],
       {
         timeoutMs: 60_000,

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { bundleForK6 } from '../../build.mjs';
-import { provisionK6 } from '../../scripts/provision-k6.ts';
 import { parseJunit } from '../helpers/fixtures/parse-junit.ts';
+import { runK6Command } from '../helpers/k6.ts';
 import { type LoopbackServer, listenOnLoopback } from '../helpers/loopback-http.ts';
-import { type Finished, runScript, runToEnd } from '../helpers/run-process.ts';
+import { type Finished, runScript } from '../helpers/run-process.ts';
 
 const FIXTURE = fileURLToPath(new URL('../helpers/fixtures/results-scenario.js', import.meta.url));
 // The secrets the fixture carries (see the fixture); none may reach a result file.
@@ -35,7 +35,6 @@ describe('results files from a real k6 run', () => {
   let baseUrl = '';
   let workDir = '';
   let bundle = '';
-  let k6 = '';
   let requests = 0;
 
   before(async () => {
@@ -48,7 +47,6 @@ describe('results files from a real k6 run', () => {
     workDir = await mkdtemp(join(tmpdir(), 'results-test-'));
     bundle = join(workDir, 'results-scenario.js');
     await bundleForK6([FIXTURE], workDir);
-    k6 = (await provisionK6()).path;
   });
 
   after(async () => {
@@ -173,8 +171,7 @@ describe('results files from a real k6 run', () => {
   it('writes into RESULTS_DIR under a plain k6 run and passes when thresholds hold', async () => {
     const resultsDir = join(workDir, 'plain');
     await mkdir(resultsDir);
-    const result = await runToEnd(
-      k6,
+    const result = await runK6Command(
       ['run', '--quiet', '-e', `BASE_URL=${baseUrl}`, '-e', `RESULTS_DIR=${resultsDir}`, bundle],
       { timeoutMs: 60_000 },
     );

@@ -6,16 +6,17 @@
  * binary provides. Anything else left unresolved, or a Node built-in, fails the build here,
  * naming the import, instead of failing later inside k6.
  *
- * k6 also instantiates every function of every loaded module in every VU (about 0.6 KiB each), so
- * the code only VU 0 runs (settings, planning, results; see lib/k6/vu-zero.ts) is bundled apart
- * into `<out dir>/controller.js` from lib/k6/controller.ts, which VU 0 loads at init with k6's
+ * k6 also instantiates every function of every loaded module in every VU, and each VU keeps its
+ * copy for the whole test (bench/RESULTS.md's notes measure it), so the code only VU 0 runs
+ * (settings, planning, results; see lib/k6/vu-zero.ts) is bundled apart into
+ * `<out dir>/controller.js` from lib/k6/controller.ts, which VU 0 loads at init with k6's
  * `require` and the other VUs never instantiate. Likewise the identity-provider modes
  * (authorization-code, client-credentials: their login walk, forms, URLs, discovery, PKCE) go to
  * `<out dir>/identity-provider.js` from lib/k6/identity-provider.ts, which lib/k6/auth-mode.ts
  * requires at init only in a run of those modes: they cost a VU of another mode nothing. Each
  * `require` stays a run-time load of the file beside the bundle: copy dist/ as a whole. The
- * password modes (session, token, dual) stay inside the bundle: a `require` costs each VU that
- * makes it about 40 KiB (bench/RESULTS.md), more than their code.
+ * password modes (session, token, dual) stay inside the bundle: a `require` gives each VU that
+ * makes it a module loader and record of its own, more than their code (bench/RESULTS.md, fix 5).
  *
  * `node build.mjs [<scenarios dir> [<out dir>]]` builds another folder (tests use it); the bundles
  * are also importable as `buildScenarios({ scenariosDir, outDir })`, and any entry files as

@@ -1,7 +1,8 @@
 /**
  * The auth mode this run uses (`profile.mode`): its plug-in, and the runtime tools its login walk
  * needs. The password modes (session, token, dual) are bundled into the scenario: a `require` at
- * init costs each VU about 40 KiB in k6 v2.2.0 (bench/RESULTS.md's notes), more than their code.
+ * init gives each VU a module loader and record of its own, which weighs more than their code
+ * (bench/RESULTS.md's notes, fix 5).
  * The identity-provider modes carry much more (a login walk through HTML pages, discovery, PKCE),
  * so they come from dist/identity-provider.js, required only in a run of those modes.
  */

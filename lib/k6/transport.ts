@@ -135,7 +135,8 @@ export function toCookieLifetime(cookie: ResponseCookie): CookieLifetime {
 
 /**
  * The URL without its query and fragment. No regular expression on a VU's every-request path:
- * the first one a VU runs makes k6 build that VU's RegExp prototype, ~15 KiB (bench/RESULTS.md).
+ * the first one a VU runs makes k6 build that VU's RegExp prototype, kept for the whole test
+ * (bench/RESULTS.md's notes, fix 9).
  */
 function stripQuery(url: string): string {
   for (let i = 0; i < url.length; i += 1) {

@@ -11,6 +11,9 @@ import { spawn } from 'node:child_process';
 /** How long k6 gets after SIGTERM (it runs handleSummary) before it is killed. */
 export const KILL_AFTER_TERM_MS = 5000;
 
+/** The signals a caller can pass on to k6 or hold (see `StartK6Options.signals`). */
+export type K6Signal = 'SIGINT' | 'SIGTERM';
+
 /** Where one of k6's output streams goes: this process's own, nowhere, or a function, as text. */
 export type K6Output = 'inherit' | 'ignore' | ((text: string) => void);
 
@@ -31,11 +34,12 @@ export interface StartK6Options {
   /** SIGTERM after this long, then SIGKILL `KILL_AFTER_TERM_MS` later; `timedOut` says so. */
   timeoutMs?: number;
   /**
-   * While k6 runs, a SIGINT to this process keeps it alive (Ctrl-C reaches k6 from the terminal
-   * already, and a second SIGINT would make k6 quit without its summary) and a SIGTERM is passed
-   * on to k6: either way k6 stops gracefully, and the caller lives to handle its results.
+   * What a signal to this process does while k6 runs: `pass` sends it on to k6, `hold` only keeps
+   * this process alive (k6 got the signal itself, e.g. Ctrl-C reaches the terminal's whole process
+   * group). Either way k6 stops gracefully, writes its summary, and the caller lives on to handle
+   * its results. A signal not listed does what it would do without k6.
    */
-  passSignals?: boolean;
+  signals?: Readonly<Partial<Record<K6Signal, 'pass' | 'hold'>>>;
   /**
    * A program that runs k6 as its argument and waits for it (GNU time for the benchmarks):
    * `[command, ...its arguments]`, followed by k6 and `args`.
@@ -102,16 +106,14 @@ export function startK6(options: StartK6Options): K6Process {
       }, options.timeoutMs),
     );
   }
-  const stay = () => {};
-  const passOn = () => stop('SIGTERM');
-  if (options.passSignals) {
-    process.on('SIGINT', stay);
-    process.on('SIGTERM', passOn);
-  }
+  const listeners = Object.entries(options.signals ?? {}).map(([signal, action]) => {
+    const listener = action === 'pass' ? () => stop(signal as K6Signal) : () => {};
+    process.on(signal, listener);
+    return [signal, listener] as const;
+  });
   const settle = () => {
     for (const timer of timers) clearTimeout(timer);
-    process.off('SIGINT', stay);
-    process.off('SIGTERM', passOn);
+    for (const [signal, listener] of listeners) process.off(signal, listener);
   };
 
   const exited = new Promise<K6Exit>((resolve, reject) => {

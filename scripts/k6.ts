@@ -2,7 +2,7 @@
  * `npm run k6 -- <args>`: runs the provisioned k6 with the given arguments and its exit code.
  * A secret given with `-e` is refused (exit code 2, scripts/secret-args.ts): npm has echoed it.
  * k6 inherits this process's environment, so `CLIENT_SECRET=… npm run k6 -- run …` reaches __ENV.
- * Ctrl-C stops k6 gracefully, as a plain `k6 run` does (scripts/k6-process.ts, `passSignals`).
+ * SIGINT and SIGTERM are passed on to k6, which stops gracefully and still writes its summary.
  */
 import { startK6 } from './k6-process.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
@@ -12,7 +12,12 @@ try {
   const args = process.argv.slice(2);
   refuseSecretEnvArgs(args, 'npm run k6');
   const { path } = await provisionK6();
-  const k6 = startK6({ k6: path, args, stdin: 'inherit', passSignals: true });
+  const k6 = startK6({
+    k6: path,
+    args,
+    stdin: 'inherit',
+    signals: { SIGINT: 'pass', SIGTERM: 'pass' },
+  });
   process.exitCode = (await k6.exited).exitCode;
 } catch (error) {
   if (!(error instanceof K6NotFoundError) && !(error instanceof SecretArgumentError)) throw error;

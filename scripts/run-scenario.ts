@@ -234,9 +234,10 @@ async function runK6(k6: string, args: string[], env: NodeJS.ProcessEnv): Promis
       process.stderr.write(text);
       kept.add(text);
     },
-    // Ctrl-C or a SIGTERM stops k6 gracefully (it runs handleSummary), and this process lives on
-    // to publish what k6 wrote.
-    passSignals: true,
+    // Ctrl-C already reaches k6 (same process group), and a second SIGINT would make k6 quit
+    // without its summary: SIGINT only keeps this process alive to publish. A SIGTERM sent to
+    // this process alone is passed on; either way k6 stops gracefully and runs handleSummary.
+    signals: { SIGINT: 'hold', SIGTERM: 'pass' },
   });
   const { exitCode } = await exited;
   return { exitCode, stderr: kept.text() };

@@ -4,10 +4,57 @@
  * runs through it in every integration test.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { startK6 } from '../../../scripts/k6-process.ts';
+import { type K6Signal, startK6 } from '../../../scripts/k6-process.ts';
 
 const node = process.execPath;
+const K6_PROCESS_URL = new URL('../../../scripts/k6-process.ts', import.meta.url).href;
+
+/**
+ * Stands in for k6: says which signals reach it; exits 7 on SIGTERM, and 3 by itself after 10 s,
+ * so a wrapper that fails to pass a signal on fails the test instead of leaving it behind.
+ */
+const STAND_IN = [
+  "process.on('SIGINT', () => console.log('k6 got SIGINT'));",
+  "process.on('SIGTERM', () => { console.log('k6 got SIGTERM'); process.exit(7); });",
+  "console.log('ready');",
+  'setTimeout(() => process.exit(3), 10_000);',
+].join(' ');
+
+/**
+ * A wrapper process (as npm run scenario is one) that starts the stand-in with `signals` and
+ * prints its exit code; `output()` is everything both printed so far.
+ */
+function startWrapper(signals: Partial<Record<K6Signal, 'pass' | 'hold'>>) {
+  const wrapper = spawn(
+    node,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      `const { startK6 } = await import(${JSON.stringify(K6_PROCESS_URL)});
+       const k6 = startK6({ k6: process.execPath, args: ['-e', ${JSON.stringify(STAND_IN)}], signals: ${JSON.stringify(signals)} });
+       console.log('wrapper exit ' + (await k6.exited).exitCode);`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let output = '';
+  wrapper.stdout.setEncoding('utf8').on('data', (text: string) => {
+    output += text;
+  });
+  const closed = new Promise<number | null>((resolve) => wrapper.once('close', resolve));
+  return { wrapper, output: () => output, closed };
+}
+
+async function until(what: string, probe: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 describe('startK6', () => {
   it('hands each output stream to its function and resolves with the exit code', async () => {
@@ -57,5 +104,29 @@ describe('startK6', () => {
   it('rejects when the program cannot be started', async () => {
     const started = startK6({ k6: '/nonexistent/k6', args: ['version'] });
     await assert.rejects(started.exited, { code: 'ENOENT' });
+  });
+
+  it('holds a SIGINT (the terminal sent it to k6 too) and passes a SIGTERM on to k6', async () => {
+    const { wrapper, output, closed } = startWrapper({ SIGINT: 'hold', SIGTERM: 'pass' });
+    await until('the stand-in to start', () => output().includes('ready'));
+    wrapper.kill('SIGINT');
+    wrapper.kill('SIGTERM');
+    assert.equal(await closed, 0, output());
+    assert.deepEqual(output().trim().split('\n'), ['ready', 'k6 got SIGTERM', 'wrapper exit 7']);
+  });
+
+  it('passes a SIGINT on when asked to, and the wrapper lives on until k6 has exited', async () => {
+    const { wrapper, output, closed } = startWrapper({ SIGINT: 'pass', SIGTERM: 'pass' });
+    await until('the stand-in to start', () => output().includes('ready'));
+    wrapper.kill('SIGINT');
+    await until('the SIGINT to reach the stand-in', () => output().includes('k6 got SIGINT'));
+    wrapper.kill('SIGTERM');
+    assert.equal(await closed, 0, output());
+    assert.deepEqual(output().trim().split('\n'), [
+      'ready',
+      'k6 got SIGINT',
+      'k6 got SIGTERM',
+      'wrapper exit 7',
+    ]);
   });
 });

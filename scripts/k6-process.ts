@@ -22,7 +22,10 @@ export interface StartK6Options {
   k6: string;
   /** Everything after `k6` (`k6RunArgs(…)`, a user's command line). */
   args: readonly string[];
-  /** k6's whole environment (default: this process's). Only `-e` values reach `__ENV` with `isolateEnv`. */
+  /**
+   * k6's whole environment (default: this process's). With k6-command.ts's `isolateEnv` only the
+   * `-e` values reach `__ENV`; `minimalK6ProcessEnv` then gives k6 itself PATH and HOME alone.
+   */
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   /** `inherit` for `k6 run -` (a script on stdin); default `ignore`. */

@@ -4,6 +4,7 @@
  * they read the same offline, in a browser with JavaScript off, and in a Markdown viewer. Every
  * interpolated text is XML-escaped.
  */
+import { escapeXml } from './escape-xml.ts';
 
 /** A point's y is null where there is nothing to draw (a window without requests): a gap. */
 export type Point = readonly [x: number, y: number | null];
@@ -66,16 +67,6 @@ const WIDTH = 860;
 const HEIGHT = 300;
 const MARGIN = { top: 44, right: 24, bottom: 64, left: 68 } as const;
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"';
-
-/** Escapes text for XML and HTML content and attribute values. */
-export function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 /** About `count` round tick values (1, 2 or 5 × 10^k apart) covering [min, max]. */
 export function niceTicks(min: number, max: number, count = 5): number[] {

@@ -6,7 +6,7 @@
  * interpolated text is HTML-escaped.
  */
 
-import { escapeXml as escapeHtml } from './charts.ts';
+import { escapeXml as escapeHtml } from './escape-xml.ts';
 import { orderEndpoints, type ResultFolder } from './result-charts.ts';
 import { formatElapsed } from './scenario-report.ts';
 import { LogHistogram } from './series-histogram.ts';

@@ -11,7 +11,7 @@
  */
 import { type ErrorCode, isErrorCode } from '../errors.ts';
 import { redact, redactCredentialShapes, redactSecrets } from '../redact.ts';
-import { escapeXml } from './junit.ts';
+import { escapeXml } from './escape-xml.ts';
 import { codeCell, escapeCell } from './markdown.ts';
 
 /** The error a stopped run ended with, as found in k6's output. */

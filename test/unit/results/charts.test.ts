@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  escapeXml,
   formatTick,
   type LineChart,
   niceTicks,
@@ -163,12 +162,5 @@ describe('axis helpers', () => {
   it('joins points into path data, starting again after each gap', () => {
     assert.equal(pathData([[0, 0], [1, 1], null, [2, 2]]), 'M0,0L1,1 M2,2');
     assert.equal(pathData([]), '');
-  });
-
-  it('escapes the five XML specials', () => {
-    assert.equal(
-      escapeXml(`<a href="x">'&'</a>`),
-      '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;',
-    );
   });
 });

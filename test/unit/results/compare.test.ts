@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertBaselineName, isBaselineName } from '../../../lib/core/results/baseline-name.ts';
+import { renderLineChart } from '../../../lib/core/results/charts.ts';
 import { compareRuns, describeRow } from '../../../lib/core/results/compare.ts';
 import {
   comparisonCharts,
   renderCompareHtml,
-  renderOverlaySvg,
   withComparisonSection,
 } from '../../../lib/core/results/compare-chart.ts';
 import { formatCompareMarkdown } from '../../../lib/core/results/compare-markdown.ts';
@@ -349,9 +349,9 @@ describe('compare.md and compare.html', () => {
     assert.equal(html.includes('<script'), false);
     const first = charts[0];
     assert.ok(first);
-    const svg = renderOverlaySvg(first);
-    assert.equal((svg.match(/<polyline /g) ?? []).length, 2);
-    assert.match(svg, /class="y-tick"[^>]*>200</);
+    const svg = renderLineChart(first);
+    assert.equal((svg.match(/<path class="data" /g) ?? []).length, 2);
+    assert.match(svg, /class="tick"[^>]*>150</);
   });
 
   it('puts the comparison into the result folder’s index.html, once however often it runs', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { escapeXml, formatJunit } from '../../../lib/core/results/junit.ts';
+import { formatJunit } from '../../../lib/core/results/junit.ts';
 import { parseJunit } from '../../helpers/fixtures/parse-junit.ts';
 import { makeSummaryData } from '../../helpers/fixtures/summary-data.ts';
 
@@ -79,14 +79,5 @@ describe('formatJunit', () => {
     // Guards the guard: the parser used above does catch what escaping prevents.
     assert.throws(() => parseJunit('<testsuite name="a & b"/>'));
     assert.throws(() => parseJunit('<testsuite name="a"><testcase name="<"/></testsuite>'));
-  });
-});
-
-describe('escapeXml', () => {
-  it('escapes the five XML specials and drops characters XML 1.0 cannot hold', () => {
-    assert.equal(
-      escapeXml(`<a b="c" d='e'>&\u0000\u0008\u000b\t\n`),
-      '&lt;a b=&quot;c&quot; d=&apos;e&apos;&gt;&amp;\t\n',
-    );
   });
 });

@@ -11,6 +11,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { MERGE_ACCURACY } from '../../lib/core/results/histogram.ts';
 import type { SummaryData } from '../../lib/core/results/summary-data.ts';
 import { parseJunit } from '../helpers/fixtures/parse-junit.ts';
 import { ensureBuilt, readPoints } from '../helpers/k6.ts';
@@ -27,8 +28,8 @@ const DURATION = '6s';
  * server make scheduling noise a large share.
  */
 const PROTECTED_LATENCY_MS = 20;
-/** A merged percentile's error: half a unit in the 4th significant digit (lib/core/results/histogram.ts). */
-const HISTOGRAM_ERROR = 0.0005;
+/** A merged percentile's error: the histogram's accuracy for merges (lib/core/results/histogram.ts). */
+const HISTOGRAM_ERROR = MERGE_ACCURACY;
 
 interface Outcome {
   run: Finished;

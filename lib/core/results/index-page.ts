@@ -7,9 +7,9 @@
  */
 
 import { escapeXml as escapeHtml } from './escape-xml.ts';
+import { LogHistogram } from './histogram.ts';
 import { orderEndpoints, type ResultFolder } from './result-charts.ts';
 import { formatElapsed } from './scenario-report.ts';
-import { LogHistogram } from './series-histogram.ts';
 import { listThresholds, round } from './summary-data.ts';
 
 export { escapeHtml };

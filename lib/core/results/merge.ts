@@ -14,7 +14,7 @@
  */
 import { ERROR_CODES, ToolkitError } from '../errors.ts';
 import type { ScenarioPlan } from '../scenario/shapes.ts';
-import { type Histogram, mergeHistograms, trendValues } from './histogram.ts';
+import { LogHistogram, mergeHistograms, trendValues } from './histogram.ts';
 import { evaluateExpression, type Slo } from './phases.ts';
 import type { SampleHistograms } from './sample-histograms.ts';
 import type { CheckSummary, GroupSummary, MetricSummary, SummaryData } from './summary-data.ts';
@@ -70,7 +70,7 @@ function mergeTrend(
   instances: readonly InstanceResults[],
   stats: readonly string[],
 ): Record<string, number> {
-  const histograms: Histogram[] = [];
+  const histograms: LogHistogram[] = [];
   for (const instance of instances) {
     const metric = instance.summary.metrics[key];
     if (metric === undefined) continue;
@@ -86,7 +86,7 @@ function mergeTrend(
         `Cannot merge ${key} of ${instance.name}; reason: expected ${count} samples (its summary), got ${histogram.count} in its samples`,
       );
     }
-    histograms.push(histogram);
+    histograms.push(LogHistogram.decode(histogram));
   }
   return trendValues(mergeHistograms(histograms), stats);
 }

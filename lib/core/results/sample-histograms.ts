@@ -4,15 +4,15 @@
  * sub-metrics…): what a split test's merge needs to compute exact percentiles, and far smaller
  * than the samples. Pure: the caller streams the lines in (scripts/distributed.ts).
  */
-import { addSample, emptyHistogram, type Histogram } from './histogram.ts';
+import { type EncodedHistogram, LogHistogram, MERGE_ACCURACY } from './histogram.ts';
 
 /** The file format tag of `histograms.json`. */
-export const HISTOGRAMS_FORMAT = 'k6-auth-toolkit/histograms@1';
+export const HISTOGRAMS_FORMAT = 'k6-auth-toolkit/histograms@2';
 
 export interface SampleHistograms {
   format: typeof HISTOGRAMS_FORMAT;
-  /** Trend key (as in the summary) → histogram of its samples. */
-  trends: Record<string, Histogram>;
+  /** Trend key (as in the summary) → histogram of its samples (`MERGE_ACCURACY`). */
+  trends: Record<string, EncodedHistogram>;
   /** HTTP requests sent by `setup()` (k6 tags them `group: ::setup`): one preflight per instance. */
   setupRequests: number;
 }
@@ -50,7 +50,7 @@ export class SampleReducer {
     string,
     Array<{ key: string; tags: Array<[string, string]> }>
   >();
-  private readonly trends: Record<string, Histogram> = {};
+  private readonly trends = new Map<string, LogHistogram>();
   private setupRequests = 0;
 
   /** @param trendKeys - the Trend keys of the instance's summary (metrics of type `trend`). */
@@ -60,7 +60,7 @@ export class SampleReducer {
       const list = this.byMetric.get(metric) ?? [];
       list.push({ key, tags });
       this.byMetric.set(metric, list);
-      this.trends[key] = emptyHistogram();
+      this.trends.set(key, new LogHistogram(MERGE_ACCURACY));
     }
   }
 
@@ -76,12 +76,14 @@ export class SampleReducer {
     if (keys === undefined || typeof value !== 'number') return;
     for (const { key, tags: wanted } of keys) {
       if (wanted.every(([tag, expected]) => tags[tag] === expected)) {
-        addSample(this.trends[key] as Histogram, value);
+        this.trends.get(key)?.record(value);
       }
     }
   }
 
   result(): SampleHistograms {
-    return { format: HISTOGRAMS_FORMAT, trends: this.trends, setupRequests: this.setupRequests };
+    const trends: Record<string, EncodedHistogram> = {};
+    for (const [key, histogram] of this.trends) trends[key] = histogram.encode();
+    return { format: HISTOGRAMS_FORMAT, trends, setupRequests: this.setupRequests };
   }
 }

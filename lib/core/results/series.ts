@@ -6,7 +6,7 @@
  * histogram per window and endpoint (histogram.ts), and no sample kept.
  */
 
-import { type EncodedHistogram, LogHistogram } from './series-histogram.ts';
+import { type EncodedHistogram, LogHistogram } from './histogram.ts';
 
 /** The series.json format version; fields may be added within a version, never renamed or dropped. */
 export const SERIES_VERSION = 1;

@@ -9,6 +9,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
+import { k6JsonLineReader } from '../lib/core/results/k6-samples.ts';
 import {
   type InstanceResults,
   type MergeContext,
@@ -52,10 +53,12 @@ export async function reduceSamplesFile(
   keys: readonly string[],
 ): Promise<SampleHistograms> {
   const reducer = new SampleReducer(keys);
+  const read = k6JsonLineReader(reducer.metrics);
   const raw = createReadStream(path);
   const input = path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
   for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
-    reducer.addLine(line);
+    const sample = read(line);
+    if (sample !== null) reducer.addSample(sample);
   }
   return reducer.result();
 }

@@ -16,8 +16,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import { k6CsvRowReader } from '../lib/core/results/k6-csv.ts';
-import { type Series, SeriesReducer } from '../lib/core/results/series.ts';
+import { k6CsvRowReader, type SampleReader } from '../lib/core/results/k6-samples.ts';
+import { SERIES_METRICS, type Series, SeriesReducer } from '../lib/core/results/series.ts';
+
+const WANTED: ReadonlySet<string> = new Set(SERIES_METRICS);
 
 export interface ReduceResult {
   lines: number;
@@ -35,14 +37,14 @@ export async function reduceK6Csv(input: Readable, reducer: SeriesReducer): Prom
   let rest = '';
   let lines = 0;
   let samples = 0;
-  let readRow: ((line: string) => ReturnType<ReturnType<typeof k6CsvRowReader>>) | undefined;
+  let readRow: SampleReader | undefined;
   let error: string | undefined;
   const take = (line: string) => {
     lines += 1;
     if (error !== undefined || line === '') return;
     try {
       if (readRow === undefined) {
-        readRow = k6CsvRowReader(line);
+        readRow = k6CsvRowReader(line, WANTED);
         return;
       }
       const sample = readRow(line);

@@ -2,9 +2,10 @@
  * One instance's raw samples (k6 `--out json`, one JSON object a line) reduced to a histogram per
  * Trend key of its summary (`http_req_duration`, `http_req_duration{endpoint:protected}`, phase
  * sub-metrics…): what a split test's merge needs to compute exact percentiles, and far smaller
- * than the samples. Pure: the caller streams the lines in (scripts/distributed.ts).
+ * than the samples. Pure: the caller streams the samples in (scripts/instance-results.ts).
  */
 import { type EncodedHistogram, LogHistogram, MERGE_ACCURACY } from './histogram.ts';
+import type { K6Sample } from './k6-samples.ts';
 
 /** The file format tag of `histograms.json`. */
 export const HISTOGRAMS_FORMAT = 'k6-auth-toolkit/histograms@2';
@@ -38,12 +39,6 @@ export function parseMetricKey(key: string): MetricKey {
   return { metric: key.slice(0, open), tags };
 }
 
-interface PointLine {
-  type?: string;
-  metric?: string;
-  data?: { value?: number; tags?: Record<string, string> | null };
-}
-
 /** Builds the histograms line by line. */
 export class SampleReducer {
   private readonly byMetric = new Map<
@@ -64,19 +59,20 @@ export class SampleReducer {
     }
   }
 
-  /** One line of k6's JSON output; `Metric` lines and blank lines are skipped. */
-  addLine(line: string): void {
-    if (line.length === 0 || !line.includes('"Point"')) return;
-    const point = JSON.parse(line) as PointLine;
-    if (point.type !== 'Point' || point.metric === undefined) return;
-    const value = point.data?.value;
-    const tags = point.data?.tags ?? {};
-    if (point.metric === 'http_reqs' && tags.group === '::setup') this.setupRequests += 1;
-    const keys = this.byMetric.get(point.metric);
-    if (keys === undefined || typeof value !== 'number') return;
+  /** The metrics `addSample` reads: what a sample reader can skip the rest by. */
+  get metrics(): ReadonlySet<string> {
+    return new Set([...this.byMetric.keys(), 'http_reqs']);
+  }
+
+  /** One sample (lib/core/results/k6-samples.ts reads them from k6's JSON output). */
+  addSample(sample: K6Sample): void {
+    const { tags } = sample;
+    if (sample.metric === 'http_reqs' && tags.group === '::setup') this.setupRequests += 1;
+    const keys = this.byMetric.get(sample.metric);
+    if (keys === undefined) return;
     for (const { key, tags: wanted } of keys) {
       if (wanted.every(([tag, expected]) => tags[tag] === expected)) {
-        this.trends.get(key)?.record(value);
+        this.trends.get(key)?.record(sample.value);
       }
     }
   }

@@ -7,6 +7,7 @@
  */
 
 import { type EncodedHistogram, LogHistogram } from './histogram.ts';
+import type { K6Sample } from './k6-samples.ts';
 
 /** The series.json format version; fields may be added within a version, never renamed or dropped. */
 export const SERIES_VERSION = 1;
@@ -19,16 +20,6 @@ export const MAX_WINDOWS = 720;
 export const WINDOW_LADDER_MS = [
   1000, 2000, 10_000, 20_000, 60_000, 120_000, 600_000, 1_200_000, 3_600_000,
 ] as const;
-
-/** One k6 sample the series reads; every other metric is skipped before it gets here. */
-export interface SeriesSample {
-  metric: string;
-  /** Epoch milliseconds. */
-  timeMs: number;
-  value: number;
-  /** The `endpoint` tag; `UNTAGGED` counts requests without one (a user's own script). */
-  endpoint: string | undefined;
-}
 
 /** One window of one endpoint. Percentiles in ms; null when the window had no request. */
 export interface EndpointWindow {
@@ -65,7 +56,10 @@ export interface Series {
   histograms: Record<string, EncodedHistogram>;
 }
 
-/** The metrics `addSample` reads; a reader can skip every other line before parsing it. */
+/**
+ * The metrics `addSample` reads; a reader can skip every other line before parsing it. A request
+ * without an `endpoint` tag counts under `UNTAGGED` (a user's own script).
+ */
 export const SERIES_METRICS = [
   'http_req_duration',
   'http_req_failed',
@@ -143,7 +137,7 @@ export class SeriesReducer {
   }
 
   /** Adds one sample. Samples may come out of order; one before the start counts in window 0. */
-  addSample(sample: SeriesSample): void {
+  addSample(sample: K6Sample): void {
     if (this.start === undefined) this.start = sample.timeMs;
     const offset = Math.max(0, sample.timeMs - this.start);
     while (Math.floor(offset / this.width) >= this.maxWindows) this.widen();
@@ -151,7 +145,7 @@ export class SeriesReducer {
     if (index > this.last) this.last = index;
     switch (sample.metric) {
       case 'http_req_duration': {
-        const endpoint = sample.endpoint ?? UNTAGGED;
+        const endpoint = sample.tags.endpoint ?? UNTAGGED;
         const slot = this.slot(endpoint, index);
         slot.requests += 1;
         slot.histogram.record(sample.value);
@@ -159,7 +153,7 @@ export class SeriesReducer {
         return;
       }
       case 'http_req_failed':
-        if (sample.value !== 0) this.slot(sample.endpoint ?? UNTAGGED, index).errors += 1;
+        if (sample.value !== 0) this.slot(sample.tags.endpoint ?? UNTAGGED, index).errors += 1;
         return;
       case 'auth_errors':
         if (sample.value !== 0) this.authSlot(index).authErrors += 1;

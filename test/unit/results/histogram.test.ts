@@ -9,6 +9,7 @@ import {
   SERIES_ACCURACY,
   trendValues,
 } from '../../../lib/core/results/histogram.ts';
+import { k6JsonLineReader } from '../../../lib/core/results/k6-samples.ts';
 import { parseMetricKey, SampleReducer } from '../../../lib/core/results/sample-histograms.ts';
 import { k6Percentile } from '../../helpers/k6-percentile.ts';
 
@@ -209,13 +210,20 @@ describe('SampleReducer', () => {
 
   it('files each point under its metric and every sub-metric whose tags it carries, and counts setup requests', () => {
     const reducer = new SampleReducer(['http_req_duration', 'http_req_duration{endpoint:login}']);
+    const read = k6JsonLineReader(reducer.metrics);
     const point = (metric: string, value: number, tags: Record<string, string>) =>
       JSON.stringify({ type: 'Point', metric, data: { time: '', value, tags } });
-    reducer.addLine(JSON.stringify({ type: 'Metric', metric: 'http_req_duration', data: {} }));
-    reducer.addLine(point('http_req_duration', 2, { endpoint: 'login' }));
-    reducer.addLine(point('http_req_duration', 4, { endpoint: 'protected' }));
-    reducer.addLine(point('http_reqs', 1, { group: '::setup' }));
-    reducer.addLine('');
+    for (const line of [
+      JSON.stringify({ type: 'Metric', metric: 'http_req_duration', data: {} }),
+      point('http_req_duration', 2, { endpoint: 'login' }),
+      point('http_req_duration', 4, { endpoint: 'protected' }),
+      point('http_reqs', 1, { group: '::setup' }),
+      point('iteration_duration', 9, {}),
+      '',
+    ]) {
+      const sample = read(line);
+      if (sample !== null) reducer.addSample(sample);
+    }
     const result = reducer.result();
     assert.equal(result.trends.http_req_duration?.count, 2);
     assert.equal(result.trends['http_req_duration{endpoint:login}']?.count, 1);

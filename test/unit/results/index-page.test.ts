@@ -50,11 +50,16 @@ function seriesOf() {
       metric: 'http_req_duration',
       timeMs: START_MS + i * 100,
       value: 1 + (i % 5),
-      endpoint: 'protected',
+      tags: { endpoint: 'protected' },
     });
   }
-  reducer.addSample({ metric: 'http_req_duration', timeMs: START_MS, value: 6, endpoint: 'login' });
-  reducer.addSample({ metric: 'auth_logins', timeMs: START_MS, value: 1, endpoint: undefined });
+  reducer.addSample({
+    metric: 'http_req_duration',
+    timeMs: START_MS,
+    value: 6,
+    tags: { endpoint: 'login' },
+  });
+  reducer.addSample({ metric: 'auth_logins', timeMs: START_MS, value: 1, tags: {} });
   return reducer.finish('smoke');
 }
 

@@ -1,22 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { K6Sample } from '../../../lib/core/results/k6-samples.ts';
 import {
   MAX_WINDOWS,
   nextWindowMs,
   SeriesReducer,
-  type SeriesSample,
   UNTAGGED,
   WINDOW_LADDER_MS,
 } from '../../../lib/core/results/series.ts';
 
 const START_MS = Date.UTC(2025, 0, 1, 12, 0, 0);
 
-function duration(atMs: number, value: number, endpoint = 'protected'): SeriesSample {
-  return { metric: 'http_req_duration', timeMs: START_MS + atMs, value, endpoint };
+function duration(atMs: number, value: number, endpoint = 'protected'): K6Sample {
+  return { metric: 'http_req_duration', timeMs: START_MS + atMs, value, tags: { endpoint } };
 }
 
-function failed(atMs: number, value: 0 | 1, endpoint = 'protected'): SeriesSample {
-  return { metric: 'http_req_failed', timeMs: START_MS + atMs, value, endpoint };
+function failed(atMs: number, value: 0 | 1, endpoint = 'protected'): K6Sample {
+  return { metric: 'http_req_failed', timeMs: START_MS + atMs, value, tags: { endpoint } };
 }
 
 describe('SeriesReducer', () => {
@@ -31,31 +31,31 @@ describe('SeriesReducer', () => {
       metric: 'auth_logins',
       timeMs: START_MS + 10,
       value: 1,
-      endpoint: undefined,
+      tags: {},
     });
     reducer.addSample({
       metric: 'auth_refreshes',
       timeMs: START_MS + 2500,
       value: 1,
-      endpoint: undefined,
+      tags: {},
     });
     reducer.addSample({
       metric: 'auth_logins',
       timeMs: START_MS + 2600,
       value: 0,
-      endpoint: undefined,
+      tags: {},
     });
     reducer.addSample({
       metric: 'auth_errors',
       timeMs: START_MS + 2600,
       value: 1,
-      endpoint: undefined,
+      tags: {},
     });
     reducer.addSample({
       metric: 'auth_errors',
       timeMs: START_MS + 2700,
       value: 0,
-      endpoint: undefined,
+      tags: {},
     });
     const series = reducer.finish('load');
     assert.equal(series.version, 1);
@@ -96,7 +96,7 @@ describe('SeriesReducer', () => {
       metric: 'http_req_duration',
       timeMs: START_MS + 10,
       value: 1,
-      endpoint: undefined,
+      tags: {},
     });
     const series = reducer.finish('smoke');
     assert.deepEqual(Object.keys(series.endpoints), [UNTAGGED, 'login', 'refresh']);

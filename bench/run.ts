@@ -2,7 +2,7 @@
  * `npm run bench`: the toolkit's cost against bare k6, and the reference server's speed, side by
  * side in one run on loopback; writes bench/RESULTS.md (see bench/README.md).
  *
- *   npm run bench                          # default size, ~10–12 min, writes bench/RESULTS.md
+ *   npm run bench                          # default size, ~17–20 min, writes bench/RESULTS.md
  *   BENCH_SIZE=tiny npm run bench          # seconds; proves the harness works; results/bench-tiny.md
  *   npm run bench -- --parts 1,4 --out /tmp/x.md --no-wait
  *   npm run bench -- --help                # the flags
@@ -23,6 +23,7 @@ import { runGrowth } from './lib/part-growth.ts';
 import { runMemory } from './lib/part-memory.ts';
 import { runOverhead } from './lib/part-overhead.ts';
 import { runServer } from './lib/part-server.ts';
+import { runWindows } from './lib/part-windows.ts';
 import { describeMachine, readLoadAverage } from './lib/proc.ts';
 import { carryNotes, type Results, renderResults } from './lib/report.ts';
 import { REPO_ROOT } from './lib/servers.ts';
@@ -54,6 +55,7 @@ try {
   if (parts.has('2')) results.memory = await runMemory(context, size.memory);
   if (parts.has('3')) results.server = await runServer(context, size.server);
   if (parts.has('4')) results.growth = await runGrowth(context, size.growth);
+  if (parts.has('5')) results.windows = await runWindows(context, size.windows);
   const previous = await readFile(outFile, 'utf8').catch(() => undefined);
   const markdown = renderResults(
     {
@@ -126,6 +128,8 @@ async function buildBundles(outDir: string): Promise<Bundles> {
     scenario: find('scenarios/smoke'),
     scenarioNoMap: find('scenarios-no-map/smoke'),
     load: find('scenarios/load'),
+    soak: find('scenarios/soak'),
+    soakStream: find('soak-stream'),
   };
 }
 

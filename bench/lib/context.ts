@@ -17,6 +17,10 @@ export interface Bundles {
   scenarioNoMap: string;
   /** scenarios/load.ts built: part 1's f. */
   load: string;
+  /** scenarios/soak.ts built: part 5's p and c. */
+  soak: string;
+  /** bench/k6/soak-stream.ts built: part 5's s (the soak without phase sub-metrics). */
+  soakStream: string;
 }
 
 export interface BenchContext {

@@ -39,6 +39,8 @@ export interface K6RunSpec {
    * latency SLOs may be crossed by 1,000 VUs starting at once on a busy machine.
    */
   thresholdsMayFail?: boolean;
+  /** `--out` each (e.g. `csv=<file>`): a stream of k6's samples, whose cost part 5 measures. */
+  outputs?: readonly string[];
 }
 
 export interface WindowSample {
@@ -120,6 +122,7 @@ export async function measureK6(spec: K6RunSpec): Promise<K6Measurement> {
   const args = k6RunArgs({
     ...UNATTENDED_RUN,
     summaryExport: summaryFile,
+    ...(spec.outputs === undefined ? {} : { outputs: spec.outputs }),
     env,
     script: spec.script,
   });

@@ -9,6 +9,7 @@ import type { GrowthResult } from './part-growth.ts';
 import { MEMORY_SCRIPTS, type MemoryResult, type MemoryScript } from './part-memory.ts';
 import { type OverheadResult, perThousand, VARIANTS, type VariantId } from './part-overhead.ts';
 import type { ServerCase, ServerResult } from './part-server.ts';
+import { WINDOW_VARIANTS, type WindowsResult, type WindowVariantId } from './part-windows.ts';
 import type { MachineInfo } from './proc.ts';
 import { CHEAP_SCRYPT_COST, LONG_ACCESS_TTL_SECONDS } from './sizes.ts';
 import { ratioOfMedians, type Spread, spreadOf } from './stats.ts';
@@ -58,6 +59,7 @@ export interface Results {
   memory?: MemoryResult;
   server?: ServerResult;
   growth?: GrowthResult;
+  windows?: WindowsResult;
 }
 
 const NOTES = /<!-- notes:start -->[\s\S]*<!-- notes:end -->/;
@@ -80,6 +82,7 @@ export function renderResults(info: RunInfo, results: Results, notes: string): s
     results.memory ? renderMemory(results.memory, info, goals) : notRun('2. Memory per VU'),
     results.server ? renderServer(results.server, goals) : notRun('3. Reference server'),
     results.growth ? renderGrowth(results.growth, goals) : notRun('4. Growth'),
+    results.windows ? renderWindows(results.windows) : notRun("5. Windows' time source"),
   ];
   return `${[...sections, `## Goals\n\n${goals.map((g) => `- ${g}`).join('\n')}`, notes].join('\n\n')}\n`;
 }
@@ -342,6 +345,39 @@ ${table(
 )}
 
 Highest/lowest steady median: **${spreadRatio.toFixed(3)}**.`;
+}
+
+function renderWindows(result: WindowsResult): string {
+  const { size } = result;
+  const cpu = (id: WindowVariantId) =>
+    spreadOf(
+      result.runs[id].map((run) => perThousand(run.measurement.cpuSeconds, run.protectedRequests)),
+    );
+  const rss = (id: WindowVariantId) =>
+    spreadOf(result.runs[id].map((run) => run.measurement.peakRssKiB / 1024));
+  const rows = WINDOW_VARIANTS.map(({ id, label }) => [
+    `${id}: ${label}`,
+    formatSpread(cpu(id), 3),
+    formatSpread(rss(id), 1),
+    result.runs[id].map((run) => run.protectedRequests).join(', '),
+  ]);
+  for (const [over, under] of [
+    ['s', 'ps'],
+    ['s', 'p'],
+    ['ps', 'p'],
+  ] as const) {
+    rows.push([
+      `${over}/${under}`,
+      ratioOfMedians(cpu(over), cpu(under)).toFixed(3),
+      ratioOfMedians(rss(over), rss(under)).toFixed(3),
+      '',
+    ]);
+  }
+  return `## 5. Windows' time source
+
+The \`soak\` scenario (dual, access TTL ${LONG_ACCESS_TTL_SECONDS} s) at ${size.rate} requests/s for ${size.durationSeconds} s in ${size.windows} windows, ${size.vus} VUs, ${size.repetitions} rounds interleaved: (p) windows from phase-tagged sub-metrics kept by always-true thresholds, as a plain \`k6 run\` gives them; (ps) the same with the CSV stream \`npm run scenario\` reads series.json from; (s) the stream alone (bench/k6/soak-stream.ts). Whole-run k6 CPU per 1,000 protected requests (counted by the server) and peak RSS; s/ps is what the CLI's run costs with windows from the stream alone against today's, s/p the same against a plain \`k6 run\` of today.
+
+${table(['variant', 'k6 CPU s / 1k req', 'k6 peak RSS MiB', 'protected requests per run'], rows)}`;
 }
 
 function mapVariants(

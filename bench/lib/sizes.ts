@@ -1,7 +1,7 @@
 import type { QuietPolicy } from './k6-run.ts';
 
 /**
- * How big each part runs. `default` is sized so `npm run bench` takes about 10–12 minutes on two
+ * How big each part runs. `default` is sized so `npm run bench` takes about 17–20 minutes on two
  * cores; `tiny` (`BENCH_SIZE=tiny`) takes seconds and only proves the harness works (CI): its
  * numbers mean nothing.
  */
@@ -39,6 +39,14 @@ export interface BenchSize {
   };
   /** Part 4: the toolkit at each VU count, at the same total rate. */
   growth: Omit<RateRun, 'vus'> & { vuCounts: number[]; repetitions: number };
+  /** Part 5: the soak scenario with phase sub-metrics (p), with them and a stream (ps), with the stream only (s). */
+  windows: {
+    rate: number;
+    vus: number;
+    durationSeconds: number;
+    windows: number;
+    repetitions: number;
+  };
 }
 
 /** A long access TTL: no renewal during any run (the leeway is 15 s). */
@@ -77,6 +85,7 @@ export const SIZES: Record<BenchSize['name'], BenchSize> = {
       windowMs: 9000,
       repetitions: 2,
     },
+    windows: { rate: 500, vus: 20, durationSeconds: 30, windows: 12, repetitions: 3 },
   },
   tiny: {
     name: 'tiny',
@@ -102,6 +111,7 @@ export const SIZES: Record<BenchSize['name'], BenchSize> = {
       windowMs: 1000,
       repetitions: 1,
     },
+    windows: { rate: 50, vus: 5, durationSeconds: 3, windows: 2, repetitions: 1 },
   },
 };
 

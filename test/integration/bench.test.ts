@@ -44,7 +44,7 @@ describe('bench harness at tiny size', () => {
     assert.match(run.stdout, new RegExp(`bench: wrote ${escapeRegExp(outFile)}`));
   });
 
-  test('the report has the machine, the versions and all four parts with their tables', () => {
+  test('the report has the machine, the versions and all five parts with their tables', () => {
     assert.match(report, /^# Benchmarks\n/);
     assert.match(report, /\| k6 \| v2\.2\.0 \|/);
     assert.match(report, new RegExp(`\\| Node\\.js \\| ${escapeRegExp(process.version)} \\|`));
@@ -53,6 +53,7 @@ describe('bench harness at tiny size', () => {
       '## 2. Memory per VU',
       '## 3. Reference server',
       '## 4. Growth',
+      "## 5. Windows' time source",
       '## Goals',
     ]) {
       assert.ok(report.includes(title), `missing section ${title}`);
@@ -82,6 +83,11 @@ describe('bench harness at tiny size', () => {
       '| reference `GET /protected`, session cookie |',
       '| reference `POST /login` (JSON), default scrypt cost 16384 |',
       '| reference `POST /login` (JSON), cheap scrypt cost 16 |',
+      '| p: phase sub-metrics (plain `k6 run` today) |',
+      '| ps: phase sub-metrics + CSV stream (`npm run scenario` today) |',
+      '| s: CSV stream only, windows from timestamps |',
+      '| s/ps |',
+      '| s/p |',
     ]) {
       assert.ok(report.includes(row), `missing row ${row}`);
     }

@@ -14,7 +14,7 @@ describe('parseBenchArgs', () => {
     assert.deepEqual(parseBenchArgs([], {}), {
       kind: 'run',
       size: SIZES.default,
-      parts: new Set(['1', '2', '3', '4']),
+      parts: new Set(['1', '2', '3', '4', '5']),
       outFile: undefined,
       noWait: false,
     });
@@ -35,7 +35,7 @@ describe('parseBenchArgs', () => {
     assert.deepEqual(parseBenchArgs([], { BENCH_SIZE: 'tiny', BENCH_OUT: '/tmp/y.md' }), {
       kind: 'run',
       size: SIZES.tiny,
-      parts: new Set(['1', '2', '3', '4']),
+      parts: new Set(['1', '2', '3', '4', '5']),
       outFile: '/tmp/y.md',
       noWait: false,
     });
@@ -47,9 +47,9 @@ describe('parseBenchArgs', () => {
       (error: unknown) =>
         error instanceof BenchUsageError && error.message.startsWith("Unknown option '--bogus'"),
     );
-    assert.throws(() => parseBenchArgs(['--parts', '1,5'], {}), {
+    assert.throws(() => parseBenchArgs(['--parts', '1,6'], {}), {
       name: 'BenchUsageError',
-      message: 'Invalid --parts; reason: expected numbers from 1 to 4, got "5"',
+      message: 'Invalid --parts; reason: expected numbers from 1 to 5, got "6"',
     });
     assert.throws(() => parseBenchArgs([], { BENCH_SIZE: 'huge' }), {
       name: 'BenchUsageError',

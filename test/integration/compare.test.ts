@@ -143,9 +143,15 @@ describe('npm run compare with the real k6 against the reference server', () => 
     const markdown = await readFile(join(dir, 'slow', 'compare.md'), 'utf8');
     assert.match(markdown, /\*\*Worse\*\*/);
     const html = await readFile(join(dir, 'slow', 'compare.html'), 'utf8');
-    assert.match(html, /<svg[^>]*aria-label="protected p95 per window"/);
+    assert.match(
+      html,
+      /<svg [^>]*>\n<title id="chart-[a-z0-9-]+-title">protected p95 per window<\/title>/,
+    );
     const index = await readFile(join(dir, 'slow', 'index.html'), 'utf8');
-    assert.match(index, /<section id="comparison">[\s\S]*aria-label="protected p95 per window"/);
+    assert.match(
+      index,
+      /<section id="comparison">[\s\S]*<svg [^>]*>\n<title id="chart-[a-z0-9-]+-title">protected p95 per window<\/title>/,
+    );
   });
 
   it('calls a capacity run against a server that refuses above 15/s worse on capacity', async () => {

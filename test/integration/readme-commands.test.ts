@@ -70,7 +70,7 @@ const SKIPPED: Readonly<Record<string, string>> = {
   'npm run distributed -- merge results/k6-load/*/':
     'merges folders that k6-operator runners wrote on a cluster; test/integration/distributed.test.ts runs this merge on real instance folders',
   'npm run bench':
-    'the default-size benchmark: 10–15 minutes of CPU-bound measurement that rewrites bench/RESULTS.md; it takes no -e to shorten it',
+    'the default-size benchmark: 17–20 minutes of CPU-bound measurement that rewrites bench/RESULTS.md; it takes no -e to shorten it',
   'BENCH_SIZE=tiny npm run bench':
     'test/integration/bench.test.ts runs the bench harness at tiny size already; a second run would repeat a CPU-bound minute',
   'npm run chaos':

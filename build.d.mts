@@ -17,3 +17,9 @@ export function bundleForK6(
   outDir: string,
   options?: { sourcemap?: boolean },
 ): Promise<BuiltBundle[]>;
+
+/** The prebuilt k6 library (default dist/k6/): index.js, controller.js, identity-provider.js, index.d.ts. */
+export function buildLibrary(options?: { outDir?: string }): Promise<BuiltBundle[]>;
+
+/** The text of lib/core/scenario/threshold-profiles.ts, generated from thresholds/*.json. */
+export function thresholdProfilesSource(): Promise<string>;

@@ -14,6 +14,7 @@ import { plugin as token } from '../core/auth/modes/token.ts';
 import type { TargetProfile } from '../core/auth/profile.ts';
 import { profile } from './config.ts';
 import type * as IdentityProviderModule from './identity-provider.ts';
+import { loadApart } from './vu-zero.ts';
 
 export interface ModeRuntime {
   plugin: AuthModePlugin;
@@ -25,7 +26,9 @@ export interface ModeRuntime {
 function load(): ModeRuntime {
   const { mode } = profile;
   if (mode === 'authorization-code' || mode === 'client-credentials') {
-    const idp = require('./identity-provider.js') as typeof IdentityProviderModule;
+    const idp = loadApart<typeof IdentityProviderModule>('identity-provider.js', () =>
+      require('./identity-provider.ts'),
+    );
     return { plugin: idp.PLUGINS[mode], tools: idp.WALK_TOOLS, discover: idp.discoverOrAbort };
   }
   const unavailable = (): never => {

@@ -19,10 +19,27 @@ type Controller = typeof ControllerModule;
 
 /**
  * dist/controller.js in VU 0, undefined in the VUs that run iterations. Loaded at init, the only
- * time k6's `require` works; build.mjs keeps this `require` out of the bundle.
+ * time k6's `require` works. build.mjs keeps this `require` out of the bundle and points it at
+ * `./controller.js` beside it; when k6 runs this file as source (`k6 run scenarios/smoke.ts`), it
+ * loads the TypeScript beside it.
  */
 export const controller: Controller | undefined =
-  __VU === 0 ? (require('./controller.js') as Controller) : undefined;
+  __VU === 0 ? loadApart<Controller>('controller.js', () => require('./controller.ts')) : undefined;
+
+/**
+ * Runs `load`, a `require` of a file built apart (`file`). A script that bundles the prebuilt
+ * library into a file of its own must have that file beside it (docs/k6-library.md): k6 resolves
+ * a `require` against the module that calls it, which is then the script's bundle.
+ */
+export function loadApart<T>(file: string, load: () => unknown): T {
+  try {
+    return load() as T;
+  } catch (error) {
+    throw new Error(
+      `Cannot load the toolkit's ${file}; reason: expected it beside the module that loads it (a script that bundles the toolkit needs dist/k6/${file} copied beside it), got: ${String(error)}`,
+    );
+  }
+}
 
 /** The controller, for code that k6 runs in VU 0 only (a `SharedArray`'s `make`). */
 export function vuZero(): Controller {

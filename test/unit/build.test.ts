@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { buildScenarios } from '../../build.mjs';
+import { buildLibrary, buildScenarios, thresholdProfilesSource } from '../../build.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let dir: string;
@@ -221,7 +221,15 @@ describe('buildScenarios', () => {
       lines.some((line) => line.startsWith('dist/smoke.js  ')),
       stdout,
     );
-    for (const line of lines) assert.match(line, /^dist\/[\w.-]+\.js {2}\d+(\.\d)? (B|KiB)$/);
+    for (const file of ['index.js', 'controller.js', 'identity-provider.js', 'index.d.ts']) {
+      assert.ok(
+        lines.some((line) => line.startsWith(`dist/k6/${file}  `)),
+        stdout,
+      );
+    }
+    for (const line of lines) {
+      assert.match(line, /^dist\/(k6\/)?[\w.-]+\.(js|d\.ts) {2}\d+(\.\d)? (B|KiB)$/);
+    }
   });
   it('exits with 1 and prints each offending import with its place when run on a bad folder', async () => {
     const scenariosDir = await scenarios('cli', {
@@ -255,5 +263,74 @@ describe('buildScenarios', () => {
         assert.doesNotMatch(text, missing, bundle.file);
       }
     }
+  });
+});
+
+describe('buildLibrary', () => {
+  let libDir: string;
+  before(async () => {
+    libDir = await mkdtemp(join(tmpdir(), 'build-library-'));
+  });
+  after(async () => {
+    await rm(libDir, { recursive: true, force: true });
+  });
+
+  it('writes the prebuilt entry, the bundles it loads apart beside it, and its declarations, leaving only k6 modules unresolved', async () => {
+    const outDir = join(libDir, 'k6');
+    const built = await buildLibrary({ outDir });
+    assert.deepEqual(
+      built.map((b) => b.file),
+      ['index.js', 'controller.js', 'identity-provider.js', 'index.d.ts'].map((f) =>
+        join(outDir, f),
+      ),
+    );
+    const entry = await readFile(join(outDir, 'index.js'), 'utf8');
+    assert.deepEqual(entry.match(/require\("[^"]+"\)/g)?.sort(), [
+      'require("./controller.js")',
+      'require("./identity-provider.js")',
+      'require("k6/html")',
+    ]);
+    const imports = [...entry.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+    assert.ok(imports.length > 0);
+    for (const from of imports) assert.match(from ?? '', /^k6(\/[\w-]+)*$/);
+    for (const name of [
+      'authenticatedRequest',
+      'authenticatedBatch',
+      'authenticatedRequestAsync',
+      'protectedCall',
+      'withThresholds',
+      'summaryHandler',
+      'defineScenario',
+      'setup',
+      'useSetupData',
+    ]) {
+      assert.match(entry, new RegExp(`^export \\{[^}]*\\b${name}\\b`, 'm'), name);
+    }
+    const types = await readFile(join(outDir, 'index.d.ts'), 'utf8');
+    assert.match(types, /^export \* from '\.\/types\/k6\/index\.js';$/m);
+    const declarations = await readFile(join(outDir, 'types', 'k6', 'vu-requests.d.ts'), 'utf8');
+    assert.match(declarations, /export declare function authenticatedRequest\(/);
+  });
+});
+
+describe('the threshold profiles k6 loads as source', () => {
+  it('are lib/core/scenario/threshold-profiles.ts exactly as the build generates it from thresholds/*.json', async () => {
+    const committed = await readFile(
+      join(ROOT, 'lib', 'core', 'scenario', 'threshold-profiles.ts'),
+      'utf8',
+    );
+    assert.equal(committed, await thresholdProfilesSource());
+  });
+
+  it('come with no JSON import attribute in any file k6 may load as source (k6 v2.2.0 hangs on one in a .ts module)', async () => {
+    const found: string[] = [];
+    for (const folder of ['lib', 'scenarios', 'examples']) {
+      const files = await readdir(join(ROOT, folder), { recursive: true });
+      for (const file of files.filter((f) => /\.(ts|js|mjs)$/.test(f))) {
+        const text = await readFile(join(ROOT, folder, file), 'utf8');
+        if (/\b(with|assert)\s*\{\s*type\s*:/.test(text)) found.push(join(folder, file));
+      }
+    }
+    assert.deepEqual(found, []);
   });
 });

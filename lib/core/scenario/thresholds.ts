@@ -3,9 +3,9 @@
  * THRESHOLDS=<file.json>`) become k6 `options.thresholds`, and a run can override them with `-e`
  * without editing a file.
  *
- * The shipped profiles are imported as JSON so the build inlines them into every bundle: k6
- * resolves a relative `open()` against the script (dist/…), not the working folder, and has no npm
- * resolution. A file of your own is opened by VU 0 (lib/k6/open-file.ts) and passed in as text.
+ * The shipped profiles are in the code (lib/core/scenario/threshold-profiles.ts, generated from
+ * thresholds/*.json by the build) so they travel in every bundle: k6 resolves a relative `open()`
+ * against the script (dist/…), not the working folder, and has no npm resolution. A file of your own is opened by VU 0 (lib/k6/open-file.ts) and passed in as text.
  *
  * Overrides (k6 `-e NAME=value`), applied in this order on top of the chosen profile:
  * - `THRESHOLDS_OVERRIDE`: a JSON object `{ "<metric>": ["<expr>", …] }` that replaces the whole
@@ -16,13 +16,11 @@
  *   sees only its share of the load, so its verdict is not the test's: the merge step
  *   (lib/core/results/merge.ts) judges the thresholds on the merged data and decides the exit code.
  */
-import churnProfile from '../../../thresholds/churn.json' with { type: 'json' };
-import loadProfile from '../../../thresholds/load.json' with { type: 'json' };
-import releaseGateProfile from '../../../thresholds/release-gate.json' with { type: 'json' };
-import smokeProfile from '../../../thresholds/smoke.json' with { type: 'json' };
-import soakProfile from '../../../thresholds/soak.json' with { type: 'json' };
 import { type EnvValues, parseDurationMs, parseRate, readEnvValue } from '../env-values.ts';
 import { ConfigError, ERROR_CODES } from '../errors.ts';
+import { THRESHOLD_PROFILES } from './threshold-profiles.ts';
+
+export { THRESHOLD_PROFILES };
 
 /** A k6 threshold with options (k6 `ObjectThreshold`). */
 export interface ObjectThreshold {
@@ -45,15 +43,6 @@ export interface ThresholdProfile {
 
 /** Variables as k6 passes them in `__ENV`. */
 export type Env = EnvValues;
-
-/** The profiles shipped in thresholds/, by the name given with `-e THRESHOLDS=<name>`. */
-export const THRESHOLD_PROFILES: Readonly<Record<string, unknown>> = {
-  smoke: smokeProfile,
-  load: loadProfile,
-  soak: soakProfile,
-  churn: churnProfile,
-  'release-gate': releaseGateProfile,
-};
 
 /**
  * Endpoints whose sub-metrics the results table reports. k6 only keeps a tagged sub-metric such

@@ -156,12 +156,12 @@ describe('resolveThresholds', () => {
     assertConfigError(
       () => resolveThresholds({ THRESHOLDS: 'fast' }),
       'THRESHOLDS_UNKNOWN',
-      '-e THRESHOLDS names no profile; reason: expected one of smoke, load, soak, churn, release-gate, or a .json file, got "fast"',
+      '-e THRESHOLDS names no profile; reason: expected one of churn, load, release-gate, smoke, soak, or a .json file, got "fast"',
     );
     assertConfigError(
       () => resolveThresholds({ THRESHOLDS: 'toString' }),
       'THRESHOLDS_UNKNOWN',
-      '-e THRESHOLDS names no profile; reason: expected one of smoke, load, soak, churn, release-gate, or a .json file, got "toString"',
+      '-e THRESHOLDS names no profile; reason: expected one of churn, load, release-gate, smoke, soak, or a .json file, got "toString"',
     );
   });
 

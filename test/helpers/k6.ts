@@ -35,6 +35,11 @@ export interface K6RunOptions {
    * temporary folder removed after the run. The folder is created.
    */
   keepDir?: string;
+  /**
+   * More variables for the k6 process itself (never `__ENV`), e.g. `SSL_CERT_FILE` for a test
+   * that serves modules over https with its own certificate.
+   */
+  processEnv?: Record<string, string>;
 }
 
 /** One metric in the summary export: trend stats, counter count/rate, rate passes/fails/value… */
@@ -99,7 +104,7 @@ export async function runK6(options: K6RunOptions): Promise<K6Run> {
   try {
     const { code, timedOut, stdout, stderr, elapsedMs } = await runK6Command(args, {
       // k6 itself needs only HOME/PATH-like basics; nothing from here reaches __ENV (see above).
-      env: minimalK6ProcessEnv(process.env, tmpdir()),
+      env: { ...minimalK6ProcessEnv(process.env, tmpdir()), ...options.processEnv },
       timeoutMs: options.timeoutMs,
     });
     const summaryText = await readFile(summaryFile, 'utf8').catch(() => '');

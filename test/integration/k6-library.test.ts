@@ -1,0 +1,211 @@
+/**
+ * The k6 library's ways in (docs/k6-library.md), each a user's script run by the real k6 against
+ * the reference server in dual mode with 2-second access tokens: the prebuilt folder (dist/k6/)
+ * copied into a user's repository and imported by relative path from a `.js` and from a `.ts`
+ * script k6 runs itself, the same folder served over https on loopback and imported by a
+ * versioned URL, `import … from 'k6-auth-toolkit'` in a user's esbuild build, and this
+ * repository's `k6 run scenarios/smoke.ts`. Each VU logs in once and refreshes, and the run passes
+ * its thresholds.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import * as esbuild from 'esbuild';
+import { buildLibrary } from '../../build.mjs';
+import {
+  checkTotals,
+  counterCount,
+  findLeaks,
+  type K6Run,
+  type K6RunOptions,
+  REPO_ROOT,
+  rateSamples,
+  runK6,
+  SHORT_LEEWAY,
+} from '../helpers/k6.ts';
+import { referenceServerForSuite } from '../helpers/reference-server.ts';
+
+const VUS = 2;
+const TIMEOUT_MS = 60_000;
+const VERSION = '0.1.0';
+
+/** A user's script: the library's request helpers, thresholds and summary, imported from `from`. */
+function userScript(from: string, language: 'js' | 'ts'): string {
+  const typed = language === 'ts' ? ': void' : '';
+  return [
+    "import { sleep } from 'k6';",
+    `import { protectedCall, summaryHandler, withThresholds } from '${from}';`,
+    `export const options = withThresholds({ vus: ${VUS}, duration: '4s' }, 'smoke');`,
+    "export const handleSummary = summaryHandler('library-user');",
+    `export default function ()${typed} {`,
+    '  protectedCall();',
+    '  sleep(0.05);',
+    '}',
+    '',
+  ].join('\n');
+}
+
+describe('the k6 library, imported the ways a k6 user does, run by k6 against the reference server', () => {
+  const server = referenceServerForSuite({ ACCESS_TTL: '2' });
+  let dir: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'k6-library-'));
+    await buildLibrary();
+    // A user's repository with the prebuilt folder copied in, versioned as on jslib.k6.io.
+    await cp(join(REPO_ROOT, 'dist', 'k6'), join(dir, 'vendor', 'k6-auth-toolkit', VERSION), {
+      recursive: true,
+    });
+  });
+
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function write(path: string, text: string): Promise<string> {
+    const file = join(dir, path);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, text);
+    return file;
+  }
+
+  async function run(script: string, options: Partial<K6RunOptions> = {}): Promise<K6Run> {
+    await server.resetStats();
+    return runK6({
+      script,
+      env: { BASE_URL: server.url, AUTH_MODE: 'dual', ...SHORT_LEEWAY },
+      timeoutMs: TIMEOUT_MS,
+      ...options,
+    });
+  }
+
+  /** One login per VU, refreshes counted alike by k6 and the server, nothing failed. */
+  async function assertLoggedInAndRefreshed(run: K6Run, vus = VUS): Promise<void> {
+    assert.equal(run.timedOut, false);
+    assert.equal(run.code, 0, `stderr tail: ${run.stderr.slice(-1500)}`);
+    assert.ok(run.summary);
+    const stats = await server.stats();
+    assert.equal(counterCount(run.summary, 'auth_logins'), vus);
+    assert.equal(stats.logins, vus);
+    const refreshes = counterCount(run.summary, 'auth_refreshes');
+    assert.ok(refreshes >= vus, `expected at least one refresh per VU in 4 s, got ${refreshes}`);
+    assert.equal(stats.refreshes, refreshes, 'the server counted what k6 counted');
+    assert.equal(counterCount(run.summary, 'auth_relogins'), 0);
+    assert.equal(counterCount(run.summary, 'auth_expired_rejections'), 0);
+    assert.equal(stats.expiredCredentialRejections, 0);
+    assert.equal(rateSamples(run.summary, 'auth_errors').trues, 0);
+    assert.equal(rateSamples(run.summary, 'http_req_failed').trues, 0);
+    const checks = checkTotals(run.summary);
+    assert.equal(checks.fails, 0);
+    assert.equal(checks.passes, stats.requests.protected);
+    assert.deepEqual(findLeaks(run), []);
+  }
+
+  it('runs a plain .js script that imports the prebuilt folder by relative path', async () => {
+    const from = `../vendor/k6-auth-toolkit/${VERSION}/index.js`;
+    const script = await write('tests/plain.js', userScript(from, 'js'));
+    await assertLoggedInAndRefreshed(await run(script));
+  });
+
+  it('runs a .ts script that k6 strips itself, importing the same folder', async () => {
+    const from = `../vendor/k6-auth-toolkit/${VERSION}/index.js`;
+    const script = await write('tests/typed.ts', userScript(from, 'ts'));
+    await assertLoggedInAndRefreshed(await run(script));
+  });
+
+  it('runs a script that imports the folder by a versioned https URL, served from loopback', async () => {
+    const tls = join(dir, 'tls');
+    await mkdir(tls);
+    const [key, cert] = [join(tls, 'key.pem'), join(tls, 'cert.pem')];
+    await promisify(execFile)('openssl', [
+      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'],
+      ...['-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'],
+      ...['-addext', 'subjectAltName=IP:127.0.0.1'],
+    ]);
+    const served: string[] = [];
+    const files = join(dir, 'vendor');
+    const https = createServer(
+      { key: await readFile(key), cert: await readFile(cert) },
+      (req, res) => {
+        const path = new URL(req.url ?? '/', 'https://127.0.0.1').pathname;
+        served.push(path);
+        readFile(join(files, path.replace(/^\//, '')))
+          .then((body) => {
+            res.writeHead(200, { 'content-type': 'text/javascript' });
+            res.end(body);
+          })
+          .catch(() => {
+            res.writeHead(404);
+            res.end();
+          });
+      },
+    );
+    await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = https.address() as AddressInfo;
+      const from = `https://127.0.0.1:${port}/k6-auth-toolkit/${VERSION}/index.js`;
+      const script = await write('tests/by-url.js', userScript(from, 'js'));
+      // k6 imports modules over https only, verified against the system's roots or SSL_CERT_FILE.
+      await assertLoggedInAndRefreshed(await run(script, { processEnv: { SSL_CERT_FILE: cert } }));
+      assert.deepEqual([...new Set(served)].sort(), [
+        `/k6-auth-toolkit/${VERSION}/controller.js`,
+        `/k6-auth-toolkit/${VERSION}/index.js`,
+      ]);
+    } finally {
+      https.closeAllConnections();
+      await new Promise((resolve) => https.close(resolve));
+    }
+  });
+
+  it("runs a user's esbuild bundle of import … from 'k6-auth-toolkit', once the bundles the library loads apart are copied beside it", async () => {
+    const project = join(dir, 'bundler');
+    await mkdir(join(project, 'node_modules'), { recursive: true });
+    await symlink(REPO_ROOT, join(project, 'node_modules', 'k6-auth-toolkit'));
+    const entry = await write('bundler/src/test.ts', userScript('k6-auth-toolkit', 'ts'));
+    const outfile = join(project, 'dist', 'test.js');
+    // A user's usual k6 settings: an ES module with k6's own modules left to k6.
+    await esbuild.build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      format: 'esm',
+      target: 'es2020',
+      platform: 'neutral',
+      external: ['k6', 'k6/*'],
+      absWorkingDir: project,
+      logLevel: 'silent',
+    });
+
+    const missing = await run(outfile);
+    assert.equal(missing.code, 107, missing.stderr);
+    assert.match(
+      missing.stderr,
+      /Cannot load the toolkit's controller\.js; reason: expected it beside the module that loads it \(a script that bundles the toolkit needs dist\/k6\/controller\.js copied beside it\)/,
+    );
+
+    for (const file of ['controller.js', 'identity-provider.js']) {
+      await cp(join(REPO_ROOT, 'dist', 'k6', file), join(project, 'dist', file));
+    }
+    await assertLoggedInAndRefreshed(await run(outfile));
+  });
+
+  it('runs this repository’s scenarios/smoke.ts from source, with k6’s own TypeScript support', async () => {
+    await assertLoggedInAndRefreshed(
+      await run('scenarios/smoke.ts', {
+        env: {
+          BASE_URL: server.url,
+          AUTH_MODE: 'dual',
+          VUS: String(VUS),
+          DURATION: '4s',
+          ...SHORT_LEEWAY,
+        },
+      }),
+    );
+  });
+});

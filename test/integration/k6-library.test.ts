@@ -195,6 +195,53 @@ describe('the k6 library, imported the ways a k6 user does, run by k6 against th
     await assertLoggedInAndRefreshed(await run(outfile));
   });
 
+  it("types import … from 'k6-auth-toolkit' for a user's tsc, with k6's types from the user's own @types/k6", async () => {
+    const project = join(dir, 'typed');
+    await mkdir(join(project, 'node_modules', '@types'), { recursive: true });
+    await symlink(REPO_ROOT, join(project, 'node_modules', 'k6-auth-toolkit'));
+    await symlink(
+      join(REPO_ROOT, 'node_modules', '@types', 'k6'),
+      join(project, 'node_modules', '@types', 'k6'),
+    );
+    await write('typed/good.ts', userScript('k6-auth-toolkit', 'ts'));
+    await write(
+      'typed/bad.ts',
+      [
+        "import { protectedCall, withThresholds } from 'k6-auth-toolkit';",
+        'export const ok: number = protectedCall();',
+        "export const options = withThresholds({ vus: 'ten' }, 'smoke');",
+        '',
+      ].join('\n'),
+    );
+    await write(
+      'typed/tsconfig.json',
+      JSON.stringify({
+        compilerOptions: {
+          target: 'es2020',
+          lib: ['es2020'],
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          strict: true,
+          noEmit: true,
+          types: ['k6'],
+        },
+        files: ['good.ts', 'bad.ts'],
+      }),
+    );
+    const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await promisify(execFile)(process.execPath, [tsc, '-p', '.'], {
+      cwd: project,
+    }).then(
+      () => ({ code: 0, stdout: '' }),
+      (error: { code: number; stdout: string }) => error,
+    );
+    assert.equal(result.code, 1, result.stdout);
+    assert.deepEqual(result.stdout.trim().split('\n'), [
+      "bad.ts(2,14): error TS2322: Type 'boolean' is not assignable to type 'number'.",
+      "bad.ts(3,41): error TS2322: Type 'string' is not assignable to type 'number'.",
+    ]);
+  });
+
   it('runs this repository’s scenarios/smoke.ts from source, with k6’s own TypeScript support', async () => {
     await assertLoggedInAndRefreshed(
       await run('scenarios/smoke.ts', {

@@ -163,7 +163,7 @@ export async function buildScenarios({
  * `sourcemap: false` leaves the inline source map out (the bench measures what it costs per VU);
  * users' builds always have it.
  */
-export async function bundleForK6(entryPoints, outDir, { sourcemap = true } = {}) {
+export async function bundleForK6(entryPoints, outDir, { sourcemap = true, banner } = {}) {
   await writeThresholdProfiles();
   const settings = {
     bundle: true,
@@ -180,6 +180,7 @@ export async function bundleForK6(entryPoints, outDir, { sourcemap = true } = {}
     sourcesContent: false,
     logLevel: 'silent',
     plugins: [rejectNodeBuiltins, keepApart],
+    ...(banner === undefined ? {} : { banner: { js: banner } }),
   };
   const apart = APART.map(({ entry, file }) => ({ entry, outfile: join(outDir, file) }));
   await Promise.all([
@@ -206,7 +207,11 @@ export async function bundleForK6(entryPoints, outDir, { sourcemap = true } = {}
  */
 export async function buildLibrary({ outDir = join(ROOT, 'dist', 'k6') } = {}) {
   await rm(outDir, { recursive: true, force: true });
-  const bundles = await bundleForK6([join(ROOT, 'lib', 'k6', 'index.ts')], outDir);
+  const { version } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+  const bundles = await bundleForK6([join(ROOT, 'lib', 'k6', 'index.ts')], outDir, {
+    // Whoever finds a copy of this folder learns what it is and what must stay with it.
+    banner: `// k6-auth-toolkit ${version}, the k6 library prebuilt (MIT). index.js loads controller.js and identity-provider.js from its own folder: keep the three files together.`,
+  });
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const typesDir = join(outDir, 'types');
   await promisify(execFile)(process.execPath, [

@@ -285,6 +285,10 @@ describe('buildLibrary', () => {
       ),
     );
     const entry = await readFile(join(outDir, 'index.js'), 'utf8');
+    assert.match(
+      entry,
+      /^\/\/ k6-auth-toolkit \d+\.\d+\.\d+, the k6 library prebuilt \(MIT\)\. index\.js loads controller\.js and identity-provider\.js from its own folder: keep the three files together\.\n/,
+    );
     assert.deepEqual(entry.match(/require\("[^"]+"\)/g)?.sort(), [
       'require("./controller.js")',
       'require("./identity-provider.js")',

@@ -27,14 +27,17 @@ export const controller: Controller | undefined =
   __VU === 0 ? loadApart<Controller>('controller.js', () => require('./controller.ts')) : undefined;
 
 /**
- * Runs `load`, a `require` of a file built apart (`file`). A script that bundles the prebuilt
- * library into a file of its own must have that file beside it (docs/k6-library.md): k6 resolves
- * a `require` against the module that calls it, which is then the script's bundle.
+ * Runs `load`, a `require` of a file built apart (`file`), and says what to do when k6 cannot
+ * find the file. A script that bundles the prebuilt library into a file of its own must have that
+ * file beside it (docs/k6-library.md): k6 resolves a `require` against the module that calls it,
+ * which is then the script's bundle.
  */
 export function loadApart<T>(file: string, load: () => unknown): T {
   try {
     return load() as T;
   } catch (error) {
+    // Only k6's own "could not load" error names the specifier; any other is the module's own.
+    if (!String(error).includes(`"./${file}"`)) throw error;
     throw new Error(
       `Cannot load the toolkit's ${file}; reason: expected it beside the module that loads it (a script that bundles the toolkit needs dist/k6/${file} copied beside it), got: ${String(error)}`,
     );

@@ -1,5 +1,7 @@
 /**
- * `npm run build`: bundles every `scenarios/<name>.ts` into `dist/<name>.js` for the k6 runtime.
+ * `npm run build`: bundles every `scenarios/<name>.ts` into `dist/<name>.js` for the k6 runtime,
+ * and the k6 library, lib/k6/index.ts, into the prebuilt folder `dist/k6/` that users' scripts
+ * import (`buildLibrary`; docs/k6-library.md).
  *
  * k6 runs one JavaScript file per test with no npm resolution and no Node APIs, so everything a
  * scenario uses must be inside its bundle, except k6's own modules (`k6`, `k6/*`), which the k6
@@ -18,9 +20,10 @@
  * password modes (session, token, dual) stay inside the bundle: a `require` gives each VU that
  * makes it a module loader and record of its own, more than their code (bench/RESULTS.md, fix 5).
  *
- * `node build.mjs [<scenarios dir> [<out dir>]]` builds another folder (tests use it); the bundles
- * are also importable as `buildScenarios({ scenariosDir, outDir })`, and any entry files as
- * `bundleForK6(entryPoints, outDir)`.
+ * `node build.mjs [<scenarios dir> [<out dir>]]` builds another folder (tests use it) and no
+ * library; the bundles are also importable as `buildScenarios({ scenariosDir, outDir })`, any
+ * entry files as `bundleForK6(entryPoints, outDir)`, and the library as `buildLibrary()`. Every
+ * build first regenerates lib/core/scenario/threshold-profiles.ts from thresholds/*.json.
  */
 import { execFile } from 'node:child_process';
 import { realpathSync } from 'node:fs';

@@ -5,7 +5,8 @@
  *
  * The shipped profiles are in the code (lib/core/scenario/threshold-profiles.ts, generated from
  * thresholds/*.json by the build) so they travel in every bundle: k6 resolves a relative `open()`
- * against the script (dist/…), not the working folder, and has no npm resolution. A file of your own is opened by VU 0 (lib/k6/open-file.ts) and passed in as text.
+ * against the script (dist/…), not the working folder, and has no npm resolution. A file of your
+ * own is opened by VU 0 (lib/k6/open-file.ts) and passed in as text.
  *
  * Overrides (k6 `-e NAME=value`), applied in this order on top of the chosen profile:
  * - `THRESHOLDS_OVERRIDE`: a JSON object `{ "<metric>": ["<expr>", …] }` that replaces the whole

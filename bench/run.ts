@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildScenarios } from '../build.mjs';
-import { parseK6Version, provisionK6 } from '../scripts/provision-k6.ts';
+import { parseK6Version, provisionK6 } from '../cli/provision-k6.ts';
 import { BENCH_USAGE, type BenchCommand, BenchUsageError, parseBenchArgs } from './lib/cli.ts';
 import type { BenchContext, Bundles } from './lib/context.ts';
 import { runGrowth } from './lib/part-growth.ts';

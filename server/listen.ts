@@ -1,5 +1,5 @@
 /**
- * The one way the reference API listens: `npm run server` (main.ts), `npm start` (scripts/start.ts)
+ * The one way the reference API listens: `npm run server` (main.ts), `npm start` (cli/start.ts)
  * and in-process tests all serve an app through `startServer`, so they share its limits.
  */
 import { createServer, type Server } from 'node:http';

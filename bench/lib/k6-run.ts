@@ -1,5 +1,5 @@
 /**
- * Runs one k6 test under GNU time (started by scripts/k6-process.ts, as every command starts k6)
+ * Runs one k6 test under GNU time (started by cli/k6-process.ts, as every command starts k6)
  * and measures it:
  * - whole run: k6's user + system CPU seconds and peak RSS from GNU time (`%U %S %M`, the
  *   `wait4` rusage of the k6 process, exact), requests from k6's `--summary-export`;
@@ -12,8 +12,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { k6RunArgs, minimalK6ProcessEnv, UNATTENDED_RUN } from '../../scripts/k6-command.ts';
-import { startK6 } from '../../scripts/k6-process.ts';
+import { k6RunArgs, minimalK6ProcessEnv, UNATTENDED_RUN } from '../../cli/k6-command.ts';
+import { startK6 } from '../../cli/k6-process.ts';
 import { findChildPid, readCpuSeconds, readMachineBusySeconds } from './proc.ts';
 import { REPO_ROOT, type ServerProcess } from './servers.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Every code the toolkit's own code (lib/, scripts/) raises, each listed once with what it means.
+ * Every code the toolkit's own code (lib/, cli/) raises, each listed once with what it means.
  * Codes are UPPER_SNAKE_CASE, `<SUBJECT>_<PROBLEM>`; users and tests match on them (README's
  * troubleshooting table names some), so a code is renamed only with its docs and tests.
  * The reference server and the identity provider keep theirs beside their code (server/errors.ts,
@@ -66,7 +66,7 @@ export const ERROR_CODES = {
   THRESHOLDS_UNKNOWN: 'THRESHOLDS_UNKNOWN',
   /** A threshold override (`-e THRESHOLDS_OVERRIDE`, `ERROR_RATE_MAX`) is not usable. */
   SLO_OVERRIDE_INVALID: 'SLO_OVERRIDE_INVALID',
-  /** No k6 of the pinned version could be found or built (scripts/provision-k6.ts). */
+  /** No k6 of the pinned version could be found or built (cli/provision-k6.ts). */
   K6_NOT_FOUND: 'K6_NOT_FOUND',
   /** A wrapper (npm run scenario, npm run k6, npm start) was given a secret with `-e`, which npm echoes. */
   SECRET_ON_COMMAND_LINE: 'SECRET_ON_COMMAND_LINE',

@@ -3,7 +3,7 @@
  * k6 writes each returned key as a file (or to stdout). The formatting lives in lib/core; this
  * file only reads k6's environment.
  *
- * Where files go: `-e RESULTS_DIR=<existing folder>` (scripts/run-scenario.ts passes a staging
+ * Where files go: `-e RESULTS_DIR=<existing folder>` (cli/run-scenario.ts passes a staging
  * folder and moves it into place). Without it — a plain `k6 run dist/<name>.js` — they go flat into
  * results/ as `<scenario>-<UTC timestamp>.summary.json` etc., because k6 cannot create folders.
  * report.html is k6's web dashboard export: `K6_WEB_DASHBOARD=true K6_WEB_DASHBOARD_PORT=-1

@@ -12,8 +12,8 @@ import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { K6NotFoundError } from '../../cli/provision-k6.ts';
 import { defaultResultsDir } from '../../lib/core/results/result-files.ts';
-import { K6NotFoundError } from '../../scripts/provision-k6.ts';
 import { REPO_ROOT } from '../helpers/run-process.ts';
 import { CHAOS_CASES, type ChaosCase } from './chaos-cases.ts';
 import {

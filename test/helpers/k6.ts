@@ -1,6 +1,6 @@
 /**
  * The real k6 for integration tests and `npm run chaos`: runs the provisioned k6 as a program reads
- * it (started by scripts/k6-process.ts, as every command starts it), bounded in time, and hands
+ * it (started by cli/k6-process.ts, as every command starts it), bounded in time, and hands
  * back its exit code, output and end-of-test summary data (k6's own `--summary-export`, the pre-v1
  * JSON shape: independent of the toolkit's results writer). Optionally the per-request data points
  * too (`--out json=<file>`, read line by line), for timing. Also builds dist/ once per test process.
@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import { k6RunArgs, minimalK6ProcessEnv, UNATTENDED_RUN } from '../../scripts/k6-command.ts';
-import { startK6 } from '../../scripts/k6-process.ts';
-import { provisionK6 } from '../../scripts/provision-k6.ts';
+import { k6RunArgs, minimalK6ProcessEnv, UNATTENDED_RUN } from '../../cli/k6-command.ts';
+import { startK6 } from '../../cli/k6-process.ts';
+import { provisionK6 } from '../../cli/provision-k6.ts';
 import { type Finished, REPO_ROOT, type RunOptions } from './run-process.ts';
 
 // Integration tests resolve paths against it alongside runK6.

@@ -34,8 +34,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { systemDeps } from '../../cli/provision-k6.ts';
 import { ToolkitError } from '../../lib/core/errors.ts';
-import { systemDeps } from '../../scripts/provision-k6.ts';
 
 /**
  * The one Dex the toolkit is tested against: a commit of Dex's main branch from 2026-08-06, the

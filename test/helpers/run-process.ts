@@ -1,7 +1,7 @@
 /**
  * Runs a command to its end from the repository root and collects its output, for tests of the
  * project's own commands (npm start, npm run scenario, npm run chaos) and other tools (tar, sh).
- * k6 itself is started by scripts/k6-process.ts, through ./k6.ts. Bounded: after `timeoutMs` the
+ * k6 itself is started by cli/k6-process.ts, through ./k6.ts. Bounded: after `timeoutMs` the
  * process gets SIGTERM (npm start and the k6 it runs still write their results), then SIGKILL 5 s
  * later, so a hang fails the test instead of stalling the run.
  */

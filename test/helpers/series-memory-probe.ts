@@ -1,12 +1,12 @@
 /**
  * Reads a generated 2-hour soak (200 requests/s: 1.44 M requests, as k6's CSV output writes them)
- * through scripts/series-capture.ts's reader, and prints what it cost as JSON: the heap's growth
+ * through cli/series-capture.ts's reader, and prints what it cost as JSON: the heap's growth
  * after garbage collection, measured along the way and at the end, and series.json's size.
  * Run with `node --expose-gc --import tsx` (test/integration/series-memory.test.ts).
  */
 import { Readable } from 'node:stream';
+import { reduceK6Csv } from '../../cli/series-capture.ts';
 import { SeriesReducer } from '../../lib/core/results/series.ts';
-import { reduceK6Csv } from '../../scripts/series-capture.ts';
 
 const HEADER =
   'metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,method,name,proto,scenario,service,status,subproto,tls_version,url,extra_tags,metadata';

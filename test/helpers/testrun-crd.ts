@@ -6,7 +6,7 @@
  * quantity…) are not JSON Schema: ajv is told to ignore them.
  *
  * The CRD comes from the operator's Go module at a pinned version through Go's module download
- * (`go mod download -json`), like scripts/provision-k6.ts gets k6, and stays in Go's module cache:
+ * (`go mod download -json`), like cli/provision-k6.ts gets k6, and stays in Go's module cache:
  * nothing of the operator is vendored here.
  */
 import { execFile } from 'node:child_process';
@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { systemDeps } from '../../scripts/provision-k6.ts';
+import { systemDeps } from '../../cli/provision-k6.ts';
 
 /** The operator release whose CRD the manifests are checked against. */
 export const K6_OPERATOR_VERSION = '1.5.0';

@@ -46,7 +46,7 @@ describe('npm run operator', () => {
     dir = await mkdtemp(join(tmpdir(), 'k6-operator-'));
     validate = await testRunValidator();
     const run = await runScript(
-      'scripts/operator.ts',
+      'cli/operator.ts',
       [
         'load',
         '--parallelism',

@@ -22,8 +22,8 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { provisionK6 } from '../../cli/provision-k6.ts';
 import { SCENARIO_KNOBS } from '../../lib/core/scenario/shapes.ts';
-import { provisionK6 } from '../../scripts/provision-k6.ts';
 import { startIdp, type TestIdp } from '../helpers/idp.ts';
 import { ensureBuilt, REPO_ROOT } from '../helpers/k6.ts';
 import { type RunningOAuth2Server, startOAuth2Server } from '../helpers/oauth2-server.ts';

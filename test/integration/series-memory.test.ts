@@ -1,7 +1,7 @@
 /**
  * The series reader's memory with a 2-hour soak's worth of samples: 200 requests/s for 2 h
  * (1.44 M requests, 4.3 M rows of k6's CSV output) generated on the fly and read through
- * scripts/series-capture.ts's reader in a child Node with `--expose-gc`
+ * cli/series-capture.ts's reader in a child Node with `--expose-gc`
  * (test/helpers/series-memory-probe.ts). Bounds: heap growth after gc under 50 MB at every
  * checkpoint, series.json under 3 MB, at most 720 windows.
  */

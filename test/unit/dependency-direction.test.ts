@@ -56,24 +56,24 @@ describe('the direction of dependencies', () => {
       "const e = require('./controller.js');",
       "import './side-effect.ts';",
     ].join('\n');
-    assert.deepEqual(relativeImports('scripts/x.ts', text), [
+    assert.deepEqual(relativeImports('cli/x.ts', text), [
       'test/helpers/k6.ts',
       'bench/lib/k6-run.ts',
-      'scripts/k6-process.ts',
+      'cli/k6-process.ts',
       'test/chaos/chaos.ts',
-      'scripts/controller.js',
-      'scripts/side-effect.ts',
+      'cli/controller.js',
+      'cli/side-effect.ts',
     ]);
   });
 
-  it('keeps the product (lib/, scripts/, server/, idp/, scenarios/, build.mjs) free of test/ and bench/', () => {
+  it('keeps the product (lib/, cli/, server/, idp/, scenarios/, build.mjs) free of test/ and bench/', () => {
     assert.deepEqual(
-      importsInto(['lib', 'scripts', 'server', 'idp', 'scenarios', 'build.mjs'], ['test', 'bench']),
+      importsInto(['lib', 'cli', 'server', 'idp', 'scenarios', 'build.mjs'], ['test', 'bench']),
       [],
     );
   });
 
-  it('keeps lib/ free of the programs around it: scripts/, server/, idp/', () => {
-    assert.deepEqual(importsInto(['lib'], ['scripts', 'server', 'idp']), []);
+  it('keeps lib/ free of the programs around it: cli/, server/, idp/', () => {
+    assert.deepEqual(importsInto(['lib'], ['cli', 'server', 'idp']), []);
   });
 });

@@ -55,8 +55,8 @@ describe('ERROR_CODES', () => {
     assert.deepEqual(twice, []);
   });
 
-  it('holds only codes the product raises: each is used as ERROR_CODES.<code> in lib/ or scripts/', () => {
-    const product = [...sourcesUnder('lib'), ...sourcesUnder('scripts')].filter(
+  it('holds only codes the product raises: each is used as ERROR_CODES.<code> in lib/ or cli/', () => {
+    const product = [...sourcesUnder('lib'), ...sourcesUnder('cli')].filter(
       ([path]) => path !== join('lib', 'core', 'errors.ts'),
     );
     const unraised = Object.keys(ERROR_CODES).filter(

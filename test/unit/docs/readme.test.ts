@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { EXIT as COMPARE_EXIT } from '../../../cli/compare.ts';
+import { planRun } from '../../../cli/run-scenario.ts';
 import { planRenewAtMs } from '../../../lib/core/auth/expiry.ts';
 import { resolveProfile } from '../../../lib/core/auth/profile-resolve.ts';
 import { SCENARIO_KNOBS } from '../../../lib/core/scenario/shapes.ts';
-import { EXIT as COMPARE_EXIT } from '../../../scripts/compare.ts';
-import { planRun } from '../../../scripts/run-scenario.ts';
 import {
   codeBlocks,
   READMES,
@@ -102,7 +102,7 @@ describe('README: exit codes', () => {
     assert.match(k6Part, /\| 255 \| .*--summary-mode=disabled/);
   });
 
-  it("lists npm run compare's own codes, the ones scripts/compare.ts exits with", () => {
+  it("lists npm run compare's own codes, the ones cli/compare.ts exits with", () => {
     const [, comparePart = ''] = readmeSection(readme, '## Exit codes').split(
       '`npm run compare` has its own',
     );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { demoLoad } from '../../../scripts/start.ts';
+import { demoLoad } from '../../../cli/start.ts';
 
 describe('demoLoad', () => {
   it('is the demo default of 5 VUs for 10s when no extra argument changes it', () => {

@@ -1,6 +1,6 @@
 /**
  * The k6-operator `TestRun` (k6.io/v1alpha1) that runs a scenario's archive on N runners, each
- * writing its results where `npm run distributed -- merge` reads them. Pure: scripts/operator.ts
+ * writing its results where `npm run distributed -- merge` reads them. Pure: cli/operator.ts
  * writes it, test/integration/operator.test.ts checks it against the operator's published CRD.
  *
  * - The archive comes from a ConfigMap (`kubectl create configmap <name>-archive --from-file=archive.tar`),

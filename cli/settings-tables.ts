@@ -2,7 +2,7 @@
  * `npm run docs`: writes the `-e` settings tables into the READMEs from the settings registry
  * (lib/core/settings/registry.ts), between `<!-- settings:<group> -->` and `<!-- /settings -->`;
  * the group `removed` is the table of names the toolkit no longer reads (removed.ts).
- * test/unit/scripts/settings-tables.test.ts fails when a README differs from what this writes.
+ * test/unit/cli/settings-tables.test.ts fails when a README differs from what this writes.
  */
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { type K6Signal, startK6 } from '../../../scripts/k6-process.ts';
+import { type K6Signal, startK6 } from '../../../cli/k6-process.ts';
 
 const node = process.execPath;
-const K6_PROCESS_URL = new URL('../../../scripts/k6-process.ts', import.meta.url).href;
+const K6_PROCESS_URL = new URL('../../../cli/k6-process.ts', import.meta.url).href;
 
 /**
  * Stands in for k6: says which signals reach it; exits 7 on SIGTERM, and 3 by itself after 10 s,

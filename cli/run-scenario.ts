@@ -149,7 +149,7 @@ async function moveInto(from: string, to: string): Promise<void> {
 }
 
 /**
- * Runs k6 for `plan` with the time series read as it goes (scripts/series-capture.ts), then adds
+ * Runs k6 for `plan` with the time series read as it goes (cli/series-capture.ts), then adds
  * series.json, index.html and charts/ to the staging folder: what every launcher (npm run
  * scenario, npm start) publishes. `launch` spawns k6 with the arguments given and resolves when
  * it has exited. Problems with the series are said on `warn` and never change k6's exit code.

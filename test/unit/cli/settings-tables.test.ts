@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { DOCUMENTED_FILES, writeTables } from '../../../cli/settings-tables.ts';
 import { SCENARIO_KNOBS, type ScenarioName } from '../../../lib/core/scenario/shapes.ts';
 import { allSettings, findSetting } from '../../../lib/core/settings/registry.ts';
-import { DOCUMENTED_FILES, writeTables } from '../../../scripts/settings-tables.ts';
 import { REPO_ROOT } from '../../helpers/run-process.ts';
 
 const read = (file: string): string => readFileSync(join(REPO_ROOT, file), 'utf8');

@@ -4,8 +4,8 @@ import { writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
+import { reduceK6Csv, startSeriesCapture } from '../../../cli/series-capture.ts';
 import { SeriesReducer } from '../../../lib/core/results/series.ts';
-import { reduceK6Csv, startSeriesCapture } from '../../../scripts/series-capture.ts';
 
 const HEADER =
   'metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,method,name,proto,scenario,service,status,subproto,tls_version,url,extra_tags,metadata';

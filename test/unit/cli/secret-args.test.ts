@@ -6,7 +6,7 @@ import {
   SecretArgumentError,
   secretArgumentMessage,
   secretSettingNames,
-} from '../../../scripts/secret-args.ts';
+} from '../../../cli/secret-args.ts';
 
 const SECRET = 's3cr3t-value-42';
 

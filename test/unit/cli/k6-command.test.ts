@@ -6,7 +6,7 @@ import {
   minimalK6ProcessEnv,
   UNATTENDED_RUN,
   webDashboardEnv,
-} from '../../../scripts/k6-command.ts';
+} from '../../../cli/k6-command.ts';
 
 describe('k6RunArgs', () => {
   it('puts run, the flags, the caller arguments, the -e values and the script in that order', () => {

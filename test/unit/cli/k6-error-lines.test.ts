@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ErrorLineKeeper } from '../../../scripts/k6-error-lines.ts';
+import { ErrorLineKeeper } from '../../../cli/k6-error-lines.ts';
 
 describe('ErrorLineKeeper', () => {
   it('keeps error lines that span chunks, and a last line without a newline', () => {

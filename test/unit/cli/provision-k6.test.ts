@@ -9,7 +9,7 @@ import {
   pinnedGoBin,
   type ResolverDeps,
   resolveK6,
-} from '../../../scripts/provision-k6.ts';
+} from '../../../cli/provision-k6.ts';
 
 const GO_PATH = '/home/u/go';
 const BUILT = join(pinnedGoBin(GO_PATH), 'k6');

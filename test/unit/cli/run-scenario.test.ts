@@ -10,7 +10,7 @@ import {
   publishResults,
   UsageError,
   writeRunFailure,
-} from '../../../scripts/run-scenario.ts';
+} from '../../../cli/run-scenario.ts';
 
 const nowMs = Date.UTC(2025, 10, 30, 7, 27, 12);
 

@@ -4,7 +4,7 @@
  * runners, in `--out` (default `results/operator-<scenario>-<UTC timestamp>/`):
  *
  * - archive.tar: `k6 archive --exclude-env-vars` of the bundle, so no `-e` value is inside it;
- * - testrun.yaml: the `TestRun` (scripts/testrun-manifest.ts). `-e` settings become runner
+ * - testrun.yaml: the `TestRun` (cli/testrun-manifest.ts). `-e` settings become runner
  *   environment variables; those whose names say secret (CLIENT_SECRET, AUTH_PASSWORD…) become
  *   `secretKeyRef`s into the Secret `<name>-secrets`, so their values are written nowhere;
  * - the kubectl commands to create the ConfigMap, the Secret (from your shell's variables) and the

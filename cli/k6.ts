@@ -1,6 +1,6 @@
 /**
  * `npm run k6 -- <args>`: runs the provisioned k6 with the given arguments and its exit code.
- * A secret given with `-e` is refused (exit code 2, scripts/secret-args.ts): npm has echoed it.
+ * A secret given with `-e` is refused (exit code 2, cli/secret-args.ts): npm has echoed it.
  * k6 inherits this process's environment, so `CLIENT_SECRET=… npm run k6 -- run …` reaches __ENV.
  * SIGINT and SIGTERM are passed on to k6, which stops gracefully and still writes its summary.
  */

@@ -164,9 +164,9 @@ export async function buildScenarios({
  * apart (VU 0's controller.js, identity-provider.js), which the bundles load at run time. Resolves
  * to the bundles written, with their sizes, the apart ones last.
  * `sourcemap: false` leaves the inline source map out (the bench measures what it costs per VU);
- * users' builds always have it.
+ * users' builds always have it. `alias` maps import names to files (esbuild's alias).
  */
-export async function bundleForK6(entryPoints, outDir, { sourcemap = true, banner } = {}) {
+export async function bundleForK6(entryPoints, outDir, { sourcemap = true, banner, alias = {} } = {}) {
   await writeThresholdProfiles();
   const settings = {
     bundle: true,
@@ -184,6 +184,8 @@ export async function bundleForK6(entryPoints, outDir, { sourcemap = true, banne
     logLevel: 'silent',
     plugins: [rejectNodeBuiltins, keepApart],
     ...(banner === undefined ? {} : { banner: { js: banner } }),
+    // A user's scenario (k6-auth run my-test.ts) imports the package by name: its k6 library.
+    alias,
   };
   const apart = APART.map(({ entry, file }) => ({ entry, outfile: join(outDir, file) }));
   await Promise.all([

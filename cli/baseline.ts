@@ -6,10 +6,9 @@
  * mode, profile file name, knobs). Never a credential, a token or a URL; its size does not grow
  * with the run's length. Exit codes: 0 done, 3 a wrong command line, name or input.
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ERROR_CODES, ToolkitError } from '../lib/core/errors.ts';
 import { assertBaselineName } from '../lib/core/results/baseline-name.ts';
 import { formatValue } from '../lib/core/results/compare.ts';
@@ -114,12 +113,14 @@ export async function runBaseline(
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+/** The command's entry (cli/k6-auth.ts): its exit code; a known error is one line on stderr. */
+export async function main(argv: string[]): Promise<number> {
   try {
-    process.stdout.write(await runBaseline(process.argv.slice(2)));
+    process.stdout.write(await runBaseline(argv));
+    return 0;
   } catch (error) {
     if (!(error instanceof UsageError) && !(error instanceof ToolkitError)) throw error;
     process.stderr.write(`k6-auth-toolkit baseline: ${error.message}\n`);
-    process.exitCode = 3;
+    return 3;
   }
 }

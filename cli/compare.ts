@@ -8,10 +8,8 @@
  * scenario, auth mode, target profile or protected path: each named); 3 a wrong command line or
  * an unreadable input.
  */
-import { realpathSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ToolkitError } from '../lib/core/errors.ts';
 import { type Comparison, compareRuns, describeRow } from '../lib/core/results/compare.ts';
 import {
@@ -130,12 +128,13 @@ export async function runCompare(argv: readonly string[], env: NodeJS.ProcessEnv
   return comparison.verdict === 'worse' ? EXIT.worse : EXIT.same;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+/** The command's entry (cli/k6-auth.ts): its exit code; a known error is one line on stderr. */
+export async function main(argv: string[]): Promise<number> {
   try {
-    process.exitCode = await runCompare(process.argv.slice(2), process.env);
+    return await runCompare(argv, process.env);
   } catch (error) {
     if (!(error instanceof UsageError) && !(error instanceof ToolkitError)) throw error;
     process.stderr.write(`k6-auth-toolkit compare: ${error.message}\n`);
-    process.exitCode = EXIT.usage;
+    return EXIT.usage;
   }
 }

@@ -21,11 +21,10 @@
  * `npm run distributed -- merge <instance folders…> [--out <folder>]` merges folders written
  * elsewhere (k6-operator runners, README "Running on a cluster"); the exit code is 0 or 99.
  */
-import { createWriteStream, existsSync, realpathSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ToolkitError } from '../lib/core/errors.ts';
 import {
   MergeError,
@@ -37,6 +36,7 @@ import { defaultResultsDir, renderSummaryOutputs } from '../lib/core/results/res
 import { isSecretKey } from '../lib/core/results/sanitize.ts';
 import { renderPhaseReport } from '../lib/core/results/scenario-report.ts';
 import type { SummaryData } from '../lib/core/results/summary-data.ts';
+import { ensureCatalogue } from './catalogue.ts';
 import { type InstanceFolder, readInstanceFolder, SAMPLES_FILE } from './instance-results.ts';
 import { k6RunArgs, webDashboardEnv } from './k6-command.ts';
 import { type K6Process, startK6 } from './k6-process.ts';
@@ -372,6 +372,12 @@ async function runDistributed(
 ): Promise<number> {
   const ports = await freePorts(command.instances);
   const plan = planDistributedRun(command.argv, command.instances, ports, process.env, Date.now());
+  if (plan.script.endsWith('.ts')) {
+    throw new UsageError(
+      `${plan.script}: a .ts scenario; reason: expected a catalogue scenario or a built .js script here, got a .ts file (bundle it with k6-auth run once, or npm run build)`,
+    );
+  }
+  await ensureCatalogue([plan.scenario]);
   if (!existsSync(plan.script)) {
     throw new UsageError(
       `${plan.script} not found; reason: expected a built scenario (run npm run build) or a script path, got none`,
@@ -428,14 +434,15 @@ async function runMerge(command: Extract<DistributedCommand, { kind: 'merge' }>)
   return exitCode;
 }
 
-async function main(argv: string[]): Promise<number> {
+async function runDistributedCommand(argv: string[]): Promise<number> {
   const command = parseDistributedArgs(argv);
   return command.kind === 'merge' ? runMerge(command) : runDistributed(command);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+/** The command's entry (cli/k6-auth.ts): its exit code; a known error is one line on stderr. */
+export async function main(argv: string[]): Promise<number> {
   try {
-    process.exitCode = await main(process.argv.slice(2));
+    return await runDistributedCommand(argv);
   } catch (error) {
     if (
       !(error instanceof K6NotFoundError) &&
@@ -446,6 +453,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.ar
       throw error;
     }
     process.stderr.write(`k6-auth-toolkit: ${error.message}\n`);
-    process.exitCode = 1;
+    return 1;
   }
 }

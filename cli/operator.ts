@@ -10,15 +10,16 @@
  * - the kubectl commands to create the ConfigMap, the Secret (from your shell's variables) and the
  *   results volume, to apply the TestRun, and to merge what the runners wrote (README).
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 import { formatUtcTimestamp } from '../lib/core/results/result-files.ts';
 import { isSecretKey } from '../lib/core/results/sanitize.ts';
+import { ensureCatalogue } from './catalogue.ts';
 import { MAX_INSTANCES } from './distributed.ts';
 import { startK6 } from './k6-process.ts';
+import { catalogueBundle } from './package-root.ts';
 import { K6_VERSION, K6NotFoundError, provisionK6 } from './provision-k6.ts';
 import { UsageError } from './run-scenario.ts';
 import {
@@ -64,7 +65,7 @@ export function planOperator(argv: readonly string[], nowMs: number): OperatorPl
   const [target, ...rest] = argv;
   if (!target || target.startsWith('-')) throw new UsageError(USAGE);
   const scenario = basename(target, '.js');
-  const script = target.endsWith('.js') ? target : join('dist', `${target}.js`);
+  const script = target.endsWith('.js') ? target : catalogueBundle(target);
   let parallelism: number | undefined;
   let separate = false;
   let name = `k6-${scenario}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
@@ -192,8 +193,9 @@ export function archiveArgs(plan: OperatorPlan, file: string): string[] {
   ];
 }
 
-async function main(argv: string[]): Promise<number> {
+async function runOperator(argv: string[]): Promise<number> {
   const plan = planOperator(argv, Date.now());
+  await ensureCatalogue([plan.scenario]);
   if (!existsSync(plan.script)) {
     throw new UsageError(
       `${plan.script} not found; reason: expected a built scenario (run npm run build) or a script path, got none`,
@@ -223,12 +225,13 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+/** The command's entry (cli/k6-auth.ts): its exit code; a known error is one line on stderr. */
+export async function main(argv: string[]): Promise<number> {
   try {
-    process.exitCode = await main(process.argv.slice(2));
+    return await runOperator(argv);
   } catch (error) {
     if (!(error instanceof K6NotFoundError) && !(error instanceof UsageError)) throw error;
     process.stderr.write(`k6-auth-toolkit: ${error.message}\n`);
-    process.exitCode = 1;
+    return 1;
   }
 }

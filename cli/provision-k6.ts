@@ -59,6 +59,18 @@ export function pinnedGoBin(goPath: string, version = K6_VERSION): string {
   return join(goPath, 'bin', 'k6-auth-toolkit', `v${version}`);
 }
 
+/**
+ * How to get k6, the official ways first (k6 is AGPL-3.0: users install it; the Go build is the
+ * fallback only).
+ */
+export const INSTALL_K6 =
+  `Install k6 v${K6_VERSION} one of the official ways, then put it on PATH or set K6_BIN: ` +
+  "Grafana's packages (apt, dnf, brew, winget, choco; https://grafana.com/docs/k6/latest/set-up/install-k6/), " +
+  'a release binary (https://github.com/grafana/k6/releases), ' +
+  `Docker (docker run --rm -i grafana/k6:${K6_VERSION} …, then K6_BIN to a wrapper script), ` +
+  'or in GitHub Actions grafana/setup-k6-action. ' +
+  'The fallback: install Go (https://go.dev/dl) and the toolkit builds the pinned k6 from its Go module.';
+
 export async function resolveK6(deps: ResolverDeps): Promise<Resolution> {
   const fromEnv = deps.env.K6_BIN;
   if (fromEnv) {
@@ -81,7 +93,7 @@ export async function resolveK6(deps: ResolverDeps): Promise<Resolution> {
   if (!go) {
     throw new K6NotFoundError(
       `k6 v${K6_VERSION} not found; reason: expected K6_BIN, k6 v${K6_VERSION} on PATH, or Go to build it, got none. ` +
-        `Install Go (https://go.dev/dl) or k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/), or set K6_BIN.`,
+        INSTALL_K6,
     );
   }
   const gobin = pinnedGoBin(await deps.goPath(go));
@@ -97,7 +109,7 @@ export async function resolveK6(deps: ResolverDeps): Promise<Resolution> {
   } catch (error) {
     throw new K6NotFoundError(
       `building k6 v${K6_VERSION} with Go failed; reason: ${(error as Error).message.trim()}. ` +
-        'Set K6_BIN to a k6 binary, or install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/).',
+        `Set K6_BIN to a k6 binary. ${INSTALL_K6}`,
     );
   }
   if ((await deps.versionOf(built)) !== K6_VERSION) {

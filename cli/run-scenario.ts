@@ -14,10 +14,9 @@
  * summary.md itself, with the error k6 printed (lib/core/results/run-failure.ts): k6's stderr
  * goes to the terminal as it comes and a bounded part of it is kept for that.
  */
-import { existsSync, realpathSync } from 'node:fs';
-import { mkdir, readdir, rename, rmdir, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { defaultResultsDir } from '../lib/core/results/result-files.ts';
 import {
   findRunFailure,
@@ -26,9 +25,11 @@ import {
   type RunFailure,
 } from '../lib/core/results/run-failure.ts';
 import { isSecretKey } from '../lib/core/results/sanitize.ts';
+import { bundleUserScenario, ensureCatalogue } from './catalogue.ts';
 import { k6RunArgs, webDashboardEnv, withK6Outputs } from './k6-command.ts';
 import { ErrorLineKeeper } from './k6-error-lines.ts';
 import { startK6 } from './k6-process.ts';
+import { catalogueBundle } from './package-root.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
 import { writeResultPage } from './result-page.ts';
 import { refuseSecretEnvArgs, SecretArgumentError } from './secret-args.ts';
@@ -38,6 +39,8 @@ export interface RunPlan {
   scenario: string;
   /** The bundle k6 runs. */
   script: string;
+  /** The user's TypeScript scenario bundled into `script` first (k6-auth run my-test.ts). */
+  bundleFrom?: string;
   /** Where the results end up. */
   resultsDir: string;
   /** Where k6 writes them first: a hidden sibling of `resultsDir`, so the rename stays on one file system. */
@@ -53,8 +56,11 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+const CATALOGUE_HINT =
+  'smoke, load, soak, stress, spike, capacity, login-storm, refresh-storm, session-churn';
+
 const USAGE =
-  'usage: npm run scenario -- <scenario | path/to/script.js> [k6 run arguments…], e.g. npm run scenario -- smoke -e AUTH_MODE=dual';
+  'usage: npm run scenario -- <scenario | path/to/script.js | path/to/script.ts> [k6 run arguments…], e.g. npm run scenario -- smoke -e AUTH_MODE=dual';
 
 /** Takes `-e RESULTS_DIR=…` / `--env RESULTS_DIR=…` out of the k6 arguments: the wrapper owns it. */
 export function extractResultsDir(args: readonly string[]): {
@@ -80,7 +86,11 @@ export function extractResultsDir(args: readonly string[]): {
 
 /**
  * Works out what to run and where results go, without touching anything.
- * `argv` is what follows `npm run scenario --`; `nowMs` names the default folder.
+ * `argv` is what follows `k6-auth run` (`npm run scenario --`); `nowMs` names the default folder.
+ * A `.js` path runs as is; a `.ts` path is bundled first into a hidden folder beside the results
+ * (k6 has no npm resolution, and its own TypeScript loading cannot import the package by name);
+ * any other name is a catalogue scenario, the package's `dist/<name>.js`. Paths and the results
+ * folder are the user's, from the working directory.
  */
 export function planRun(
   argv: readonly string[],
@@ -90,15 +100,21 @@ export function planRun(
 ): RunPlan {
   const [target, ...userArgs] = argv;
   if (!target || target.startsWith('-')) throw new UsageError(USAGE);
-  const isPath = target.endsWith('.js');
-  const scenario = basename(target, '.js');
-  const script = isPath ? target : join('dist', `${target}.js`);
+  const isTypeScript = target.endsWith('.ts');
+  const scenario = basename(target).replace(/\.(js|ts)$/, '');
   const { rest, resultsDir: fromArgs } = extractResultsDir(userArgs);
   const resultsDir = fromArgs || env.RESULTS_DIR || defaultResultsDir(scenario, nowMs);
   const stagingDir = join(dirname(resultsDir), `.${basename(resultsDir)}.staging-${pid}`);
+  const buildDir = join(dirname(resultsDir), `.${basename(resultsDir)}.build-${pid}`);
+  const script = target.endsWith('.js')
+    ? target
+    : isTypeScript
+      ? join(buildDir, `${scenario}.js`)
+      : catalogueBundle(target);
   return {
     scenario,
     script,
+    ...(isTypeScript ? { bundleFrom: target } : {}),
     resultsDir,
     stagingDir,
     k6Args: k6RunArgs({ args: rest, env: { RESULTS_DIR: stagingDir }, script }),
@@ -243,13 +259,32 @@ async function runK6(k6: string, args: string[], env: NodeJS.ProcessEnv): Promis
   return { exitCode, stderr: kept.text() };
 }
 
-async function main(argv: string[]): Promise<number> {
+async function runScenario(argv: string[]): Promise<number> {
   // Before anything else, so no k6 run, results folder or summary ever holds the value.
   refuseSecretEnvArgs(argv, 'npm run scenario');
   const plan = planRun(argv, process.env, Date.now());
+  if (plan.bundleFrom !== undefined) {
+    if (!existsSync(plan.bundleFrom)) {
+      throw new UsageError(
+        `${plan.bundleFrom} not found; reason: expected a scenario file, got none at ${resolve(plan.bundleFrom)}`,
+      );
+    }
+    await bundleUserScenario(plan.bundleFrom, dirname(plan.script));
+  } else if (plan.script === catalogueBundle(plan.scenario)) {
+    await ensureCatalogue([plan.scenario]);
+  }
+  try {
+    return await runPlan(plan, argv);
+  } finally {
+    if (plan.bundleFrom !== undefined)
+      await rm(dirname(plan.script), { recursive: true, force: true });
+  }
+}
+
+async function runPlan(plan: RunPlan, argv: readonly string[]): Promise<number> {
   if (!existsSync(plan.script)) {
     throw new UsageError(
-      `${plan.script} not found; reason: expected a built scenario (run npm run build) or a script path, got none`,
+      `${plan.script} not found; reason: expected a catalogue scenario (${CATALOGUE_HINT}) or a script path (.js, .ts), got none`,
     );
   }
   const { path: k6 } = await provisionK6();
@@ -294,10 +329,10 @@ async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-// realpath: Node loads the main module by its real path, so a symlinked script must compare so too.
-if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+/** The command's entry (cli/k6-auth.ts): its exit code; a known error is one line on stderr. */
+export async function main(argv: string[]): Promise<number> {
   try {
-    process.exitCode = await main(process.argv.slice(2));
+    return await runScenario(argv);
   } catch (error) {
     if (
       !(error instanceof K6NotFoundError) &&
@@ -307,6 +342,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.ar
       throw error;
     }
     process.stderr.write(`k6-auth-toolkit: ${error.message}\n`);
-    process.exitCode = error instanceof SecretArgumentError ? error.exitCode : 1;
+    return error instanceof SecretArgumentError ? error.exitCode : 1;
   }
 }

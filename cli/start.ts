@@ -9,11 +9,9 @@
  * The exit code is k6's: 0 when every run passed, 99 when a threshold was crossed, another code
  * when a run failed. Extra arguments go to every `k6 run` (`npm start -- -e VUS=10`).
  */
-import { realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   CONFIDENTIAL_CLIENT_ID,
   CONFIDENTIAL_CLIENT_SECRET,
@@ -37,8 +35,10 @@ import { formatUtcTimestamp } from '../lib/core/results/result-files.ts';
 import type { SummaryData } from '../lib/core/results/summary-data.ts';
 import { createApp } from '../server/app.ts';
 import { type ListeningServer, startServer } from '../server/listen.ts';
+import { ensureCatalogue } from './catalogue.ts';
 import { k6EnvArgs, k6RunFlags } from './k6-command.ts';
 import { startK6 } from './k6-process.ts';
+import { PACKAGE_ROOT } from './package-root.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
 import { planRun, publishResults, runWithResultPage } from './run-scenario.ts';
 import { refuseSecretEnvArgs, SecretArgumentError } from './secret-args.ts';
@@ -80,7 +80,7 @@ async function startIdentityProvider(): Promise<Idp> {
  * as its resource (RFC 8707). That is the API's shape, so it goes in a profile file, not in `-e`.
  */
 async function writeServiceProfile(idp: Idp, folder: string): Promise<string> {
-  const shipped = new URL('../profiles/oauth2-client-credentials.json', import.meta.url);
+  const shipped = join(PACKAGE_ROOT, 'profiles', 'oauth2-client-credentials.json');
   const profile = {
     ...JSON.parse(await readFile(shipped, 'utf8')),
     oauth: { resource: idp.apiResource },
@@ -236,7 +236,7 @@ function durationMs(duration: string): number {
 }
 
 /** The whole demo; resolves to the exit code. */
-export async function main(extraK6Args: readonly string[] = []): Promise<number> {
+export async function runDemo(extraK6Args: readonly string[] = []): Promise<number> {
   // Its own secrets (the demo clients') go to k6 directly; a user's on npm's command line do not.
   refuseSecretEnvArgs(extraK6Args, 'npm start');
   const startedAtMs = Date.now();
@@ -246,8 +246,8 @@ export async function main(extraK6Args: readonly string[] = []): Promise<number>
   );
 
   let stepStart = Date.now();
-  const { buildScenarios } = await import('../build.mjs');
-  const bundles = await buildScenarios();
+  // In a source checkout the scenarios are rebuilt each time; installed, they ship prebuilt.
+  const bundles = await ensureCatalogue(['smoke'], true);
   // The controller is written beside the scenarios: count only these.
   const scenarios = bundles.filter(
     ({ file }) => !file.endsWith('controller.js') && !file.endsWith('identity-provider.js'),
@@ -350,13 +350,13 @@ export async function main(extraK6Args: readonly string[] = []): Promise<number>
   return exitCode;
 }
 
-// realpath: Node loads the main module by its real path, so a symlinked script must compare so too.
-if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+/** The command's entry (cli/k6-auth.ts): its exit code; a known error is one line on stderr. */
+export async function main(argv: string[]): Promise<number> {
   try {
-    process.exitCode = await main(process.argv.slice(2));
+    return await runDemo(argv);
   } catch (error) {
     if (!(error instanceof K6NotFoundError) && !(error instanceof SecretArgumentError)) throw error;
     process.stderr.write(`k6-auth-toolkit: ${error.message}\n`);
-    process.exitCode = error instanceof SecretArgumentError ? error.exitCode : 1;
+    return error instanceof SecretArgumentError ? error.exitCode : 1;
   }
 }

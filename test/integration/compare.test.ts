@@ -61,7 +61,16 @@ async function compare(baseline: string, current: string, out: string): Promise<
   const run = await runToEnd(
     process.execPath,
     // tsx by its URL: the working folder is a sandbox without node_modules.
-    ['--import', TSX, join(REPO_ROOT, 'cli/compare.ts'), baseline, current, '--out', out],
+    [
+      '--import',
+      TSX,
+      join(REPO_ROOT, 'cli/k6-auth.ts'),
+      'compare',
+      baseline,
+      current,
+      '--out',
+      out,
+    ],
     { cwd: dir, env: { ...process.env, GITHUB_ACTIONS: 'true' }, timeoutMs: 30_000 },
   );
   const json = JSON.parse(await readFile(join(out, 'compare.json'), 'utf8'));

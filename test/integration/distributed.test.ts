@@ -39,7 +39,7 @@ interface Outcome {
 }
 
 function distributed(args: string[], timeoutMs = 60_000): Promise<Finished> {
-  return runScript('cli/distributed.ts', args, { timeoutMs });
+  return runScript('cli/k6-auth.ts', ['distributed', ...args], { timeoutMs });
 }
 
 /** Every `http_req_duration` of a protected request in the instances' raw k6 samples. */

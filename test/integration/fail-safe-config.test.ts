@@ -47,7 +47,7 @@ describe('configuration errors and false passes (issue 11, items 5 and 6)', () =
     resultsDir: string,
     env: NodeJS.ProcessEnv = {},
   ): Promise<Finished> {
-    return runScript('cli/run-scenario.ts', args, {
+    return runScript('cli/k6-auth.ts', ['run', ...args], {
       env: { ...process.env, RESULTS_DIR: resultsDir, ...env },
       timeoutMs: 60_000,
     });

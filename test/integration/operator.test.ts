@@ -46,8 +46,9 @@ describe('npm run operator', () => {
     dir = await mkdtemp(join(tmpdir(), 'k6-operator-'));
     validate = await testRunValidator();
     const run = await runScript(
-      'cli/operator.ts',
+      'cli/k6-auth.ts',
       [
+        'operator',
         'load',
         '--parallelism',
         '4',

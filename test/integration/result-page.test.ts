@@ -32,7 +32,7 @@ after(async () => {
 });
 
 function runScenario(args: string[], resultsDir: string): Promise<Finished> {
-  return runScript('cli/run-scenario.ts', [...args, '--quiet', '--no-usage-report'], {
+  return runScript('cli/k6-auth.ts', ['run', ...args, '--quiet', '--no-usage-report'], {
     env: { ...process.env, RESULTS_DIR: resultsDir },
     timeoutMs: 90_000,
   });

@@ -27,7 +27,7 @@ const SECRETS = [
 
 /** `npm run scenario -- args…` with `env`. */
 function runScenario(args: string[], env: NodeJS.ProcessEnv): Promise<Finished> {
-  return runScript('cli/run-scenario.ts', args, { env, timeoutMs: 60_000 });
+  return runScript('cli/k6-auth.ts', ['run', ...args], { env, timeoutMs: 60_000 });
 }
 
 describe('results files from a real k6 run', () => {

@@ -22,7 +22,7 @@ const PATHS: Record<string, string> = {
 const TIMEOUT_MS = 180_000;
 
 function runStart(args: string[], env: NodeJS.ProcessEnv): Promise<Finished> {
-  return runScript('cli/start.ts', args, { env, timeoutMs: TIMEOUT_MS });
+  return runScript('cli/k6-auth.ts', ['demo', ...args], { env, timeoutMs: TIMEOUT_MS });
 }
 
 describe('npm start', () => {

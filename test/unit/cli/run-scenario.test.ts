@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { PACKAGE_ROOT } from '../../../cli/package-root.ts';
 import {
   knownSecrets,
   planRun,
@@ -15,10 +16,10 @@ import {
 const nowMs = Date.UTC(2025, 10, 30, 7, 27, 12);
 
 describe('planRun', () => {
-  it('runs dist/<scenario>.js into results/<scenario>-<UTC timestamp> through a hidden staging folder', () => {
+  it("runs the package's dist/<scenario>.js (a catalogue scenario) into results/<scenario>-<UTC timestamp> through a hidden staging folder", () => {
     const plan = planRun(['smoke', '-e', 'AUTH_MODE=dual'], { PATH: '/bin' }, nowMs, 4242);
     assert.equal(plan.scenario, 'smoke');
-    assert.equal(plan.script, join('dist', 'smoke.js'));
+    assert.equal(plan.script, join(PACKAGE_ROOT, 'dist', 'smoke.js'));
     assert.equal(plan.resultsDir, 'results/smoke-20251130T072712Z');
     assert.equal(plan.stagingDir, join('results', '.smoke-20251130T072712Z.staging-4242'));
     assert.deepEqual(plan.k6Args, [
@@ -27,7 +28,7 @@ describe('planRun', () => {
       'AUTH_MODE=dual',
       '-e',
       `RESULTS_DIR=${plan.stagingDir}`,
-      join('dist', 'smoke.js'),
+      join(PACKAGE_ROOT, 'dist', 'smoke.js'),
     ]);
     assert.deepEqual(plan.env, {
       PATH: '/bin',
@@ -53,7 +54,7 @@ describe('planRun', () => {
       '2',
       '-e',
       `RESULTS_DIR=${join('out', '.a.staging-1')}`,
-      join('dist', 'soak.js'),
+      join(PACKAGE_ROOT, 'dist', 'soak.js'),
     ]);
     assert.equal(planRun(['soak', '--env=RESULTS_DIR=out/c'], {}, nowMs, 1).resultsDir, 'out/c');
     assert.equal(planRun(['soak'], { RESULTS_DIR: 'out/b' }, nowMs, 1).resultsDir, 'out/b');
@@ -66,6 +67,15 @@ describe('planRun', () => {
     assert.equal(plan.env.K6_WEB_DASHBOARD_PERIOD, '5s');
   });
 
+  it('bundles a .ts path first into a hidden folder beside the results, runs the bundle, and names the scenario after the file', () => {
+    const plan = planRun(['load-tests/scenario.ts', '-e', 'VUS=2'], {}, nowMs, 7);
+    assert.equal(plan.scenario, 'scenario');
+    assert.equal(plan.bundleFrom, 'load-tests/scenario.ts');
+    assert.equal(plan.script, join('results', '.scenario-20251130T072712Z.build-7', 'scenario.js'));
+    assert.equal(plan.resultsDir, 'results/scenario-20251130T072712Z');
+    assert.equal(plan.k6Args.at(-1), plan.script);
+  });
+
   it('rejects a missing scenario with the usage line', () => {
     for (const argv of [[], ['-e', 'X=1']]) {
       assert.throws(
@@ -73,7 +83,7 @@ describe('planRun', () => {
         (error: unknown) =>
           error instanceof UsageError &&
           error.message ===
-            'usage: npm run scenario -- <scenario | path/to/script.js> [k6 run arguments…], e.g. npm run scenario -- smoke -e AUTH_MODE=dual',
+            'usage: npm run scenario -- <scenario | path/to/script.js | path/to/script.ts> [k6 run arguments…], e.g. npm run scenario -- smoke -e AUTH_MODE=dual',
       );
     }
   });

@@ -7,6 +7,7 @@
  * however k6 ended.
  */
 import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 
 /** How long k6 gets after SIGTERM (it runs handleSummary) before it is killed. */
 export const KILL_AFTER_TERM_MS = 5000;
@@ -76,6 +77,16 @@ function stdioOf(output: K6Output): 'inherit' | 'ignore' | 'pipe' {
   return typeof output === 'function' ? 'pipe' : output;
 }
 
+/**
+ * `env` with `PWD` naming the folder k6 really runs in, when `env` has one: the toolkit resolves
+ * the files named with `-e` from `PWD` (lib/core/file-paths.ts), and a shell's `PWD` is stale
+ * when the caller was itself started with another working folder (a test, a CI step, npx).
+ * An environment without `PWD` (an isolated one) stays without.
+ */
+export function withWorkingDir(env: NodeJS.ProcessEnv, cwd: string | undefined): NodeJS.ProcessEnv {
+  return env.PWD === undefined ? env : { ...env, PWD: resolve(cwd ?? process.cwd()) };
+}
+
 /** Starts k6 with `options.args`; see {@link StartK6Options} for what each option does. */
 export function startK6(options: StartK6Options): K6Process {
   const stdout = options.stdout ?? 'inherit';
@@ -87,7 +98,7 @@ export function startK6(options: StartK6Options): K6Process {
     command === undefined ? options.args : [...viaArgs, options.k6, ...options.args],
     {
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-      env: options.env ?? process.env,
+      env: withWorkingDir(options.env ?? process.env, options.cwd),
       stdio: [options.stdin ?? 'ignore', stdioOf(stdout), stdioOf(stderr)],
     },
   );

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { type K6Signal, startK6 } from '../../../cli/k6-process.ts';
+import { type K6Signal, startK6, withWorkingDir } from '../../../cli/k6-process.ts';
 
 const node = process.execPath;
 const K6_PROCESS_URL = new URL('../../../cli/k6-process.ts', import.meta.url).href;
@@ -128,5 +128,16 @@ describe('startK6', () => {
       'k6 got SIGTERM',
       'wrapper exit 7',
     ]);
+  });
+});
+
+describe('withWorkingDir', () => {
+  it('sets PWD to the folder k6 runs in, so -e paths resolve from it, and adds none to an environment without PWD', () => {
+    assert.deepEqual(withWorkingDir({ PWD: '/stale', HOME: '/h' }, '/work/user'), {
+      PWD: '/work/user',
+      HOME: '/h',
+    });
+    assert.equal(withWorkingDir({ PWD: '/stale' }, undefined).PWD, process.cwd());
+    assert.deepEqual(withWorkingDir({ HOME: '/h' }, '/work/user'), { HOME: '/h' });
   });
 });

@@ -40,6 +40,7 @@ import { ensureCatalogue } from './catalogue.ts';
 import { type InstanceFolder, readInstanceFolder, SAMPLES_FILE } from './instance-results.ts';
 import { k6RunArgs, webDashboardEnv } from './k6-command.ts';
 import { type K6Process, startK6 } from './k6-process.ts';
+import { catalogueBundle } from './package-root.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
 import { extractResultsDir, planRun, publishResults, UsageError } from './run-scenario.ts';
 
@@ -372,12 +373,13 @@ async function runDistributed(
 ): Promise<number> {
   const ports = await freePorts(command.instances);
   const plan = planDistributedRun(command.argv, command.instances, ports, process.env, Date.now());
-  if (plan.script.endsWith('.ts')) {
+  const target = command.argv[0] ?? '';
+  if (target.endsWith('.ts')) {
     throw new UsageError(
-      `${plan.script}: a .ts scenario; reason: expected a catalogue scenario or a built .js script here, got a .ts file (bundle it with k6-auth run once, or npm run build)`,
+      `cannot split ${target}; reason: expected a catalogue scenario or a bundled .js script, got a .ts file (bundle it first, e.g. with esbuild and k6 external)`,
     );
   }
-  await ensureCatalogue([plan.scenario]);
+  if (plan.script === catalogueBundle(plan.scenario)) await ensureCatalogue([plan.scenario]);
   if (!existsSync(plan.script)) {
     throw new UsageError(
       `${plan.script} not found; reason: expected a built scenario (run npm run build) or a script path, got none`,

@@ -195,7 +195,7 @@ export function archiveArgs(plan: OperatorPlan, file: string): string[] {
 
 async function runOperator(argv: string[]): Promise<number> {
   const plan = planOperator(argv, Date.now());
-  await ensureCatalogue([plan.scenario]);
+  if (plan.script === catalogueBundle(plan.scenario)) await ensureCatalogue([plan.scenario]);
   if (!existsSync(plan.script)) {
     throw new UsageError(
       `${plan.script} not found; reason: expected a built scenario (run npm run build) or a script path, got none`,

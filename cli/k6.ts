@@ -7,12 +7,12 @@
  */
 import { startK6 } from './k6-process.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
-import { refuseSecretEnvArgs, SecretArgumentError } from './secret-args.ts';
+import { invokedAs, refuseSecretEnvArgs, SecretArgumentError } from './secret-args.ts';
 
 /** The command's entry (cli/k6-auth.ts): k6's exit code; a known error is one line on stderr. */
 export async function main(argv: string[]): Promise<number> {
   try {
-    refuseSecretEnvArgs(argv, 'k6-auth k6');
+    refuseSecretEnvArgs(argv, invokedAs('k6', 'k6'));
     const { path } = await provisionK6();
     const k6 = startK6({
       k6: path,

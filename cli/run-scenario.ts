@@ -32,7 +32,7 @@ import { startK6 } from './k6-process.ts';
 import { catalogueBundle } from './package-root.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
 import { writeResultPage } from './result-page.ts';
-import { refuseSecretEnvArgs, SecretArgumentError } from './secret-args.ts';
+import { invokedAs, refuseSecretEnvArgs, SecretArgumentError } from './secret-args.ts';
 import { startSeriesCapture } from './series-capture.ts';
 
 export interface RunPlan {
@@ -261,7 +261,7 @@ async function runK6(k6: string, args: string[], env: NodeJS.ProcessEnv): Promis
 
 async function runScenario(argv: string[]): Promise<number> {
   // Before anything else, so no k6 run, results folder or summary ever holds the value.
-  refuseSecretEnvArgs(argv, 'npm run scenario');
+  refuseSecretEnvArgs(argv, invokedAs('scenario', 'run'));
   const plan = planRun(argv, process.env, Date.now());
   if (plan.bundleFrom !== undefined) {
     if (!existsSync(plan.bundleFrom)) {

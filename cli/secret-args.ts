@@ -81,17 +81,34 @@ export class SecretArgumentError extends ToolkitError {
 export function secretArgumentMessage(secretNames: readonly string[], command: string): string {
   const list = secretNames.map((name) => `-e ${name}=…`).join(', ');
   const prefix = secretNames.map((name) => `${name}="$${name}"`).join(' ');
-  const lines = [
-    `Refusing ${list} on the command line (SECRET_ON_COMMAND_LINE); reason: expected secrets from the environment or a k6 secret source, got ${secretNames.length === 1 ? 'a value' : 'values'} in npm's arguments.`,
-    `npm has already printed this command line with the value in it (the "> node …" line above), and so may your terminal log, CI log or shell history: if the value is real, rotate it.`,
-    `Pass it in the environment instead (k6 run reads the environment into __ENV): ${prefix} ${command} -- …`,
-  ];
+  const values = secretNames.length === 1 ? 'a value' : 'values';
+  const underNpm = command.startsWith('npm ');
+  const lines = underNpm
+    ? [
+        `Refusing ${list} on the command line (SECRET_ON_COMMAND_LINE); reason: expected secrets from the environment or a k6 secret source, got ${values} in npm's arguments.`,
+        `npm has already printed this command line with the value in it (the "> node …" line above), and so may your terminal log, CI log or shell history: if the value is real, rotate it.`,
+        `Pass it in the environment instead (k6 run reads the environment into __ENV): ${prefix} ${command} -- …`,
+      ]
+    : [
+        `Refusing ${list} on the command line (SECRET_ON_COMMAND_LINE); reason: expected secrets from the environment or a k6 secret source, got ${values} in the command's arguments.`,
+        'Your terminal log, CI log or shell history may hold this command line with the value in it: if the value is real, rotate it.',
+        `Pass it in the environment instead (k6 run reads the environment into __ENV): ${prefix} ${command} …`,
+      ];
   if (secretNames.includes('AUTH_PASSWORD')) {
     lines.push(
       'or, for the password, a k6 secret source (redacted by k6): -e AUTH_PASSWORD_SECRET=<name> --secret-source=file=secrets.txt (a line <name>=<password>; keep the file out of git)',
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * How the user started `cliCommand`: `npm run <npmScript>` (`npm start`) when npm runs that script
+ * (npm sets `npm_lifecycle_event`), else `k6-auth <cliCommand>`; the refusal quotes it back.
+ */
+export function invokedAs(npmScript: string, cliCommand: string, env = process.env): string {
+  if (env.npm_lifecycle_event !== npmScript) return `k6-auth ${cliCommand}`;
+  return npmScript === 'start' ? 'npm start' : `npm run ${npmScript}`;
 }
 
 /** Throws `SecretArgumentError` when `args` give a secret setting a value with `-e`. */

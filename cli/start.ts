@@ -41,7 +41,7 @@ import { startK6 } from './k6-process.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
 import { K6NotFoundError, provisionK6 } from './provision-k6.ts';
 import { planRun, publishResults, runWithResultPage } from './run-scenario.ts';
-import { refuseSecretEnvArgs, SecretArgumentError } from './secret-args.ts';
+import { invokedAs, refuseSecretEnvArgs, SecretArgumentError } from './secret-args.ts';
 
 const MODES: readonly AuthMode[] = [
   'session',
@@ -238,7 +238,7 @@ function durationMs(duration: string): number {
 /** The whole demo; resolves to the exit code. */
 export async function runDemo(extraK6Args: readonly string[] = []): Promise<number> {
   // Its own secrets (the demo clients') go to k6 directly; a user's on npm's command line do not.
-  refuseSecretEnvArgs(extraK6Args, 'npm start');
+  refuseSecretEnvArgs(extraK6Args, invokedAs('start', 'demo'));
   const startedAtMs = Date.now();
   const steps = 4 + MODES.length;
   say(

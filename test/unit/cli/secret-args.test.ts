@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   findSecretEnvArgs,
+  invokedAs,
   refuseSecretEnvArgs,
   SecretArgumentError,
   secretArgumentMessage,
@@ -92,7 +93,28 @@ describe('refuseSecretEnvArgs', () => {
   });
 });
 
+describe('invokedAs', () => {
+  it('names the npm script when npm runs it, else the k6-auth command', () => {
+    assert.equal(
+      invokedAs('scenario', 'run', { npm_lifecycle_event: 'scenario' }),
+      'npm run scenario',
+    );
+    assert.equal(invokedAs('start', 'demo', { npm_lifecycle_event: 'start' }), 'npm start');
+    assert.equal(invokedAs('scenario', 'run', {}), 'k6-auth run');
+    assert.equal(invokedAs('k6', 'k6', { npm_lifecycle_event: 'test' }), 'k6-auth k6');
+  });
+});
+
 describe('secretArgumentMessage', () => {
+  it("outside npm, says to pass the value in the environment of the k6-auth command, without npm's -- ", () => {
+    assert.equal(
+      secretArgumentMessage(['CLIENT_SECRET'], 'k6-auth run'),
+      "Refusing -e CLIENT_SECRET=… on the command line (SECRET_ON_COMMAND_LINE); reason: expected secrets from the environment or a k6 secret source, got a value in the command's arguments.\n" +
+        'Your terminal log, CI log or shell history may hold this command line with the value in it: if the value is real, rotate it.\n' +
+        'Pass it in the environment instead (k6 run reads the environment into __ENV): CLIENT_SECRET="$CLIENT_SECRET" k6-auth run …',
+    );
+  });
+
   it('says npm echoed the line, to rotate a real value, and how to pass it in the environment', () => {
     assert.equal(
       secretArgumentMessage(['CLIENT_SECRET'], 'npm run scenario'),

@@ -22,8 +22,10 @@
  *
  * `node build.mjs [<scenarios dir> [<out dir>]]` builds another folder (tests use it) and no
  * library; the bundles are also importable as `buildScenarios({ scenariosDir, outDir })`, any
- * entry files as `bundleForK6(entryPoints, outDir)`, and the library as `buildLibrary()`. Every
- * build first regenerates lib/core/scenario/threshold-profiles.ts from thresholds/*.json.
+ * entry files as `bundleForK6(entryPoints, outDir)`, and the library as `buildLibrary()`.
+ * `npm run build` first regenerates lib/core/scenario/threshold-profiles.ts from thresholds/*.json;
+ * the other entries only read it, so `k6-auth run file.ts` in an installed package writes nothing
+ * inside node_modules (a unit test keeps the committed module in step with the JSON files).
  */
 import { execFile } from 'node:child_process';
 import { realpathSync } from 'node:fs';
@@ -166,8 +168,11 @@ export async function buildScenarios({
  * `sourcemap: false` leaves the inline source map out (the bench measures what it costs per VU);
  * users' builds always have it. `alias` maps import names to files (esbuild's alias).
  */
-export async function bundleForK6(entryPoints, outDir, { sourcemap = true, banner, alias = {} } = {}) {
-  await writeThresholdProfiles();
+export async function bundleForK6(
+  entryPoints,
+  outDir,
+  { sourcemap = true, banner, alias = {} } = {},
+) {
   const settings = {
     bundle: true,
     format: 'esm',
@@ -244,6 +249,7 @@ if (invokedDirectly) {
     const options = {};
     if (scenariosDir !== undefined) options.scenariosDir = scenariosDir;
     if (outDir !== undefined) options.outDir = outDir;
+    await writeThresholdProfiles();
     const built = await buildScenarios(options);
     if (scenariosDir === undefined) built.push(...(await buildLibrary()));
     for (const { file, bytes } of built) {

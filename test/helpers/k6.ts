@@ -40,6 +40,8 @@ export interface K6RunOptions {
    * that serves modules over https with its own certificate.
    */
   processEnv?: Record<string, string>;
+  /** The folder k6 runs in (its cwd and `PWD`; default: the repository root). */
+  cwd?: string;
 }
 
 /** One metric in the summary export: trend stats, counter count/rate, rate passes/fails/value… */
@@ -92,7 +94,8 @@ export async function runK6(options: K6RunOptions): Promise<K6Run> {
   const pointsFile = join(dir, 'points.jsonl');
   const resultsDir = join(dir, 'results');
   await mkdir(resultsDir, { recursive: true });
-  const env = { PWD: REPO_ROOT.replace(/\/$/, ''), RESULTS_DIR: resultsDir, ...options.env };
+  const cwd = options.cwd ?? REPO_ROOT;
+  const env = { PWD: cwd.replace(/\/$/, ''), RESULTS_DIR: resultsDir, ...options.env };
   const args = k6RunArgs({
     ...UNATTENDED_RUN,
     summaryExport: summaryFile,
@@ -105,6 +108,7 @@ export async function runK6(options: K6RunOptions): Promise<K6Run> {
     const { code, timedOut, stdout, stderr, elapsedMs } = await runK6Command(args, {
       // k6 itself needs only HOME/PATH-like basics; nothing from here reaches __ENV (see above).
       env: { ...minimalK6ProcessEnv(process.env, tmpdir()), ...options.processEnv },
+      cwd,
       timeoutMs: options.timeoutMs,
     });
     const summaryText = await readFile(summaryFile, 'utf8').catch(() => '');

@@ -9,47 +9,24 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
 import { buildLibrary } from '../../build.mjs';
+import { type K6Run, type K6RunOptions, REPO_ROOT, runK6, SHORT_LEEWAY } from '../helpers/k6.ts';
 import {
-  checkTotals,
-  counterCount,
-  findLeaks,
-  type K6Run,
-  type K6RunOptions,
-  REPO_ROOT,
-  rateSamples,
-  runK6,
-  SHORT_LEEWAY,
-} from '../helpers/k6.ts';
+  assertLoggedInAndRefreshed,
+  serveFolderOverHttps,
+  USER_VUS,
+  userScript,
+} from '../helpers/library-user.ts';
 import { referenceServerForSuite } from '../helpers/reference-server.ts';
 
-const VUS = 2;
 const TIMEOUT_MS = 60_000;
 const VERSION = '0.1.0';
-
-/** A user's script: the library's request helpers, thresholds and summary, imported from `from`. */
-function userScript(from: string, language: 'js' | 'ts'): string {
-  const typed = language === 'ts' ? ': void' : '';
-  return [
-    "import { sleep } from 'k6';",
-    `import { protectedCall, summaryHandler, withThresholds } from '${from}';`,
-    `export const options = withThresholds({ vus: ${VUS}, duration: '4s' }, 'smoke');`,
-    "export const handleSummary = summaryHandler('library-user');",
-    `export default function ()${typed} {`,
-    '  protectedCall();',
-    '  sleep(0.05);',
-    '}',
-    '',
-  ].join('\n');
-}
 
 describe('the k6 library, imported the ways a k6 user does, run by k6 against the reference server', () => {
   const server = referenceServerForSuite({ ACCESS_TTL: '2' });
@@ -85,81 +62,34 @@ describe('the k6 library, imported the ways a k6 user does, run by k6 against th
     });
   }
 
-  /** One login per VU, refreshes counted alike by k6 and the server, nothing failed. */
-  async function assertLoggedInAndRefreshed(run: K6Run, vus = VUS): Promise<void> {
-    assert.equal(run.timedOut, false);
-    assert.equal(run.code, 0, `stderr tail: ${run.stderr.slice(-1500)}`);
-    assert.ok(run.summary);
-    const stats = await server.stats();
-    assert.equal(counterCount(run.summary, 'auth_logins'), vus);
-    assert.equal(stats.logins, vus);
-    const refreshes = counterCount(run.summary, 'auth_refreshes');
-    assert.ok(refreshes >= vus, `expected at least one refresh per VU in 4 s, got ${refreshes}`);
-    assert.equal(stats.refreshes, refreshes, 'the server counted what k6 counted');
-    assert.equal(counterCount(run.summary, 'auth_relogins'), 0);
-    assert.equal(counterCount(run.summary, 'auth_expired_rejections'), 0);
-    assert.equal(stats.expiredCredentialRejections, 0);
-    assert.equal(rateSamples(run.summary, 'auth_errors').trues, 0);
-    assert.equal(rateSamples(run.summary, 'http_req_failed').trues, 0);
-    const checks = checkTotals(run.summary);
-    assert.equal(checks.fails, 0);
-    assert.equal(checks.passes, stats.requests.protected);
-    assert.deepEqual(findLeaks(run), []);
-  }
-
   it('runs a plain .js script that imports the prebuilt folder by relative path', async () => {
     const from = `../vendor/k6-auth-toolkit/${VERSION}/index.js`;
     const script = await write('tests/plain.js', userScript(from, 'js'));
-    await assertLoggedInAndRefreshed(await run(script));
+    await assertLoggedInAndRefreshed(await run(script), server);
   });
 
   it('runs a .ts script that k6 strips itself, importing the same folder', async () => {
     const from = `../vendor/k6-auth-toolkit/${VERSION}/index.js`;
     const script = await write('tests/typed.ts', userScript(from, 'ts'));
-    await assertLoggedInAndRefreshed(await run(script));
+    await assertLoggedInAndRefreshed(await run(script), server);
   });
 
   it('runs a script that imports the folder by a versioned https URL, served from loopback', async () => {
-    const tls = join(dir, 'tls');
-    await mkdir(tls);
-    const [key, cert] = [join(tls, 'key.pem'), join(tls, 'cert.pem')];
-    await promisify(execFile)('openssl', [
-      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'],
-      ...['-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'],
-      ...['-addext', 'subjectAltName=IP:127.0.0.1'],
-    ]);
-    const served: string[] = [];
-    const files = join(dir, 'vendor');
-    const https = createServer(
-      { key: await readFile(key), cert: await readFile(cert) },
-      (req, res) => {
-        const path = new URL(req.url ?? '/', 'https://127.0.0.1').pathname;
-        served.push(path);
-        readFile(join(files, path.replace(/^\//, '')))
-          .then((body) => {
-            res.writeHead(200, { 'content-type': 'text/javascript' });
-            res.end(body);
-          })
-          .catch(() => {
-            res.writeHead(404);
-            res.end();
-          });
-      },
-    );
-    await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
+    const https = await serveFolderOverHttps(join(dir, 'vendor'), join(dir, 'tls'));
     try {
-      const { port } = https.address() as AddressInfo;
-      const from = `https://127.0.0.1:${port}/k6-auth-toolkit/${VERSION}/index.js`;
+      const from = `${https.url}/k6-auth-toolkit/${VERSION}/index.js`;
       const script = await write('tests/by-url.js', userScript(from, 'js'));
       // k6 imports modules over https only, verified against the system's roots or SSL_CERT_FILE.
-      await assertLoggedInAndRefreshed(await run(script, { processEnv: { SSL_CERT_FILE: cert } }));
-      assert.deepEqual([...new Set(served)].sort(), [
+      await assertLoggedInAndRefreshed(
+        await run(script, { processEnv: { SSL_CERT_FILE: https.cert } }),
+        server,
+      );
+      assert.deepEqual([...new Set(https.served)].sort(), [
         `/k6-auth-toolkit/${VERSION}/controller.js`,
         `/k6-auth-toolkit/${VERSION}/index.js`,
       ]);
     } finally {
-      https.closeAllConnections();
-      await new Promise((resolve) => https.close(resolve));
+      await https.close();
     }
   });
 
@@ -192,7 +122,7 @@ describe('the k6 library, imported the ways a k6 user does, run by k6 against th
     for (const file of ['controller.js', 'identity-provider.js']) {
       await cp(join(REPO_ROOT, 'dist', 'k6', file), join(project, 'dist', file));
     }
-    await assertLoggedInAndRefreshed(await run(outfile));
+    await assertLoggedInAndRefreshed(await run(outfile), server);
   });
 
   it("types import … from 'k6-auth-toolkit' for a user's tsc, with k6's types from the user's own @types/k6", async () => {
@@ -248,11 +178,12 @@ describe('the k6 library, imported the ways a k6 user does, run by k6 against th
         env: {
           BASE_URL: server.url,
           AUTH_MODE: 'dual',
-          VUS: String(VUS),
+          VUS: String(USER_VUS),
           DURATION: '4s',
           ...SHORT_LEEWAY,
         },
       }),
+      server,
     );
   });
 });

@@ -1,0 +1,243 @@
+/**
+ * The npm package proven from outside: `npm pack` of this repository, installed with its
+ * dependencies from the registry into a fresh project in the system's temporary folder, as any
+ * user gets it. With the real k6 against the reference server (dual mode, 2-second access tokens),
+ * the installed package's dist/k6/ imported by relative path from a `.js` and a `.ts` script, by
+ * an https URL from loopback, and by `import … from 'k6-auth-toolkit'` in an esbuild bundle each
+ * log in once per VU, refresh and pass their thresholds; the installed CLI scaffolds a scenario
+ * with `npx k6-auth init` and `npx k6-auth run` of it passes. The tarball holds what a user needs
+ * and nothing of the repository's own tooling.
+ */
+import assert from 'node:assert/strict';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as esbuild from 'esbuild';
+import { provisionK6 } from '../../cli/provision-k6.ts';
+import { type K6Run, type K6RunOptions, REPO_ROOT, runK6, SHORT_LEEWAY } from '../helpers/k6.ts';
+import {
+  assertLoggedInAndRefreshed,
+  serveFolderOverHttps,
+  USER_VUS,
+  userScript,
+} from '../helpers/library-user.ts';
+import { referenceServerForSuite } from '../helpers/reference-server.ts';
+import { type Finished, runToEnd } from '../helpers/run-process.ts';
+import { checkPackFiles } from '../release/check-pack.ts';
+
+const K6_TIMEOUT_MS = 60_000;
+const NPM_TIMEOUT_MS = 180_000;
+
+/** Where every packed file may live: the package's own top-level entries. */
+const PACKED_PREFIXES = [
+  'package.json',
+  'README.md',
+  'CHANGELOG.md',
+  'LICENSE',
+  'build.mjs',
+  'build.d.mts',
+  'dist/',
+  'lib/',
+  'profiles/',
+  'thresholds/',
+  'cli/templates/',
+];
+
+/**
+ * This process's environment without npm's own `npm_*` variables: under `npm test` they name this
+ * repository (`npm_config_local_prefix`…), and an `npm install` run with them would install here.
+ */
+function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.toLowerCase().startsWith('npm_')) env[name] = value;
+  }
+  return { ...env, ...extra };
+}
+
+function npm(cwd: string, args: string[], env = userEnv()): Promise<Finished> {
+  return runToEnd('npm', args, { cwd, env, timeoutMs: NPM_TIMEOUT_MS });
+}
+
+function assertExited(result: Finished, what: string): void {
+  assert.equal(result.timedOut, false, `${what} timed out`);
+  assert.equal(result.code, 0, `${what}: ${result.stderr.slice(-2000)}`);
+}
+
+describe('the npm package, packed, installed from the registry into a project outside this repository, run by k6', () => {
+  const server = referenceServerForSuite({ ACCESS_TTL: '2' });
+  let dir = '';
+  let project = '';
+  let installed = '';
+  let packedFiles: string[] = [];
+
+  before(
+    async () => {
+      dir = await mkdtemp(join(tmpdir(), 'k6-auth-package-'));
+      assertExited(await npm(REPO_ROOT, ['run', 'build']), 'npm run build');
+      const pack = await npm(REPO_ROOT, ['pack', '--json', '--pack-destination', dir]);
+      assertExited(pack, 'npm pack');
+      const packed = (
+        JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[]
+      )[0];
+      assert.ok(packed, pack.stdout);
+      packedFiles = packed.files.map((file) => file.path);
+      project = join(dir, 'user-project');
+      await mkdir(project);
+      assertExited(await npm(project, ['init', '-y']), 'npm init -y');
+      const install = await npm(project, [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        join(dir, packed.filename),
+      ]);
+      assertExited(install, 'npm install <tarball>');
+      installed = join(project, 'node_modules', 'k6-auth-toolkit');
+    },
+    { timeout: 2 * NPM_TIMEOUT_MS },
+  );
+
+  after(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function write(path: string, text: string): Promise<string> {
+    const file = join(project, path);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, text);
+    return file;
+  }
+
+  async function run(script: string, options: Partial<K6RunOptions> = {}): Promise<K6Run> {
+    await server.resetStats();
+    return runK6({
+      script,
+      cwd: project,
+      env: { BASE_URL: server.url, AUTH_MODE: 'dual', ...SHORT_LEEWAY },
+      timeoutMs: K6_TIMEOUT_MS,
+      ...options,
+    });
+  }
+
+  it('packs what a user needs and nothing of the repository’s tests, bench, CI or node_modules', () => {
+    const outside = packedFiles.filter(
+      (file) => !PACKED_PREFIXES.some((prefix) => file === prefix || file.startsWith(prefix)),
+    );
+    assert.deepEqual(outside, []);
+    for (const file of [
+      'dist/k6/index.js',
+      'dist/k6/controller.js',
+      'dist/k6/identity-provider.js',
+      'dist/k6/index.d.ts',
+      'dist/cli/k6-auth.js',
+    ]) {
+      assert.ok(packedFiles.includes(file), `${file} packed`);
+    }
+  });
+
+  it('installs the package with its dependencies, its manifest passing the release check', async () => {
+    const manifest = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8'));
+    assert.equal(manifest.name, 'k6-auth-toolkit');
+    assert.deepEqual(checkPackFiles(packedFiles, manifest), []);
+    for (const dependency of Object.keys(manifest.dependencies ?? {})) {
+      const found = await readFile(
+        join(project, 'node_modules', dependency, 'package.json'),
+        'utf8',
+      );
+      assert.equal(JSON.parse(found).name, dependency);
+    }
+  });
+
+  it('runs a plain .js script that imports the installed dist/k6/index.js by relative path', async () => {
+    const script = await write(
+      'plain.js',
+      userScript('./node_modules/k6-auth-toolkit/dist/k6/index.js', 'js'),
+    );
+    await assertLoggedInAndRefreshed(await run(script), server);
+  });
+
+  it('runs a .ts script that k6 strips itself, importing the same file', async () => {
+    const script = await write(
+      'typed.ts',
+      userScript('./node_modules/k6-auth-toolkit/dist/k6/index.js', 'ts'),
+    );
+    await assertLoggedInAndRefreshed(await run(script), server);
+  });
+
+  it("runs an esbuild bundle of import … from 'k6-auth-toolkit', with the bundles it loads copied beside it", async () => {
+    const entry = await write('src/bundled.ts', userScript('k6-auth-toolkit', 'ts'));
+    const outfile = join(project, 'build', 'bundled.js');
+    await esbuild.build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      format: 'esm',
+      target: 'es2020',
+      platform: 'neutral',
+      external: ['k6', 'k6/*'],
+      absWorkingDir: project,
+      logLevel: 'silent',
+    });
+    for (const file of ['controller.js', 'identity-provider.js']) {
+      await cp(join(installed, 'dist', 'k6', file), join(project, 'build', file));
+    }
+    await assertLoggedInAndRefreshed(await run(outfile), server);
+  });
+
+  it('runs a script that imports the installed dist/k6/ by an https URL, served from loopback', async () => {
+    const https = await serveFolderOverHttps(join(installed, 'dist'), join(dir, 'tls'));
+    try {
+      const script = await write('by-url.js', userScript(`${https.url}/k6/index.js`, 'js'));
+      await assertLoggedInAndRefreshed(
+        await run(script, { processEnv: { SSL_CERT_FILE: https.cert } }),
+        server,
+      );
+      assert.deepEqual([...new Set(https.served)].sort(), ['/k6/controller.js', '/k6/index.js']);
+    } finally {
+      await https.close();
+    }
+  });
+
+  it('npx k6-auth --help, init, then run of the scaffolded scenario with the real k6', async () => {
+    // The provisioned k6, so the installed CLI neither looks for nor builds another.
+    const { path: k6 } = await provisionK6();
+    const env = userEnv({ K6_BIN: k6 });
+    const npx = (args: string[]) =>
+      runToEnd('npx', ['--no-install', 'k6-auth', ...args], {
+        cwd: project,
+        env,
+        timeoutMs: 2 * K6_TIMEOUT_MS,
+      });
+
+    const help = await npx(['--help']);
+    assertExited(help, 'npx k6-auth --help');
+    assert.match(help.stdout, /init/);
+
+    assertExited(await npx(['init', '--mode', 'dual', '--base-url', server.url]), 'k6-auth init');
+    await server.resetStats();
+    const run = await npx([
+      'run',
+      'load-tests/scenario.ts',
+      ...['-e', `BASE_URL=${server.url}`],
+      ...['-e', 'PROFILE=load-tests/profile.json'],
+      ...['-e', 'CREDENTIALS=load-tests/accounts.example.csv'],
+      ...['-e', `VUS=${USER_VUS}`, '-e', 'DURATION=4s'],
+      ...['-e', 'RESULTS_DIR=results/scenario'],
+      ...Object.entries(SHORT_LEEWAY).flatMap(([name, value]) => ['-e', `${name}=${value}`]),
+      '--quiet',
+    ]);
+    assertExited(run, 'k6-auth run load-tests/scenario.ts');
+    const summary = JSON.parse(
+      await readFile(join(project, 'results', 'scenario', 'summary.json'), 'utf8'),
+    );
+    const stats = await server.stats();
+    const count = (name: string): number => summary.metrics[name]?.values?.count ?? 0;
+    assert.equal(count('auth_logins'), USER_VUS, 'one login per VU');
+    assert.equal(stats.logins, USER_VUS);
+    assert.ok(count('auth_refreshes') >= USER_VUS, `refreshes: ${count('auth_refreshes')}`);
+    assert.equal(stats.refreshes, count('auth_refreshes'), 'the server counted what k6 counted');
+    assert.equal(count('auth_relogins'), 0);
+    assert.equal(stats.expiredCredentialRejections, 0);
+  });
+});

@@ -11,14 +11,16 @@
  * average to drop below 0.8, since other work on the machine skews every number.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildScenarios } from '../build.mjs';
+import { pathToFileURL } from 'node:url';
+import { buildLibrary, buildScenarios } from '../build.mjs';
 import { parseK6Version, provisionK6 } from '../cli/provision-k6.ts';
 import { BENCH_USAGE, type BenchCommand, BenchUsageError, parseBenchArgs } from './lib/cli.ts';
 import type { BenchContext, Bundles } from './lib/context.ts';
+import { installPackedPackage } from './lib/installed-package.ts';
 import { runGrowth } from './lib/part-growth.ts';
 import { runMemory } from './lib/part-memory.ts';
 import { runOverhead } from './lib/part-overhead.ts';
@@ -119,7 +121,9 @@ async function buildBundles(outDir: string): Promise<Bundles> {
     if (bundle === undefined) throw new Error(`${path}.ts was not built`);
     return bundle.file;
   };
+  const library = await buildLibraryUsers(join(outDir, 'library'));
   return {
+    ...library,
     bare: find('bare'),
     toolkit: find('toolkit'),
     bareSlo: find('bare-slo'),
@@ -131,6 +135,46 @@ async function buildBundles(outDir: string): Promise<Bundles> {
     soak: find('scenarios/soak'),
     soakStream: find('soak-stream'),
   };
+}
+
+/**
+ * A user's script for memory per VU, importing dist/k6/index.js from `from`: one protected call,
+ * then a pause as long as the test (scenarioEnv in part-memory.ts).
+ */
+function libraryUserScript(from: string): string {
+  return [
+    "import { sleep } from 'k6';",
+    `import { protectedCall } from '${from}';`,
+    'export const options = { vus: Number(__ENV.VUS), duration: __ENV.DURATION };',
+    'export default function () {',
+    '  protectedCall();',
+    '  sleep(Number(__ENV.PAUSE_SECONDS));',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/**
+ * The library user's script twice: importing this repository's dist/k6 (built now), and
+ * importing the same build packed and installed from the tarball into a project in `dir`.
+ */
+async function buildLibraryUsers(
+  dir: string,
+): Promise<Pick<Bundles, 'libraryRepo' | 'libraryInstalled'>> {
+  await buildLibrary();
+  await mkdir(dir, { recursive: true });
+  const { project } = await installPackedPackage(dir);
+  const libraryRepo = join(dir, 'repo-library.js');
+  await writeFile(
+    libraryRepo,
+    libraryUserScript(pathToFileURL(join(REPO_ROOT, 'dist/k6/index.js')).href),
+  );
+  const libraryInstalled = join(project, 'installed-library.js');
+  await writeFile(
+    libraryInstalled,
+    libraryUserScript('./node_modules/k6-auth-toolkit/dist/k6/index.js'),
+  );
+  return { libraryRepo, libraryInstalled };
 }
 
 /** Bundle sizes, and the same without the inline source map comment (the code k6 runs). */
@@ -151,6 +195,7 @@ async function bundleBytes(bundles: Bundles) {
     toolkitCode: await codeBytes(bundles.toolkit),
     scenarioCode: await codeBytes(bundles.scenario),
     controller: (await stat(join(dirname(bundles.scenario), 'controller.js'))).size,
+    library: (await stat(join(REPO_ROOT, 'dist/k6/index.js'))).size,
   };
 }
 

@@ -15,6 +15,13 @@ export interface Bundles {
   scenario: string;
   /** scenarios/smoke.ts built without the inline source map. */
   scenarioNoMap: string;
+  /**
+   * A user's script (one protected call, then a pause) importing this repository's dist/k6/index.js
+   * by path: the in-repository library (memory per VU).
+   */
+  libraryRepo: string;
+  /** The same script importing dist/k6/index.js of the packed package installed from a tarball. */
+  libraryInstalled: string;
   /** scenarios/load.ts built: part 1's f. */
   load: string;
   /** scenarios/soak.ts built: part 5's p and c. */

@@ -5,8 +5,10 @@
  * Six scripts: the bare one (part 1's baseline), a minimal one (bench/k6/minimal.ts: one request,
  * then idle, the floor of any script), the contract's k6 work by hand (bench/k6/floor.ts: the
  * floor of any toolkit that keeps the contract), the toolkit's client alone (bench/k6/toolkit.ts),
- * and a catalogue scenario as users run it (scenarios/smoke.ts: constant VUs, with its thresholds
- * and results), built as usual and built without its inline source map.
+ * a catalogue scenario as users run it (scenarios/smoke.ts: constant VUs, with its thresholds
+ * and results), built as usual and built without its inline source map, and a user's script that
+ * imports the prebuilt library (dist/k6/index.js) from this repository and from the npm package
+ * packed and installed into a project outside it (bench/run.ts writes both).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,9 +32,19 @@ export const MEMORY_SCRIPTS = [
   'toolkit',
   'scenario',
   'scenarioNoMap',
+  'libraryRepo',
+  'libraryInstalled',
 ] as const;
 
 export type MemoryScript = (typeof MEMORY_SCRIPTS)[number];
+
+/** The scripts shaped by scenarioEnv (-e VUS, DURATION, PAUSE_SECONDS) rather than BENCH_*. */
+const PAUSING_SCRIPTS: ReadonlySet<MemoryScript> = new Set([
+  'scenario',
+  'scenarioNoMap',
+  'libraryRepo',
+  'libraryInstalled',
+]);
 
 export interface MemoryResult extends Record<MemoryScript, MemoryRuns[]> {
   size: BenchSize['memory'];
@@ -71,13 +83,15 @@ export async function runMemory(
       toolkit: [],
       scenario: [],
       scenarioNoMap: [],
+      libraryRepo: [],
+      libraryInstalled: [],
     };
     const measure = (script: MemoryScript, vus: number) =>
       measureK6({
         k6: context.k6,
         script: context.bundles[script],
         env: {
-          ...(script === 'scenario' || script === 'scenarioNoMap'
+          ...(PAUSING_SCRIPTS.has(script)
             ? scenarioEnv(vus, size.durationSeconds)
             : {
                 BENCH_SHAPE: 'idle',

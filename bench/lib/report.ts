@@ -22,6 +22,8 @@ export const GOALS = {
   memoryPerVu: 1.1,
   /** The smoke scenario's KiB per VU above the minimal script's. */
   scenarioAboveMinimalKiB: 100,
+  /** The installed package's library over the in-repository build, KiB per VU (± this share). */
+  installedLibraryShare: 0.05,
   serverVsBare: 0.5,
   /** Highest over lowest steady CPU per request across VU counts. */
   growthFlat: 1.1,
@@ -50,6 +52,8 @@ export interface RunInfo {
     scenarioCode: number;
     /** dist/controller.js, which only VU 0 loads. */
     controller: number;
+    /** dist/k6/index.js, the prebuilt library a user's script imports. */
+    library: number;
   };
 }
 
@@ -187,6 +191,9 @@ function renderMemory(result: MemoryResult, info: RunInfo, goals: string[]): str
     toolkit: 'toolkit client (dual, bench/k6/toolkit.ts)',
     scenario: 'toolkit smoke scenario (dual, scenarios/smoke.ts)',
     scenarioNoMap: 'toolkit smoke scenario, built without the inline source map',
+    libraryRepo: "a user's script importing this repository's dist/k6/index.js",
+    libraryInstalled:
+      "the same script importing the installed package's dist/k6/index.js (npm pack, npm install)",
   };
   const bytes = info.bundleBytes;
   const sizes: Record<MemoryScript, string> = {
@@ -196,6 +203,8 @@ function renderMemory(result: MemoryResult, info: RunInfo, goals: string[]): str
     toolkit: `${kib(bytes.toolkit)} (${kib(bytes.toolkitCode)} without the inline source map)`,
     scenario: `${kib(bytes.scenario)} (${kib(bytes.scenarioCode)} without the inline source map), and controller.js ${kib(bytes.controller)} in VU 0 only`,
     scenarioNoMap: kib(bytes.scenarioNoMap),
+    libraryRepo: `index.js ${kib(bytes.library)}, and controller.js in VU 0 only`,
+    libraryInstalled: `index.js ${kib(bytes.library)}, and controller.js in VU 0 only`,
   };
   const row = (name: MemoryScript) => {
     const runs = result[name];
@@ -220,16 +229,19 @@ function renderMemory(result: MemoryResult, info: RunInfo, goals: string[]): str
   const withoutMap = aboveMinimal('scenarioNoMap');
   const floor = aboveMinimal('floor');
   const budget = GOALS.scenarioAboveMinimalKiB;
+  const installedRatio = ratioOfMedians(perVu('libraryInstalled'), perVu('libraryRepo'));
+  const installedShare = GOALS.installedLibraryShare;
   goals.push(
     `Memory per VU, toolkit client/bare ≤ ${GOALS.memoryPerVu}: ${verdict(clientRatio <= GOALS.memoryPerVu)} (${clientRatio.toFixed(3)}).`,
     `Memory per VU, toolkit scenario/bare ≤ ${GOALS.memoryPerVu}: ${verdict(scenarioRatio <= GOALS.memoryPerVu)} (${scenarioRatio.toFixed(3)}).`,
     `Memory per VU, smoke scenario above the minimal script ≤ ${budget} KiB: ${verdict(withMap.median <= budget)} (${withMap.median.toFixed(0)} KiB: ${perVu('scenario').median.toFixed(0)} − ${perVu('minimal').median.toFixed(0)}).`,
     `Memory per VU, smoke scenario without the inline source map above the minimal script ≤ ${budget} KiB: ${verdict(withoutMap.median <= budget)} (${withoutMap.median.toFixed(0)} KiB: ${perVu('scenarioNoMap').median.toFixed(0)} − ${perVu('minimal').median.toFixed(0)}); the contract's k6 work alone (bench/k6/floor.ts) takes ${floor.median.toFixed(0)} KiB of those ${budget}.`,
+    `Memory per VU, installed package's library / in-repository build within ${installedShare * 100} %: ${verdict(Math.abs(installedRatio - 1) <= installedShare)} (${installedRatio.toFixed(3)}: ${perVu('libraryInstalled').median.toFixed(0)} / ${perVu('libraryRepo').median.toFixed(0)} KiB).`,
   );
   const logins = (name: MemoryScript) => result[name].map((r) => r.many.logins).join(', ');
   return `## 2. Memory per VU
 
-${size.vus} VUs each send one request (a toolkit VU logs in first; the minimal script asks \`GET /health\`) and then sleep until the test ends after ${size.durationSeconds} s (the bench scripts' \`gracefulStop: 0s\` interrupts them; the smoke scenario's pause, \`-e PAUSE_SECONDS=${size.durationSeconds}\`, ends with the test). Per VU = (peak RSS at ${size.vus} VUs − peak RSS of the same script at 1 VU) / ${size.vus - 1}. ${size.repetitions} rounds, the ${MEMORY_SCRIPTS.length} scripts interleaved. Logins at ${size.vus} VUs: floor ${logins('floor')}, client ${logins('toolkit')}, scenario ${logins('scenario')}, scenario without source map ${logins('scenarioNoMap')} (one per VU). Bundles as built with build.mjs's settings, and the smoke scenario once more with \`sourcemap: false\` (the notes say what the memory per VU is made of).
+${size.vus} VUs each send one request (a toolkit VU logs in first; the minimal script asks \`GET /health\`) and then sleep until the test ends after ${size.durationSeconds} s (the bench scripts' \`gracefulStop: 0s\` interrupts them; the pause of the smoke scenario and of the library user's script, \`-e PAUSE_SECONDS=${size.durationSeconds}\`, ends with the test). Per VU = (peak RSS at ${size.vus} VUs − peak RSS of the same script at 1 VU) / ${size.vus - 1}. ${size.repetitions} rounds, the ${MEMORY_SCRIPTS.length} scripts interleaved. Logins at ${size.vus} VUs: floor ${logins('floor')}, client ${logins('toolkit')}, scenario ${logins('scenario')}, scenario without source map ${logins('scenarioNoMap')}, library from the repository ${logins('libraryRepo')}, installed library ${logins('libraryInstalled')} (one per VU). Bundles as built with build.mjs's settings, and the smoke scenario once more with \`sourcemap: false\` (the notes say what the memory per VU is made of). The library user's script (one \`protectedCall()\`, then the pause) imports dist/k6/index.js by path, once from this repository and once from the package packed with \`npm pack\` and installed with \`npm install <tarball>\` into a project in the temporary folder.
 
 ${table(
   [
@@ -243,7 +255,7 @@ ${table(
   MEMORY_SCRIPTS.map(row),
 )}
 
-KiB per VU, ratio of medians to bare: client **${clientRatio.toFixed(3)}**, scenario **${scenarioRatio.toFixed(3)}**.
+KiB per VU, ratio of medians to bare: client **${clientRatio.toFixed(3)}**, scenario **${scenarioRatio.toFixed(3)}**; the installed package's library to the in-repository build **${installedRatio.toFixed(3)}**.
 
 | above the minimal script | KiB per VU (difference of medians) | per-round differences |
 | --- | --- | --- |

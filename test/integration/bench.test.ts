@@ -75,6 +75,8 @@ describe('bench harness at tiny size', () => {
       '| toolkit client (dual, bench/k6/toolkit.ts) |',
       '| toolkit smoke scenario (dual, scenarios/smoke.ts) |',
       '| toolkit smoke scenario, built without the inline source map |',
+      "| a user's script importing this repository's dist/k6/index.js |",
+      "| the same script importing the installed package's dist/k6/index.js (npm pack, npm install) |",
       '| smoke scenario, with the inline source map (as built) |',
       '| smoke scenario, without the inline source map |',
       "| the contract's k6 work by hand (bench/k6/floor.ts), no toolkit code |",
@@ -91,11 +93,12 @@ describe('bench harness at tiny size', () => {
     ]) {
       assert.ok(report.includes(row), `missing row ${row}`);
     }
-    assert.equal(report.match(/^- .*\*\*(met|missed)\*\*/gm)?.length, 10);
+    assert.equal(report.match(/^- .*\*\*(met|missed)\*\*/gm)?.length, 11);
     for (const goal of [
       '- Overhead of the `load` scenario over bare k6 with the same SLOs, f/e CPU per request ≤ 1.03: **',
       '- Memory per VU, smoke scenario above the minimal script ≤ 100 KiB: **',
       '- Memory per VU, smoke scenario without the inline source map above the minimal script ≤ 100 KiB: **',
+      "- Memory per VU, installed package's library / in-repository build within 5 %: **",
     ]) {
       assert.ok(report.includes(goal), `missing goal ${goal}`);
     }
@@ -134,7 +137,7 @@ describe('bench harness at tiny size', () => {
     const { memory, growth } = SIZES.tiny;
     assert.ok(
       report.includes(
-        `Logins at ${memory.vus} VUs: floor ${memory.vus}, client ${memory.vus}, scenario ${memory.vus}, scenario without source map ${memory.vus} (one per VU)`,
+        `Logins at ${memory.vus} VUs: floor ${memory.vus}, client ${memory.vus}, scenario ${memory.vus}, scenario without source map ${memory.vus}, library from the repository ${memory.vus}, installed library ${memory.vus} (one per VU)`,
       ),
     );
     const growthSection = report.slice(report.indexOf('## 4. Growth'), report.indexOf('## Goals'));

@@ -6,7 +6,8 @@
  * an https URL from loopback, and by `import … from 'k6-auth-toolkit'` in an esbuild bundle each
  * log in once per VU, refresh and pass their thresholds; the installed CLI scaffolds a scenario
  * with `npx k6-auth init` and `npx k6-auth run` of it passes. The tarball holds what a user needs
- * and nothing of the repository's own tooling.
+ * and nothing of the repository's own tooling. Packing and installing is bench/lib/installed-package.ts,
+ * which the memory bench's installed-package row uses too.
  */
 import assert from 'node:assert/strict';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -14,8 +15,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
+import { installPackedPackage, userEnv } from '../../bench/lib/installed-package.ts';
 import { provisionK6 } from '../../cli/provision-k6.ts';
-import { type K6Run, type K6RunOptions, REPO_ROOT, runK6, SHORT_LEEWAY } from '../helpers/k6.ts';
+import { type K6Run, type K6RunOptions, runK6, SHORT_LEEWAY } from '../helpers/k6.ts';
 import {
   assertLoggedInAndRefreshed,
   serveFolderOverHttps,
@@ -44,22 +46,6 @@ const PACKED_PREFIXES = [
   'cli/templates/',
 ];
 
-/**
- * This process's environment without npm's own `npm_*` variables: under `npm test` they name this
- * repository (`npm_config_local_prefix`…), and an `npm install` run with them would install here.
- */
-function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.toLowerCase().startsWith('npm_')) env[name] = value;
-  }
-  return { ...env, ...extra };
-}
-
-function npm(cwd: string, args: string[], env = userEnv()): Promise<Finished> {
-  return runToEnd('npm', args, { cwd, env, timeoutMs: NPM_TIMEOUT_MS });
-}
-
 function assertExited(result: Finished, what: string): void {
   assert.equal(result.timedOut, false, `${what} timed out`);
   assert.equal(result.code, 0, `${what}: ${result.stderr.slice(-2000)}`);
@@ -75,27 +61,14 @@ describe('the npm package, packed, installed from the registry into a project ou
   before(
     async () => {
       dir = await mkdtemp(join(tmpdir(), 'k6-auth-package-'));
-      assertExited(await npm(REPO_ROOT, ['run', 'build']), 'npm run build');
-      const pack = await npm(REPO_ROOT, ['pack', '--json', '--pack-destination', dir]);
-      assertExited(pack, 'npm pack');
-      const packed = (
-        JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[]
-      )[0];
-      assert.ok(packed, pack.stdout);
-      packedFiles = packed.files.map((file) => file.path);
-      project = join(dir, 'user-project');
-      await mkdir(project);
-      assertExited(await npm(project, ['init', '-y']), 'npm init -y');
-      const install = await npm(project, [
-        'install',
-        '--no-audit',
-        '--no-fund',
-        join(dir, packed.filename),
-      ]);
-      assertExited(install, 'npm install <tarball>');
-      installed = join(project, 'node_modules', 'k6-auth-toolkit');
+      const build = await runToEnd('npm', ['run', 'build'], {
+        env: userEnv(),
+        timeoutMs: NPM_TIMEOUT_MS,
+      });
+      assertExited(build, 'npm run build');
+      ({ project, installed, packedFiles } = await installPackedPackage(dir));
     },
-    { timeout: 2 * NPM_TIMEOUT_MS },
+    { timeout: 3 * NPM_TIMEOUT_MS },
   );
 
   after(async () => {

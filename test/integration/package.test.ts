@@ -31,7 +31,7 @@ import { checkPackFiles } from '../release/check-pack.ts';
 const K6_TIMEOUT_MS = 60_000;
 const NPM_TIMEOUT_MS = 180_000;
 
-/** Where every packed file may live: the package's own top-level entries. */
+/** Where every packed file may live: the package's own entries (package.json's `files`). */
 const PACKED_PREFIXES = [
   'package.json',
   'README.md',
@@ -39,12 +39,16 @@ const PACKED_PREFIXES = [
   'LICENSE',
   'build.mjs',
   'build.d.mts',
-  'dist/',
+  'dist/k6/',
+  'dist/cli/',
   'lib/',
   'profiles/',
   'thresholds/',
   'cli/templates/',
 ];
+
+/** The catalogue bundles and the files they load, straight under dist/. */
+const PACKED_BUNDLE = /^dist\/[^/]+\.js$/;
 
 function assertExited(result: Finished, what: string): void {
   assert.equal(result.timedOut, false, `${what} timed out`);
@@ -95,9 +99,15 @@ describe('the npm package, packed, installed from the registry into a project ou
 
   it('packs what a user needs and nothing of the repository’s tests, bench, CI or node_modules', () => {
     const outside = packedFiles.filter(
-      (file) => !PACKED_PREFIXES.some((prefix) => file === prefix || file.startsWith(prefix)),
+      (file) =>
+        !PACKED_BUNDLE.test(file) &&
+        !PACKED_PREFIXES.some((prefix) => file === prefix || file.startsWith(prefix)),
     );
     assert.deepEqual(outside, []);
+    const used = PACKED_PREFIXES.filter((prefix) =>
+      packedFiles.some((file) => file === prefix || file.startsWith(prefix)),
+    );
+    assert.deepEqual(used, PACKED_PREFIXES, 'every entry of the package is packed');
     for (const file of [
       'dist/k6/index.js',
       'dist/k6/controller.js',

@@ -6,12 +6,22 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, readFile } from 'node:fs/promises';
+import { cp, mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { checkTotals, counterCount, findLeaks, type K6Run, rateSamples } from './k6.ts';
+import * as esbuild from 'esbuild';
+import {
+  checkTotals,
+  counterCount,
+  findLeaks,
+  type K6Run,
+  type K6RunOptions,
+  rateSamples,
+  runK6,
+  SHORT_LEEWAY,
+} from './k6.ts';
 import type { ReferenceServer } from './reference-server.ts';
 
 /** VUs of a user's script: each logs in once. */
@@ -31,6 +41,24 @@ export function userScript(from: string, language: 'js' | 'ts'): string {
     '}',
     '',
   ].join('\n');
+}
+
+/**
+ * Runs a user's script with the real k6 against `server` (its stats reset first) in dual mode,
+ * renewing shortly before expiry, bounded at a minute.
+ */
+export async function runUserScript(
+  server: ReferenceServer,
+  script: string,
+  options: Partial<K6RunOptions> = {},
+): Promise<K6Run> {
+  await server.resetStats();
+  return runK6({
+    script,
+    env: { BASE_URL: server.url, AUTH_MODE: 'dual', ...SHORT_LEEWAY },
+    timeoutMs: 60_000,
+    ...options,
+  });
 }
 
 /**
@@ -60,6 +88,35 @@ export async function assertLoggedInAndRefreshed(
   assert.equal(checks.fails, 0);
   assert.equal(checks.passes, stats.requests.protected);
   assert.deepEqual(findLeaks(run), []);
+}
+
+/**
+ * A user's esbuild build of `entry` into `outfile`, resolving 'k6-auth-toolkit' from `project`'s
+ * node_modules, with a user's usual k6 settings: an ES module with k6's own modules left to k6.
+ */
+export async function bundleLikeAUser(
+  entry: string,
+  outfile: string,
+  project: string,
+): Promise<void> {
+  await esbuild.build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    target: 'es2020',
+    platform: 'neutral',
+    external: ['k6', 'k6/*'],
+    absWorkingDir: project,
+    logLevel: 'silent',
+  });
+}
+
+/** The bundles the library loads apart (from `libraryDir`, a dist/k6/), copied beside `bundle`. */
+export async function copyLoadedBundles(libraryDir: string, bundle: string): Promise<void> {
+  for (const file of ['controller.js', 'identity-provider.js']) {
+    await cp(join(libraryDir, file), join(dirname(bundle), file));
+  }
 }
 
 export interface HttpsFolder {

@@ -14,18 +14,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import * as esbuild from 'esbuild';
 import { buildLibrary } from '../../build.mjs';
-import { type K6Run, type K6RunOptions, REPO_ROOT, runK6, SHORT_LEEWAY } from '../helpers/k6.ts';
+import { type K6Run, type K6RunOptions, REPO_ROOT, SHORT_LEEWAY } from '../helpers/k6.ts';
 import {
   assertLoggedInAndRefreshed,
+  bundleLikeAUser,
+  copyLoadedBundles,
+  runUserScript,
   serveFolderOverHttps,
   USER_VUS,
   userScript,
 } from '../helpers/library-user.ts';
 import { referenceServerForSuite } from '../helpers/reference-server.ts';
 
-const TIMEOUT_MS = 60_000;
 const VERSION = '0.1.0';
 
 describe('the k6 library, imported the ways a k6 user does, run by k6 against the reference server', () => {
@@ -52,15 +53,8 @@ describe('the k6 library, imported the ways a k6 user does, run by k6 against th
     return file;
   }
 
-  async function run(script: string, options: Partial<K6RunOptions> = {}): Promise<K6Run> {
-    await server.resetStats();
-    return runK6({
-      script,
-      env: { BASE_URL: server.url, AUTH_MODE: 'dual', ...SHORT_LEEWAY },
-      timeoutMs: TIMEOUT_MS,
-      ...options,
-    });
-  }
+  const run = (script: string, options: Partial<K6RunOptions> = {}): Promise<K6Run> =>
+    runUserScript(server, script, { ...options });
 
   it('runs a plain .js script that imports the prebuilt folder by relative path', async () => {
     const from = `../vendor/k6-auth-toolkit/${VERSION}/index.js`;
@@ -99,18 +93,7 @@ describe('the k6 library, imported the ways a k6 user does, run by k6 against th
     await symlink(REPO_ROOT, join(project, 'node_modules', 'k6-auth-toolkit'));
     const entry = await write('bundler/src/test.ts', userScript('k6-auth-toolkit', 'ts'));
     const outfile = join(project, 'dist', 'test.js');
-    // A user's usual k6 settings: an ES module with k6's own modules left to k6.
-    await esbuild.build({
-      entryPoints: [entry],
-      outfile,
-      bundle: true,
-      format: 'esm',
-      target: 'es2020',
-      platform: 'neutral',
-      external: ['k6', 'k6/*'],
-      absWorkingDir: project,
-      logLevel: 'silent',
-    });
+    await bundleLikeAUser(entry, outfile, project);
 
     const missing = await run(outfile);
     assert.equal(missing.code, 107, missing.stderr);
@@ -119,9 +102,7 @@ describe('the k6 library, imported the ways a k6 user does, run by k6 against th
       /Cannot load the toolkit's controller\.js; reason: expected it beside the module that loads it \(a script that bundles the toolkit needs dist\/k6\/controller\.js copied beside it\)/,
     );
 
-    for (const file of ['controller.js', 'identity-provider.js']) {
-      await cp(join(REPO_ROOT, 'dist', 'k6', file), join(project, 'dist', file));
-    }
+    await copyLoadedBundles(join(REPO_ROOT, 'dist', 'k6'), outfile);
     await assertLoggedInAndRefreshed(await run(outfile), server);
   });
 

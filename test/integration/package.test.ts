@@ -10,16 +10,18 @@
  * which the memory bench's installed-package row uses too.
  */
 import assert from 'node:assert/strict';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import * as esbuild from 'esbuild';
 import { installPackedPackage, userEnv } from '../../bench/lib/installed-package.ts';
 import { provisionK6 } from '../../cli/provision-k6.ts';
-import { type K6Run, type K6RunOptions, runK6, SHORT_LEEWAY } from '../helpers/k6.ts';
+import { type K6Run, type K6RunOptions, SHORT_LEEWAY } from '../helpers/k6.ts';
 import {
   assertLoggedInAndRefreshed,
+  bundleLikeAUser,
+  copyLoadedBundles,
+  runUserScript,
   serveFolderOverHttps,
   USER_VUS,
   userScript,
@@ -86,16 +88,8 @@ describe('the npm package, packed, installed from the registry into a project ou
     return file;
   }
 
-  async function run(script: string, options: Partial<K6RunOptions> = {}): Promise<K6Run> {
-    await server.resetStats();
-    return runK6({
-      script,
-      cwd: project,
-      env: { BASE_URL: server.url, AUTH_MODE: 'dual', ...SHORT_LEEWAY },
-      timeoutMs: K6_TIMEOUT_MS,
-      ...options,
-    });
-  }
+  const run = (script: string, options: Partial<K6RunOptions> = {}): Promise<K6Run> =>
+    runUserScript(server, script, { cwd: project, ...options });
 
   it('packs what a user needs and nothing of the repository’s tests, bench, CI or node_modules', () => {
     const outside = packedFiles.filter(
@@ -151,20 +145,8 @@ describe('the npm package, packed, installed from the registry into a project ou
   it("runs an esbuild bundle of import … from 'k6-auth-toolkit', with the bundles it loads copied beside it", async () => {
     const entry = await write('src/bundled.ts', userScript('k6-auth-toolkit', 'ts'));
     const outfile = join(project, 'build', 'bundled.js');
-    await esbuild.build({
-      entryPoints: [entry],
-      outfile,
-      bundle: true,
-      format: 'esm',
-      target: 'es2020',
-      platform: 'neutral',
-      external: ['k6', 'k6/*'],
-      absWorkingDir: project,
-      logLevel: 'silent',
-    });
-    for (const file of ['controller.js', 'identity-provider.js']) {
-      await cp(join(installed, 'dist', 'k6', file), join(project, 'build', file));
-    }
+    await bundleLikeAUser(entry, outfile, project);
+    await copyLoadedBundles(join(installed, 'dist', 'k6'), outfile);
     await assertLoggedInAndRefreshed(await run(outfile), server);
   });
 

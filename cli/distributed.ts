@@ -19,7 +19,7 @@
  *   were crossed, else 0. An instance's 99 alone does not count: it judged only its share.
  *
  * `npm run distributed -- merge <instance folders…> [--out <folder>]` merges folders written
- * elsewhere (k6-operator runners, README "Running on a cluster"); the exit code is 0 or 99.
+ * elsewhere (k6-operator runners, docs/distributed.md); the exit code is 0 or 99.
  */
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';

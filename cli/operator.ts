@@ -8,7 +8,7 @@
  *   environment variables; those whose names say secret (CLIENT_SECRET, AUTH_PASSWORD…) become
  *   `secretKeyRef`s into the Secret `<name>-secrets`, so their values are written nowhere;
  * - the kubectl commands to create the ConfigMap, the Secret (from your shell's variables) and the
- *   results volume, to apply the TestRun, and to merge what the runners wrote (README).
+ *   results volume, to apply the TestRun, and to merge what the runners wrote (docs/distributed.md).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -155,7 +155,7 @@ export function renderManifest(plan: OperatorPlan): string {
     secretNames: plan.secretNames,
     extraArgs: plan.extraArgs,
   });
-  return `# npm run operator: ${plan.scenario} on ${plan.parallelism} runners (README "Running on a cluster")\n${stringify(testRun, { aliasDuplicateObjects: false })}`;
+  return `# npm run operator: ${plan.scenario} on ${plan.parallelism} runners (docs/distributed.md)\n${stringify(testRun, { aliasDuplicateObjects: false })}`;
 }
 
 /** What to run next, with shell variables in place of secret values. */
@@ -171,7 +171,7 @@ export function nextSteps(plan: OperatorPlan): string {
   return [
     `kubectl create configmap ${archiveConfigMapName(plan.name)} --from-file=${ARCHIVE_FILE}=${join(plan.outDir, ARCHIVE_FILE)}`,
     ...secret,
-    `# a ReadWriteMany PersistentVolumeClaim named ${resultsClaimName(plan.name)} (README "Running on a cluster")`,
+    `# a ReadWriteMany PersistentVolumeClaim named ${resultsClaimName(plan.name)} (docs/distributed.md)`,
     `kubectl apply -f ${join(plan.outDir, 'testrun.yaml')}`,
     `# when the TestRun is finished: copy ${RESULTS_MOUNT}/ from the volume to results/${plan.name}/, then`,
     `npm run distributed -- merge results/${plan.name}/*/`,

@@ -1,8 +1,8 @@
 /**
- * `npm run docs`: writes the `-e` settings tables into the READMEs from the settings registry
+ * `npm run docs`: writes the `-e` settings tables into the docs from the settings registry
  * (lib/core/settings/registry.ts), between `<!-- settings:<group> -->` and `<!-- /settings -->`;
  * the group `removed` is the table of names the toolkit no longer reads (removed.ts).
- * test/unit/cli/settings-tables.test.ts fails when a README differs from what this writes.
+ * test/unit/cli/settings-tables.test.ts fails when a page differs from what this writes.
  */
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,8 +19,8 @@ import { REMOVED_SETTINGS } from '../lib/core/settings/removed.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** The READMEs that carry generated tables. */
-export const DOCUMENTED_FILES = ['README.md', 'profiles/README.md', 'thresholds/README.md'];
+/** The pages that carry generated tables: the settings reference, and the profiles' own READMEs. */
+export const DOCUMENTED_FILES = ['docs/settings.md', 'profiles/README.md', 'thresholds/README.md'];
 
 const MARKER = /<!-- settings:([a-z]+) -->\n[\s\S]*?<!-- \/settings -->/g;
 

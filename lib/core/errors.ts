@@ -1,7 +1,8 @@
 /**
  * Every code the toolkit's own code (lib/, cli/) raises, each listed once with what it means.
- * Codes are UPPER_SNAKE_CASE, `<SUBJECT>_<PROBLEM>`; users and tests match on them (README's
- * troubleshooting table names some), so a code is renamed only with its docs and tests.
+ * Codes are UPPER_SNAKE_CASE, `<SUBJECT>_<PROBLEM>`; users and tests match on them (the
+ * troubleshooting table of docs/exit-codes-and-troubleshooting.md names some), so a code is
+ * renamed only with its docs and tests.
  * The reference server and the identity provider keep theirs beside their code (server/errors.ts,
  * idp/errors.ts), and test tools beside the tool: they are programs of their own, and nothing k6
  * runs raises them. The reference server's HTTP `error` values (`invalid_token`, RFC 6750 §3.1)

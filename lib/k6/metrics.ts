@@ -1,5 +1,6 @@
 /**
- * The toolkit's auth metrics: the contract users write thresholds against (see the README).
+ * The toolkit's auth metrics: the contract users write thresholds against (docs/writing-scripts.md,
+ * "Metrics and tags").
  * Every sample carries the `auth` tag (the mode), like every request.
  */
 import { Counter, Rate } from 'k6/metrics';

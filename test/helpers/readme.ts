@@ -1,20 +1,30 @@
 /**
- * Reads the project's READMEs the way a new user does: their sections, their code blocks, and the
- * shell commands those blocks show, so that tests can hold the docs to the code.
+ * Reads the project's READMEs and docs/ pages the way a new user does: their sections, their code
+ * blocks, and the shell commands those blocks show, so that tests can hold the docs to the code.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './run-process.ts';
 
-/** Every README whose code blocks may show commands, relative to the repository root. */
-export const READMES = [
+/** Every page of docs/, relative to the repository root, in name order. */
+export const DOC_PAGES: readonly string[] = readdirSync(join(REPO_ROOT, 'docs'))
+  .filter((name) => name.endsWith('.md'))
+  .sort()
+  .map((name) => `docs/${name}`);
+
+/**
+ * Every README and docs page whose code blocks may show commands, relative to the repository
+ * root: README.md first, then every page of docs/, then the READMEs beside the code.
+ */
+export const READMES: readonly string[] = [
   'README.md',
+  ...DOC_PAGES,
   'profiles/README.md',
   'thresholds/README.md',
   'results/README.md',
   'bench/README.md',
   'server/README.md',
-] as const;
+];
 
 export interface CodeBlock {
   /** The fence's info string ("sh", "ts", "cron"); "" for none, "indented" for an indented block. */
@@ -33,7 +43,7 @@ export interface ShellCommand {
   command: string;
 }
 
-/** A README's text. */
+/** A README's (or docs page's) text. */
 export function readReadme(file: string): string {
   return readFileSync(join(REPO_ROOT, file), 'utf8');
 }

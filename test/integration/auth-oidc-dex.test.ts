@@ -1,7 +1,7 @@
 /**
  * The two identity-provider profiles, unchanged, against a second standards-compliant provider:
  * Dex (github.com/dexidp/dex, built from the Go module proxy by test/helpers/provision-dex.ts), given
- * only the -e values README's "Identity providers" section names. Dex differs from oidc-provider
+ * only the -e values docs/identity-providers.md names. Dex differs from oidc-provider
  * in every page: an issuer with a path, a login form without hidden inputs whose wrong password
  * answers 401, approval forms without an action, remembered consent, and userinfo as the API.
  */

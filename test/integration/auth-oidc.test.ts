@@ -18,7 +18,7 @@ import {
 } from '../helpers/k6.ts';
 import { writeProfileFile } from '../helpers/profiles.ts';
 
-/** The -e values README's "Identity providers" section gives for the code flow. */
+/** The -e values docs/identity-providers.md gives for the code flow. */
 function codeFlowEnv(idp: TestIdp, client: 'confidential' | 'public'): Record<string, string> {
   const env: Record<string, string> = {
     PROFILE: 'profiles/oidc-authorization-code.json',

@@ -1,5 +1,5 @@
 /**
- * README's "Writing your own scenario" example, examples/orders.ts, as a user builds and runs it:
+ * docs/writing-scripts.md's example, examples/orders.ts, as a user builds and runs it:
  * `node build.mjs examples <out>`, then the real k6 against the reference server, with the
  * `-e VUS`/`-e DURATION` the example promises to honour. It is the only user of
  * `authenticatedBatch` and `authenticatedRequestAsync` outside the toolkit, so this is their

@@ -1,6 +1,6 @@
 /**
- * Every shell command the READMEs show, run as written: through `sh -c`, in a folder laid out like
- * a checkout (the repository's files linked in, its own results/ and the files a user would add:
+ * Every shell command the READMEs and docs/ pages show, run as written: through `sh -c`, in a
+ * folder laid out like a checkout (the repository's files linked in, its own results/ and the files a user would add:
  * accounts.csv, users.csv, profiles/my-api.json, profiles/orders-service.json), against loopback servers instead of
  * staging.example.com. A command is only shortened or retargeted by `-e` values appended to it
  * (k6 keeps the last of repeated `-e`), or is in SKIPPED with the reason it cannot run here.
@@ -61,6 +61,8 @@ const SKIPPED: Readonly<Record<string, string>> = {
   'npm ci':
     'reinstalls node_modules from the lockfile, the tree this test itself runs from (.ci/run runs it before npm test)',
   'npm test': 'the whole suite, this test included: it would run itself',
+  'npm install --save-dev k6-auth-toolkit':
+    "installs the published package from the npm registry into a user's project; this repository is not published from here, and a user's project is not this checkout",
   'kubectl create configmap k6-load-archive --from-file=archive.tar=results/operator-load-20250101T000000Z/archive.tar':
     'needs a Kubernetes cluster; test/integration/operator.test.ts checks the archive this ConfigMap holds',
   'kubectl create secret generic k6-load-secrets --from-literal=CLIENT_SECRET="$CLIENT_SECRET"':

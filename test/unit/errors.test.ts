@@ -65,7 +65,7 @@ describe('ERROR_CODES', () => {
     assert.deepEqual(unraised, []);
   });
 
-  it('keeps the codes README names for users', () => {
+  it('keeps the codes the docs name for users', () => {
     assert.equal(ERROR_CODES.CREDENTIALS_TOO_FEW, 'CREDENTIALS_TOO_FEW');
   });
 });

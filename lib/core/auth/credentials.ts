@@ -113,7 +113,7 @@ export function credentialsIndexForVu(
 
 /**
  * Each account once: two VUs on one account would share its session or tokens, which the
- * README promises never happens unless `-e SHARE_ACCOUNTS=true` says so.
+ * docs (docs/modes-and-profiles.md) promise never happens unless `-e SHARE_ACCOUNTS=true` says so.
  *
  * @throws ConfigError CREDENTIALS_DUPLICATE naming both places (the user name is not a secret).
  */

@@ -123,7 +123,7 @@ export function fixFor(failure: RunFailure | undefined, exitCode: number): strin
     case undefined:
       break;
     default:
-      return 'fix the setting the message names (README: Troubleshooting; -e STACK_TRACES=true shows where it was thrown)';
+      return 'fix the setting the message names (docs/exit-codes-and-troubleshooting.md; -e STACK_TRACES=true shows where it was thrown)';
   }
   if (exitCode === 255)
     return 'check the k6 flags (k6 run --help) and that the script exists (npm run build)';

@@ -75,8 +75,8 @@ export function collectEndpointRows(data: SummaryData): EndpointRow[] {
 }
 
 /**
- * The toolkit's auth metrics, by the names users' thresholds and dashboards rely on (README,
- * "Metrics and tags"): `auth_logins`, `auth_refreshes`, `auth_relogins`, `auth_expired_rejections`,
+ * The toolkit's auth metrics, by the names users' thresholds and dashboards rely on
+ * (docs/writing-scripts.md, "Metrics and tags"): `auth_logins`, `auth_refreshes`, `auth_relogins`, `auth_expired_rejections`,
  * `auth_errors`.
  */
 export function collectAuthCounts(data: SummaryData): AuthCounts {

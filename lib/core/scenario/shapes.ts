@@ -87,7 +87,7 @@ const MAX_VUS = (n: string): KnobSpec => knob('MAX_VUS', 'vus', n);
 
 /**
  * Every scenario's knobs with their defaults, sized so a default run means something against a
- * real API; tests shorten them with `-e`. Documented in the README from this table.
+ * real API; tests shorten them with `-e`. Documented in docs/scenarios.md from this table.
  */
 export const SCENARIO_KNOBS: Readonly<Record<ScenarioName, readonly KnobSpec[]>> = {
   smoke: [

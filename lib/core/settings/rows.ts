@@ -1,8 +1,9 @@
 /**
  * Every `-e NAME=value` the toolkit reads, as rows of one shape, except the scenario knobs, whose
  * per-scenario defaults live beside the executors they plan (lib/core/scenario/shapes.ts) and join
- * these rows in lib/core/settings/registry.ts. The README tables are generated from the registry
- * (`npm run docs`) and a unit test fails when they drift or when code reads a name that is no row.
+ * these rows in lib/core/settings/registry.ts. The tables of docs/settings.md are generated from
+ * the registry (`npm run docs`) and a unit test fails when they drift or when code reads a name
+ * that is no row.
  * A name that goes away moves to lib/core/settings/removed.ts, which says what replaces it.
  */
 import type { TargetProfile } from '../auth/profile.ts';

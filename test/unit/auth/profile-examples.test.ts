@@ -6,7 +6,7 @@ import { exampleProfile } from '../../helpers/profiles.ts';
 
 const profilesDir = new URL('../../../profiles/', import.meta.url);
 
-/** What the provider profiles need, as the README's identity-provider section gives it. */
+/** What the provider profiles need, as docs/identity-providers.md gives it. */
 const PROVIDER = {
   OIDC_ISSUER: 'http://127.0.0.1:9000',
   CLIENT_ID: 'k6',
@@ -32,7 +32,7 @@ describe('example profiles', () => {
     }
   });
 
-  test('the provider profiles need only the -e values the README names', () => {
+  test('the provider profiles need only the -e values docs/identity-providers.md names', () => {
     const code = exampleProfile('oidc-authorization-code', PROVIDER);
     assert.equal(code.mode, 'authorization-code');
     assert.equal(code.oauth.issuer, 'http://127.0.0.1:9000');

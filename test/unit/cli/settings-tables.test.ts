@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { DOCUMENTED_FILES, writeTables } from '../../../cli/settings-tables.ts';
 import { SCENARIO_KNOBS, type ScenarioName } from '../../../lib/core/scenario/shapes.ts';
 import { allSettings, findSetting } from '../../../lib/core/settings/registry.ts';
+import { READMES } from '../../helpers/readme.ts';
 import { REPO_ROOT } from '../../helpers/run-process.ts';
 
 const read = (file: string): string => readFileSync(join(REPO_ROOT, file), 'utf8');
@@ -58,9 +59,9 @@ describe('the settings registry against the code and the docs', () => {
     );
   });
 
-  it('has a row for every -e name a README shows', () => {
+  it('has a row for every -e name a README or docs page shows', () => {
     const shown = new Set<string>();
-    for (const file of ['README.md', ...DOCUMENTED_FILES, 'results/README.md', 'bench/README.md']) {
+    for (const file of READMES) {
       for (const match of read(file).matchAll(/-e ([A-Z][A-Z0-9_]+)=/g)) {
         if (match[1] !== PLACEHOLDER) shown.add(match[1] as string);
       }
@@ -83,14 +84,14 @@ describe('the settings registry against the code and the docs', () => {
     assert.deepEqual(named.sort(), overrides.map((row) => row.name).sort());
   });
 
-  it("agrees with README's scenario table on every knob default it names", () => {
-    const table = read('README.md').matchAll(
+  it("agrees with docs/scenarios.md's table on every knob default it names", () => {
+    const table = read('docs/scenarios.md').matchAll(
       /^\| `([a-z-]+)` \| `[^|]+\|[^|]+\|[^|]+\| (.+) \|$/gm,
     );
     let checked = 0;
     for (const [, scenario, knobs] of table) {
       const specs = SCENARIO_KNOBS[scenario as ScenarioName];
-      assert.ok(specs !== undefined, `README names a scenario ${scenario}`);
+      assert.ok(specs !== undefined, `docs/scenarios.md names a scenario ${scenario}`);
       for (const [, name, value] of (knobs as string).matchAll(/`([A-Z_]+)` ([^\s,(]+)/g)) {
         const spec = specs.find((knob) => knob.env === name);
         assert.ok(spec !== undefined, `${scenario} has no knob ${name}`);

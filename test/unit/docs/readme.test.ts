@@ -1,11 +1,11 @@
 /**
- * The README against the code it describes: statements a new user acts on (the example script,
- * the size of an accounts pool, the dashboard variables, the exit codes, the refresh-storm
- * numbers) are checked against their source, so they cannot drift apart silently.
+ * The README and the docs/ pages against the code they describe: statements a new user acts on
+ * (the example script, the size of an accounts pool, the dashboard variables, the exit codes, the
+ * refresh-storm numbers) are checked against their source, so they cannot drift apart silently.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { EXIT as COMPARE_EXIT } from '../../../cli/compare.ts';
 import { planRun } from '../../../cli/run-scenario.ts';
@@ -14,6 +14,7 @@ import { resolveProfile } from '../../../lib/core/auth/profile-resolve.ts';
 import { SCENARIO_KNOBS } from '../../../lib/core/scenario/shapes.ts';
 import {
   codeBlocks,
+  DOC_PAGES,
   READMES,
   readmeSection,
   readReadme,
@@ -21,12 +22,10 @@ import {
 } from '../../helpers/readme.ts';
 import { REPO_ROOT } from '../../helpers/run-process.ts';
 
-const readme = readReadme('README.md');
-
-describe('README: writing your own scenario', () => {
+describe('docs/writing-scripts.md', () => {
   it('shows examples/orders.ts verbatim, so the example a test runs is the one users copy', () => {
-    const section = readmeSection(readme, '### Writing your own scenario');
-    const examples = codeBlocks(section).filter((block) => block.lang === 'ts');
+    const page = readReadme('docs/writing-scripts.md');
+    const examples = codeBlocks(page).filter((block) => block.lang === 'ts');
     assert.equal(examples.length, 1);
     assert.equal(examples[0]?.text, readFileSync(join(REPO_ROOT, 'examples/orders.ts'), 'utf8'));
   });
@@ -45,9 +44,12 @@ describe('README: writing your own scenario', () => {
   });
 });
 
-describe('README: pointing it at your own API', () => {
+describe('docs/modes-and-profiles.md: pointing it at your own API', () => {
   it("says how many accounts each scenario needs: every arrival-rate scenario's MAX_VUS default", () => {
-    const section = readmeSection(readme, '## Pointing it at your own API');
+    const section = readmeSection(
+      readReadme('docs/modes-and-profiles.md'),
+      '## Pointing it at your own API',
+    );
     const sized = Object.entries(SCENARIO_KNOBS).flatMap(([name, knobs]) => {
       const maxVus = knobs.find((knob) => knob.env === 'MAX_VUS');
       return maxVus === undefined ? [] : [`\`${name}\` ${maxVus.default}`];
@@ -58,7 +60,7 @@ describe('README: pointing it at your own API', () => {
   });
 });
 
-describe('README: results of a plain k6 run', () => {
+describe('docs/thresholds-and-results.md: results of a plain k6 run', () => {
   it('sets every dashboard variable npm run scenario sets, K6_WEB_DASHBOARD_PERIOD included', () => {
     const plan = planRun(['load'], {}, 0);
     const names = Object.keys(plan.env).filter((name) => name.startsWith('K6_WEB_DASHBOARD'));
@@ -68,7 +70,7 @@ describe('README: results of a plain k6 run', () => {
       'K6_WEB_DASHBOARD_PERIOD',
       'K6_WEB_DASHBOARD_PORT',
     ]);
-    const recipes = shellCommands('README.md').filter(({ command }) =>
+    const recipes = shellCommands('docs/thresholds-and-results.md').filter(({ command }) =>
       command.includes('K6_WEB_DASHBOARD_EXPORT='),
     );
     assert.equal(recipes.length, 1);
@@ -92,9 +94,11 @@ describe('README: results of a plain k6 run', () => {
   });
 });
 
-describe('README: exit codes', () => {
+describe('docs/exit-codes-and-troubleshooting.md: exit codes', () => {
+  const page = readReadme('docs/exit-codes-and-troubleshooting.md');
+
   it('lists every code k6 v2 ends with, 255 (it could not start) included', () => {
-    const [k6Part = ''] = readmeSection(readme, '## Exit codes').split(
+    const [k6Part = ''] = readmeSection(page, '## Exit codes').split(
       '`npm run compare` has its own',
     );
     const codes = [...k6Part.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
@@ -103,7 +107,7 @@ describe('README: exit codes', () => {
   });
 
   it("lists npm run compare's own codes, the ones cli/compare.ts exits with", () => {
-    const [, comparePart = ''] = readmeSection(readme, '## Exit codes').split(
+    const [, comparePart = ''] = readmeSection(page, '## Exit codes').split(
       '`npm run compare` has its own',
     );
     const codes = [...comparePart.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
@@ -115,8 +119,8 @@ describe('README: exit codes', () => {
   });
 });
 
-describe('README: the refresh-storm example', () => {
-  const section = readmeSection(readme, '## Scenarios');
+describe('docs/scenarios.md: the refresh-storm example', () => {
+  const section = readmeSection(readReadme('docs/scenarios.md'), '# Scenarios');
   const paragraph = section.slice(section.indexOf('**refresh-storm.**'));
 
   it("quotes the client's real leeway and jitter defaults", () => {
@@ -165,4 +169,76 @@ describe('README: the refresh-storm example', () => {
       assert.equal(share, Math.round((perSecond / vus) * 100), peak[0]);
     });
   });
+});
+
+describe('README: the front door', () => {
+  const readme = readReadme('README.md');
+
+  it('stays a front door: at most 200 lines, the rest in docs/', () => {
+    const lines = readme.split('\n').length - 1;
+    assert.ok(lines <= 200, `README.md has ${lines} lines`);
+  });
+
+  it('keeps the two commands CI and a clean clone run', () => {
+    const commands = shellCommands('README.md').map(({ command }) => command);
+    assert.ok(commands.includes('npm ci && npm start'), String(commands));
+    assert.ok(commands.includes('npm test'), String(commands));
+  });
+
+  it('imports in its script only what lib/k6/index.ts exports', () => {
+    const [script] = codeBlocks(readmeSection(readme, '## A script')).filter(
+      (block) => block.lang === 'js',
+    );
+    assert.ok(script, 'a js block under "## A script"');
+    const imported = /import \{([^}]+)\} from/.exec(script.text)?.[1]?.split(',') ?? [];
+    const index = readFileSync(join(REPO_ROOT, 'lib/k6/index.ts'), 'utf8');
+    assert.ok(imported.length >= 3, script.text);
+    for (const name of imported.map((part) => part.trim())) {
+      assert.match(index, new RegExp(`export \\{[^}]*\\b${name}\\b`), name);
+    }
+  });
+
+  it('links every page of docs/', () => {
+    for (const page of DOC_PAGES) assert.ok(readme.includes(`](${page})`), page);
+  });
+});
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
+function anchorOf(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+/** The anchors of a page's headings (outside code blocks). */
+function anchors(markdown: string): Set<string> {
+  const found = new Set<string>();
+  let fenced = false;
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('```')) fenced = !fenced;
+    const heading = /^#+ (.*)$/.exec(line);
+    if (!fenced && heading) found.add(anchorOf(heading[1] ?? ''));
+  }
+  return found;
+}
+
+describe('links between the docs', () => {
+  for (const file of ['README.md', ...DOC_PAGES]) {
+    it(`${file}: every relative link names a file that exists, and a heading it has`, () => {
+      const text = readReadme(file).replace(/^```[\s\S]*?^```/gm, '');
+      const links = [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1] as string);
+      const relative = links.filter((link) => !/^[a-z]+:/.test(link));
+      assert.ok(relative.length > 0 || file !== 'README.md', 'README links its pages');
+      for (const link of relative) {
+        const [path = '', anchor] = link.split('#');
+        const target = path === '' ? join(REPO_ROOT, file) : join(REPO_ROOT, dirname(file), path);
+        assert.ok(existsSync(target), `${file}: ${link} (no ${target})`);
+        if (anchor !== undefined && target.endsWith('.md')) {
+          assert.ok(anchors(readFileSync(target, 'utf8')).has(anchor), `${file}: ${link}`);
+        }
+      }
+    });
+  }
 });

@@ -127,7 +127,7 @@ describe('formatRunFailureMarkdown', () => {
         '- Error: `SCENARIO_SETTING_INVALID ConfigError: Invalid -e VUS; reason: expected a whole number of VUs from 1 to 100000, got "0"`',
         '- Code: `SCENARIO_SETTING_INVALID`',
         '- What it means: the script stopped at init, before any request: a setting, profile or credentials file is wrong, or the script threw',
-        '- What to fix: fix the setting the message names (README: Troubleshooting; -e STACK\\_TRACES=true shows where it was thrown)',
+        '- What to fix: fix the setting the message names (docs/exit-codes-and-troubleshooting.md; -e STACK\\_TRACES=true shows where it was thrown)',
         '- Generated: 2025-11-30T07:27:12.345Z',
         '',
         'No thresholds were judged: k6 wrote no end-of-test summary.',

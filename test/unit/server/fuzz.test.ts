@@ -588,7 +588,8 @@ function checkAnswers(index: number, fuzzCase: FuzzCase, answers: Answer[]): voi
         `a forged credential got a 2xx: ${where}`,
       );
     if (answer.status >= 400) {
-      // Every error is the README's JSON `{error, reason?, message}`, Node's own 400/417 included.
+      // Every error is the JSON docs/reference-server.md gives, `{error, reason?, message}`, Node's
+      // own 400/417 included.
       assert.equal(
         answer.contentType,
         'application/json; charset=utf-8',

@@ -225,7 +225,7 @@ function anchors(markdown: string): Set<string> {
 }
 
 describe('links between the docs', () => {
-  for (const file of ['README.md', ...DOC_PAGES]) {
+  for (const file of [...READMES, 'idp/README.md']) {
     it(`${file}: every relative link names a file that exists, and a heading it has`, () => {
       const text = readReadme(file).replace(/^```[\s\S]*?^```/gm, '');
       const links = [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1] as string);

@@ -164,7 +164,19 @@ const PLANS: Readonly<Record<string, Plan>> = {
   'node build.mjs examples dist/examples': {
     verify: () => {
       assert.ok(existsSync(join(REPO_ROOT, 'dist/examples/orders.js')));
+      assert.ok(existsSync(join(REPO_ROOT, 'dist/examples/first.js')));
       assert.ok(existsSync(join(REPO_ROOT, 'dist/examples/controller.js')));
+    },
+  },
+  'npm run k6 -- run -e BASE_URL=https://staging.example.com dist/examples/first.js': {
+    append: (ctx) => `${reference(ctx)} -e VUS=2 ${short}`,
+    verify: async (run, ctx) => {
+      assert.match(run.stdout, /checks_succeeded\.+: 100\.00%/);
+      const flat = await readdir(join(ctx.sandbox, 'results'));
+      assert.ok(
+        flat.some((name) => /^first-.*summary\.md$/.test(name)),
+        `results/: ${flat}`,
+      );
     },
   },
   'npm run k6 -- run -e VUS=2 -e DURATION=30s dist/examples/orders.js': {

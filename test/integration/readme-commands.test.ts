@@ -61,6 +61,12 @@ const SKIPPED: Readonly<Record<string, string>> = {
   'npm ci':
     'reinstalls node_modules from the lockfile, the tree this test itself runs from (.ci/run runs it before npm test)',
   'npm test': 'the whole suite, this test included: it would run itself',
+  'cp -R node_modules/k6-auth-toolkit/dist/k6 vendor/k6-auth-toolkit/0.1.0':
+    "copies the installed package's library into a user's project; this checkout has no node_modules/k6-auth-toolkit (test/integration/package.test.ts installs the packed tarball and runs a user's script over its dist/k6/)",
+  'k6 run -e BASE_URL=https://api.example.test -e AUTH_MODE=dual tests/orders.js':
+    "a user's own script over the copied library folder; test/integration/k6-library.test.ts runs such a script by relative path, by URL and as .ts against the reference server",
+  'cp node_modules/k6-auth-toolkit/dist/k6/controller.js node_modules/k6-auth-toolkit/dist/k6/identity-provider.js dist/':
+    "copies the installed package's apart-loaded files beside a user's own bundle; test/integration/package.test.ts does this (copyLoadedBundles) for an esbuild bundle of the installed package",
   'npm install --save-dev k6-auth-toolkit':
     "installs the published package from the npm registry into a user's project; this repository is not published from here, and a user's project is not this checkout",
   'kubectl create configmap k6-load-archive --from-file=archive.tar=results/operator-load-20250101T000000Z/archive.tar':

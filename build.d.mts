@@ -15,8 +15,8 @@ export function buildScenarios(options?: {
 export function bundleForK6(
   entryPoints: string[],
   outDir: string,
-  /** banner: a comment put first in each bundle; alias: import names mapped to files (esbuild's alias). */
-  options?: { sourcemap?: boolean; banner?: string; alias?: Record<string, string> },
+  /** banner: a comment put first in each bundle. */
+  options?: { sourcemap?: boolean; banner?: string },
 ): Promise<BuiltBundle[]>;
 
 /** The prebuilt k6 library (default dist/k6/): index.js, controller.js, identity-provider.js, index.d.ts. */

@@ -166,13 +166,11 @@ export async function buildScenarios({
  * apart (VU 0's controller.js, identity-provider.js), which the bundles load at run time. Resolves
  * to the bundles written, with their sizes, the apart ones last.
  * `sourcemap: false` leaves the inline source map out (the bench measures what it costs per VU);
- * users' builds always have it. `alias` maps import names to files (esbuild's alias).
+ * users' builds always have it. `import … from 'k6-auth-toolkit'` resolves to lib/k6/index.ts, the
+ * k6 library's source: a script of the user's (`k6-auth run my-test.ts`) or an example in this
+ * repository imports the package by name and gets the same bundle as a catalogue scenario.
  */
-export async function bundleForK6(
-  entryPoints,
-  outDir,
-  { sourcemap = true, banner, alias = {} } = {},
-) {
+export async function bundleForK6(entryPoints, outDir, { sourcemap = true, banner } = {}) {
   const settings = {
     bundle: true,
     format: 'esm',
@@ -189,8 +187,7 @@ export async function bundleForK6(
     logLevel: 'silent',
     plugins: [rejectNodeBuiltins, keepApart],
     ...(banner === undefined ? {} : { banner: { js: banner } }),
-    // A user's scenario (k6-auth run my-test.ts) imports the package by name: its k6 library.
-    alias,
+    alias: { 'k6-auth-toolkit': join(ROOT, 'lib', 'k6', 'index.ts') },
   };
   const apart = APART.map(({ entry, file }) => ({ entry, outfile: join(outDir, file) }));
   await Promise.all([

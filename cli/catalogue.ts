@@ -12,9 +12,6 @@ import { catalogueBundle, isSourceCheckout, PACKAGE_ROOT } from './package-root.
 
 type Build = typeof import('../build.mjs');
 
-/** The name a user's scenario imports the toolkit by. */
-export const PACKAGE_IMPORT = 'k6-auth-toolkit';
-
 async function loadBuild(): Promise<Build> {
   return import(pathToFileURL(join(PACKAGE_ROOT, 'build.mjs')).href);
 }
@@ -40,8 +37,6 @@ export async function ensureCatalogue(
  */
 export async function bundleUserScenario(source: string, outDir: string): Promise<string> {
   const { bundleForK6 } = await loadBuild();
-  await bundleForK6([source], outDir, {
-    alias: { [PACKAGE_IMPORT]: join(PACKAGE_ROOT, 'lib', 'k6', 'index.ts') },
-  });
+  await bundleForK6([source], outDir);
   return join(outDir, `${basename(source).replace(/\.[^.]+$/, '')}.js`);
 }

@@ -1,4 +1,4 @@
-import { protectedCall, summaryHandler, withThresholds } from '../lib/k6/index.ts';
+import { protectedCall, summaryHandler, withThresholds } from 'k6-auth-toolkit';
 
 // 10 VUs for a minute (-e VUS, -e DURATION), judged by the load thresholds (thresholds/load.json).
 export const options = withThresholds(

@@ -30,7 +30,7 @@ describe('docs/writing-scripts.md', () => {
     assert.equal(examples[0]?.text, readFileSync(join(REPO_ROOT, 'examples/orders.ts'), 'utf8'));
   });
 
-  it('imports only from lib/k6/index.ts, in the example and in every catalogue scenario', () => {
+  it('imports only the public entry (lib/k6/index.ts or the package name), in the examples and every catalogue scenario', () => {
     const files = [
       'examples/orders.ts',
       'examples/first.ts',
@@ -38,9 +38,12 @@ describe('docs/writing-scripts.md', () => {
     ];
     for (const file of files) {
       const text = readFileSync(join(REPO_ROOT, file), 'utf8');
-      const toolkit = [...text.matchAll(/from '(\.\.\/lib\/[^']+)'/g)].map((m) => m[1]);
+      const toolkit = [...text.matchAll(/from '(\.\.\/lib\/[^']+|k6-auth-toolkit[^']*)'/g)].map(
+        (m) => m[1],
+      );
       assert.ok(toolkit.length > 0, `${file} imports the toolkit`);
-      assert.deepEqual(new Set(toolkit), new Set(['../lib/k6/index.ts']), file);
+      const entry = file === 'examples/first.ts' ? 'k6-auth-toolkit' : '../lib/k6/index.ts';
+      assert.deepEqual(new Set(toolkit), new Set([entry]), file);
     }
   });
 });
